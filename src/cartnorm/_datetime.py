@@ -1,0 +1,79 @@
+"""RFC 3339 date-times: strict parsing to aware datetimes, and one canonical UTC output form."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Literal
+
+from .errors import PayloadError
+
+__all__ = ["format_rfc3339", "parse_rfc3339"]
+
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,32}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))\Z"
+)
+_EXPECTED = "an RFC 3339 date-time with an offset, such as '2024-09-22T14:55:44.943Z'"
+
+
+def parse_rfc3339(
+    text: object,
+    path: str = "$",
+    *,
+    sub_microsecond: Literal["error", "truncate"] = "error",
+) -> datetime:
+    """
+    Parse an RFC 3339 ``date-time`` (offset required) into an aware `datetime`.
+
+    Fractions finer than a microsecond cannot be held by `datetime`: by default they
+    are an error unless the extra digits are zeros; ``sub_microsecond="truncate"``
+    drops them (callers that do so must keep the original text if they need it).
+
+    >>> parse_rfc3339("2024-09-22T16:55:44.943+02:00").isoformat()
+    '2024-09-22T16:55:44.943000+02:00'
+    """
+    if not isinstance(text, str):
+        raise PayloadError(path, text, _EXPECTED)
+    match = _RFC3339.match(text)
+    if match is None:
+        raise PayloadError(path, text, _EXPECTED)
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
+    fraction = fraction or ""
+    if len(fraction) > 6 and fraction[6:].strip("0") and sub_microsecond == "error":
+        raise PayloadError(path, text, "a date-time with at most microsecond precision")
+    micro = int((fraction[:6]).ljust(6, "0"))
+    if zulu:
+        tz = timezone.utc
+    else:
+        hours, minutes = int(off_h), int(off_m)
+        if hours > 23 or minutes > 59:
+            raise PayloadError(path, text, _EXPECTED)
+        offset = timedelta(hours=hours, minutes=minutes)
+        tz = timezone(-offset if sign == "-" else offset)
+    try:
+        value = datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=tz
+        )
+        value.astimezone(timezone.utc)  # must be representable in UTC for output
+    except (ValueError, OverflowError):
+        raise PayloadError(path, text, f"{_EXPECTED} that exists in the calendar") from None
+    return value
+
+
+def format_rfc3339(value: datetime) -> str:
+    """
+    Format an aware `datetime` in UTC: ``YYYY-MM-DDTHH:MM:SS[.fraction]Z``.
+
+    The fraction is written only when non-zero, without trailing zeros.
+
+    >>> format_rfc3339(parse_rfc3339("2024-09-22T16:55:44.940+02:00"))
+    '2024-09-22T14:55:44.94Z'
+    """
+    utc = value.astimezone(timezone.utc)
+    text = (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
+        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
+    )
+    if utc.microsecond:
+        text += "." + f"{utc.microsecond:06d}".rstrip("0")
+    return text + "Z"

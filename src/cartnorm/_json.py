@@ -1,0 +1,199 @@
+"""Exact JSON: parse numbers as int/Decimal, write Decimals exactly, bound hostile input."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ._paths import ROOT, child
+from .errors import LimitExceededError, PayloadError
+
+__all__ = ["JSON_LIMITS", "JsonLimits", "decimal_within", "encode_json", "freeze_json", "parse_json"]
+
+try:  # the C accelerator, present on CPython
+    from _json import encode_basestring as _quote  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # pragma: no cover - other interpreters
+    from json.encoder import py_encode_basestring as _quote
+
+
+@attrs.frozen(kw_only=True)
+class JsonLimits:
+    """
+    Bounds applied to untrusted JSON so hostile input fails fast and cleanly.
+
+    Attributes:
+        max_depth: deepest nesting of arrays/objects in free JSON.
+        max_number_digits: most significant digits (and largest decimal exponent) of a number.
+    """
+
+    max_depth: int = 64
+    max_number_digits: int = 40
+
+
+#: The default limits.
+JSON_LIMITS = JsonLimits()
+
+
+def _checked_int(limits: JsonLimits) -> Callable[[str], int]:
+    def parse_int(text: str) -> int:
+        if len(text.lstrip("-")) > limits.max_number_digits:
+            raise LimitExceededError(ROOT, text[:20] + "…", f"an integer of at most {limits.max_number_digits} digits")
+        return int(text)
+
+    return parse_int
+
+
+def _checked_decimal(limits: JsonLimits) -> Callable[[str], Decimal]:
+    def parse_float(text: str) -> Decimal:
+        value = Decimal(text)
+        if not decimal_within(value, limits):
+            raise LimitExceededError(ROOT, text[:20], f"a number of at most {limits.max_number_digits} digits")
+        return value
+
+    return parse_float
+
+
+def decimal_within(value: Decimal, limits: JsonLimits) -> bool:
+    """True when ``value`` has no more digits, nor a larger exponent, than ``limits`` allow."""
+    _, digits, exponent = value.as_tuple()
+    return (
+        isinstance(exponent, int)
+        and len(digits) <= limits.max_number_digits
+        and abs(exponent) <= limits.max_number_digits
+    )
+
+
+def _reject_constant(name: str) -> Any:
+    raise PayloadError(ROOT, name, "a finite JSON number (NaN and Infinity are not JSON)")
+
+
+def parse_json(text: str | bytes, *, limits: JsonLimits = JSON_LIMITS) -> Any:
+    """Parse JSON text exactly: integers as `int`, other numbers as `Decimal`."""
+    try:
+        return json.loads(
+            text,
+            parse_float=_checked_decimal(limits),
+            parse_int=_checked_int(limits),
+            parse_constant=_reject_constant,
+        )
+    except PayloadError:
+        raise
+    except json.JSONDecodeError as error:
+        raise PayloadError(ROOT, error.doc[max(0, error.pos - 10) : error.pos + 10], f"valid JSON ({error})") from None
+    except RecursionError:
+        raise LimitExceededError(ROOT, "…", "JSON nested less deeply than the interpreter's recursion limit") from None
+    except (ValueError, TypeError) as error:
+        raise PayloadError(ROOT, type(text).__name__, f"JSON text ({error})") from None
+
+
+def freeze_json(value: Any, limits: JsonLimits = JSON_LIMITS, path: str = ROOT) -> Any:
+    """
+    Return a checked deep copy of free JSON: dicts with string keys, lists, strings,
+    ints, bools, None and finite Decimals (floats become Decimals via their repr).
+    """
+    return _freeze(value, limits, path, 0)
+
+
+def _freeze(value: Any, limits: JsonLimits, path: str, depth: int) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is Decimal:
+        if value.is_finite() and decimal_within(value, limits):
+            return value
+        raise PayloadError(path, value, f"a finite number of at most {limits.max_number_digits} digits")
+    if kind is float:
+        if math.isfinite(value):
+            return Decimal(repr(value))
+        raise PayloadError(path, value, "a finite number")
+    if depth >= limits.max_depth:
+        raise LimitExceededError(path, "…", f"JSON nested at most {limits.max_depth} levels deep")
+    if isinstance(value, Mapping):
+        frozen = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise PayloadError(path, key, "string object keys")
+            frozen[key] = _freeze(item, limits, child(path, key), depth + 1)
+        return frozen
+    if isinstance(value, (list, tuple)):
+        return [_freeze(item, limits, child(path, index), depth + 1) for index, item in enumerate(value)]
+    raise PayloadError(path, value, "a JSON value (object, array, string, number, boolean or null)")
+
+
+def encode_json(value: Any, *, indent: int | None = None) -> str:
+    """
+    Write JSON text with Decimals as exact numbers, keys in insertion order.
+
+    Compact (``,`` and ``:`` separators) unless ``indent`` is given; non-ASCII is kept.
+    """
+    parts: list[str] = []
+    _encode(value, parts.append, indent, 0)
+    return "".join(parts)
+
+
+def _encode(value: Any, out: Callable[[str], object], indent: int | None, level: int) -> None:
+    kind = type(value)
+    if kind is str:
+        out(_quote(value))
+    elif value is None:
+        out("null")
+    elif value is True:
+        out("true")
+    elif value is False:
+        out("false")
+    elif kind is int:
+        out(int.__repr__(value))
+    elif kind is Decimal:
+        if not value.is_finite():
+            msg = f"cannot write non-finite number {value!r} as JSON"
+            raise ValueError(msg)
+        out(str(value))
+    elif isinstance(value, Mapping):
+        _encode_object(value, out, indent, level)
+    elif isinstance(value, (list, tuple)):
+        _encode_array(value, out, indent, level)
+    elif kind is float:
+        if not math.isfinite(value):
+            msg = f"cannot write non-finite number {value!r} as JSON"
+            raise ValueError(msg)
+        out(float.__repr__(value))
+    else:
+        msg = f"cannot write {kind.__name__} as JSON"
+        raise TypeError(msg)
+
+
+def _encode_object(value: Mapping[str, Any], out: Callable[[str], object], indent: int | None, level: int) -> None:
+    if not value:
+        out("{}")
+        return
+    inner, close = _newlines(indent, level)
+    out("{")
+    for position, (key, item) in enumerate(value.items()):
+        out(inner if position == 0 else "," + inner)
+        out(_quote(key))
+        out(":" if indent is None else ": ")
+        _encode(item, out, indent, level + 1)
+    out(close + "}")
+
+
+def _encode_array(value: list[Any] | tuple[Any, ...], out: Callable[[str], object], indent: int | None, level: int) -> None:
+    if not value:
+        out("[]")
+        return
+    inner, close = _newlines(indent, level)
+    out("[")
+    for position, item in enumerate(value):
+        out(inner if position == 0 else "," + inner)
+        _encode(item, out, indent, level + 1)
+    out(close + "]")
+
+
+def _newlines(indent: int | None, level: int) -> tuple[str, str]:
+    if indent is None:
+        return "", ""
+    return "\n" + " " * (indent * (level + 1)), "\n" + " " * (indent * level)

@@ -1,0 +1,305 @@
+"""
+Trackstar JSON in and out: one configured cattrs converter, exact JSON text.
+
+`from_trackstar` accepts what Trackstar's schema accepts and rejects the rest with a
+`PayloadError` that names the JSON path; `to_trackstar` gives back the 29 keys in schema
+order with nulls present; `dumps`/`loads` add exact JSON text (money as exact decimals,
+dates as RFC 3339 UTC with ``Z``).
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import json
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import ForbiddenExtraKeysError, IterableValidationNote
+from cattrs.gen import make_dict_structure_fn
+
+from ._datetime import format_rfc3339, parse_rfc3339
+from ._json import JSON_LIMITS, JsonLimits, decimal_within, encode_json, freeze_json, parse_json
+from ._paths import ROOT, child
+from .errors import MISSING, CartnormError, PayloadError
+from .model import CartOrder, OrderStatus, ShipmentStatus
+
+__all__ = [
+    "dumps",
+    "from_trackstar",
+    "loads",
+    "make_converter",
+    "to_trackstar",
+]
+
+
+class _Invalid(ValueError):
+    """A leaf structuring failure: what was expected, what was found, and where below the field."""
+
+    def __init__(
+        self,
+        expected: str,
+        value: Any,
+        subpath: str = "",
+        kind: type[PayloadError] = PayloadError,
+    ) -> None:
+        super().__init__(expected, value)
+        self.expected = expected
+        self.value = value
+        self.subpath = subpath
+        self.kind = kind
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if type(value) is not str:
+        raise _Invalid("a string", value)
+    return value
+
+
+def _structure_int(value: Any, _: type) -> int:
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is Decimal and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    raise _Invalid("an integer", value)
+
+
+def _structure_decimal(value: Any, _: type) -> Decimal:
+    kind = type(value)
+    if kind is Decimal and value.is_finite() and decimal_within(value, JSON_LIMITS):
+        return value  # type: ignore[no-any-return]
+    if kind is int and len(str(abs(value))) <= JSON_LIMITS.max_number_digits:
+        return Decimal(value)
+    if kind is float and value == value and value not in (float("inf"), float("-inf")):
+        # A float here came from a JSON parser: its repr is the shortest text that
+        # reads back to the same float, i.e. the number as written in the document.
+        return Decimal(repr(value))
+    raise _Invalid(f"a finite number of at most {JSON_LIMITS.max_number_digits} digits", value)
+
+
+def _structure_datetime(value: Any, _: type) -> datetime:
+    try:
+        return parse_rfc3339(value)
+    except PayloadError as error:
+        raise _Invalid(error.expected, value) from None
+
+
+def _structure_enum(value: Any, kind: type[Enum]) -> Enum:
+    try:
+        return kind(value) if type(value) is str else _raise_enum(value, kind)
+    except ValueError:
+        return _raise_enum(value, kind)
+
+
+def _unstructure_enum(member: Enum) -> Any:
+    return member.value
+
+
+def _raise_enum(value: Any, kind: type[Enum]) -> Enum:
+    names = ", ".join(repr(member.value) for member in kind)
+    raise _Invalid(f"one of {names}", value)
+
+
+def _structure_json_object(value: Any, _: type) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _Invalid("an object", value)
+    return _freeze_or_invalid(value)  # type: ignore[no-any-return]
+
+
+def _structure_json_array(value: Any, _: type) -> tuple[Any, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise _Invalid("an array", value)
+    return tuple(_freeze_or_invalid(list(value)))
+
+
+def _freeze_or_invalid(value: Any) -> Any:
+    try:
+        return freeze_json(value, JSON_LIMITS, path="")
+    except PayloadError as error:
+        raise _Invalid(error.expected, error.value, error.path, type(error)) from None
+
+
+def _is_json_object(kind: Any) -> bool:
+    return typing.get_origin(kind) is collections.abc.Mapping
+
+
+def _is_json_array(kind: Any) -> bool:
+    return typing.get_origin(kind) is tuple and typing.get_args(kind) == (Any, ...)
+
+
+def _is_homogeneous_tuple(kind: Any) -> bool:
+    args = typing.get_args(kind)
+    return typing.get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis and args[0] is not Any
+
+
+def _tuple_hook_factory(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    def factory(kind: Any) -> Callable[[Any, Any], Any]:
+        item_type = typing.get_args(kind)[0]
+
+        def structure(value: Any, _: Any) -> tuple[Any, ...]:
+            if not isinstance(value, (list, tuple)):
+                raise _Invalid("an array", value)
+            item_hook = converter.get_structure_hook(item_type)
+            items, errors = [], []
+            for index, item in enumerate(value):
+                try:
+                    items.append(item_hook(item, item_type))
+                except Exception as error:  # noqa: BLE001 - regrouped with its index below
+                    error.__notes__ = [*getattr(error, "__notes__", []), IterableValidationNote("", index, item_type)]
+                    errors.append(error)
+            if errors:
+                raise cattrs.IterableValidationError(f"While structuring {kind!r}", errors, kind)
+            return tuple(items)
+
+        return structure
+
+    return factory
+
+
+def _attrs_hook_factory(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    def factory(kind: Any) -> Callable[[Any, Any], Any]:
+        inner = make_dict_structure_fn(kind, converter, _cattrs_forbid_extra_keys=True)
+
+        def structure(value: Any, _: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise _Invalid("an object", value)
+            return inner(value, kind)
+
+        return structure
+
+    return factory
+
+
+def _unstructure_json(value: Any) -> Any:
+    """Deep-copy free JSON into plain dicts and lists (tuples become lists)."""
+    if isinstance(value, Mapping):
+        return {key: _unstructure_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_unstructure_json(item) for item in value]
+    return value
+
+
+def make_converter() -> cattrs.Converter:
+    """
+    Build the converter cartnorm uses for Trackstar JSON (never cattrs's global one).
+
+    * strings, integers and numbers are checked strictly (no ``str(42)`` coercion);
+      numbers become exact `Decimal` (a parsed float is read back from its shortest repr)
+    * date-times are RFC 3339 with an offset in, UTC ``Z`` strings out
+    * enums by value; arrays must be JSON arrays; extra keys are refused
+    * free JSON (``additional_fields``, ``trackstar_tags``) is deep-copied and checked
+    """
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_structure_hook(datetime, _structure_datetime)
+    for status_enum in (OrderStatus, ShipmentStatus):  # str subclasses: register by class, ahead of str
+        converter.register_structure_hook(status_enum, _structure_enum)
+        converter.register_unstructure_hook(status_enum, _unstructure_enum)
+    converter.register_structure_hook_func(_is_json_object, _structure_json_object)
+    converter.register_structure_hook_func(_is_json_array, _structure_json_array)
+    converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory(converter))
+    converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory(converter))
+    converter.register_unstructure_hook(datetime, format_rfc3339)
+    converter.register_unstructure_hook(Decimal, lambda value: value)
+    converter.register_unstructure_hook_func(_is_json_object, _unstructure_json)
+    converter.register_unstructure_hook_func(_is_json_array, _unstructure_json)
+    return converter
+
+
+_CONVERTER = make_converter()
+_structure_order = _CONVERTER.get_structure_hook(CartOrder)
+_unstructure_order = _CONVERTER.get_unstructure_hook(CartOrder)
+
+
+def to_trackstar(order: CartOrder) -> dict[str, Any]:
+    """
+    Return ``order`` as a Trackstar ``CartOrderApiItemSchema`` dict.
+
+    Keys come in schema order, nullable fields are present as ``None``, date-times are
+    RFC 3339 UTC strings and money stays an exact `Decimal` (use `dumps` for text).
+    """
+    if not isinstance(order, CartOrder):
+        msg = f"to_trackstar() takes a CartOrder, got {type(order).__name__}"
+        raise TypeError(msg)
+    return _unstructure_order(order)  # type: ignore[no-any-return]
+
+
+def from_trackstar(document: object) -> CartOrder:
+    """
+    Read a Trackstar cart order dict (the ``data`` item of ``GET /cart/orders/{id}``).
+
+    Numbers may be `int`, `float` (as `json.loads` gives them) or `Decimal`; they are
+    held as exact `Decimal`. Raises `PayloadError` with the JSON path of the first
+    problem; ``error.errors`` lists every problem found.
+    """
+    if not isinstance(document, Mapping):
+        raise PayloadError(ROOT, document, "a JSON object (a Trackstar cart order)")
+    try:
+        return _structure_order(document, CartOrder)  # type: ignore[no-any-return]
+    except Exception as error:  # noqa: BLE001 - every failure becomes a PayloadError with a path
+        problems = list(_flatten(error, ROOT, document))
+        first = problems[0]
+        first.errors = problems  # type: ignore[attr-defined]
+        raise first from error
+
+
+def _flatten(error: BaseException, path: str, value: Any) -> Iterable[PayloadError]:
+    """Turn cattrs's exception tree into PayloadErrors with JSON paths, in document order."""
+    if isinstance(error, CartnormError) and isinstance(error, PayloadError):
+        yield type(error)(path if error.path == ROOT else error.path, error.value, error.expected, hint=error.hint)
+    elif isinstance(error, ForbiddenExtraKeysError):
+        for key in sorted(error.extra_fields):
+            item = value.get(key) if isinstance(value, Mapping) else MISSING
+            yield PayloadError(child(path, key), item, "no key of this name (the schema forbids additional properties)")
+    elif isinstance(error, cattrs.ClassValidationError):
+        for sub in error.exceptions:
+            name = _note(sub, "name")
+            if name is None:
+                yield from _flatten(sub, path, value)
+            else:
+                item = value.get(name, MISSING) if isinstance(value, Mapping) else MISSING
+                yield from _flatten(sub, child(path, name), item)
+    elif isinstance(error, cattrs.IterableValidationError):
+        for sub in error.exceptions:
+            index = _note(sub, "index")
+            item = value[index] if isinstance(index, int) and isinstance(value, (list, tuple)) else MISSING
+            yield from _flatten(sub, child(path, index) if isinstance(index, int) else path, item)
+    elif isinstance(error, _Invalid):
+        yield error.kind(path + error.subpath, error.value, error.expected)
+    elif isinstance(error, KeyError):
+        yield PayloadError(path, MISSING, "a required key")
+    else:
+        yield PayloadError(path, value, f"a valid value ({error})")
+
+
+def _note(error: BaseException, field: str) -> Any:
+    for note in getattr(error, "__notes__", ()):
+        if isinstance(note, cattrs.AttributeValidationNote) and field == "name":
+            return note.name
+        if isinstance(note, IterableValidationNote) and field == "index":
+            return note.index
+    return None
+
+
+def dumps(order: CartOrder, *, indent: int | None = None) -> str:
+    """
+    Return the exact JSON text of ``order``: deterministic, keys in schema order.
+
+    Money is written as the exact decimal (``0.3``, never ``0.30000000000000004``),
+    date-times as RFC 3339 UTC with ``Z``; non-ASCII text is kept as UTF-8.
+    """
+    return encode_json(to_trackstar(order), indent=indent)
+
+
+def loads(text: str | bytes, *, limits: JsonLimits = JSON_LIMITS) -> CartOrder:
+    """Parse JSON text written by `dumps` (or by Trackstar) into a `CartOrder`."""
+    return from_trackstar(parse_json(text, limits=limits))

@@ -1,0 +1,301 @@
+"""
+The canonical Trackstar cart order (``GET /cart/orders/{order_id}``), as frozen attrs classes.
+
+Field names, order, types and nullability follow ``CartOrderApiItemSchema`` and its nested
+schemas exactly; the packaged JSON Schema (`cartnorm.schema`) is the contract. Money is
+`Decimal`, date-times are timezone-aware `datetime`, lists are tuples. The model knows no
+vendor: vendor-only data travels in ``additional_fields``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeAlias
+
+import attrs
+
+__all__ = [
+    "BillToAddress",
+    "CartOrder",
+    "JSONValue",
+    "LineItem",
+    "OrderStatus",
+    "ShipFromAddress",
+    "ShipToAddress",
+    "Shipment",
+    "ShipmentLineItem",
+    "ShipmentStatus",
+    "ShippingGroup",
+    "ShippingGroupLineItem",
+]
+
+#: A JSON value as cartnorm holds it: numbers are ``int`` or exact ``Decimal``.
+JSONValue: TypeAlias = Any
+
+
+class OrderStatus(str, enum.Enum):
+    """The Trackstar order status (see `cartnorm.lifecycle` for ranks and meanings)."""
+
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    PROCESSING = "processing"
+    PARTIALLY_FULFILLED = "partially_fulfilled"
+    FULFILLED = "fulfilled"
+    EXCEPTION = "exception"
+    CANCELLED = "cancelled"
+    BACKORDERED = "backordered"
+    OTHER = "other"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ShipmentStatus(str, enum.Enum):
+    """The status of a Trackstar shipment or shipping group."""
+
+    OPEN = "open"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    EXCEPTION = "exception"
+    ON_HOLD = "on_hold"
+    OTHER = "other"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _aware(_instance: object, attribute: attrs.Attribute[Any], value: datetime | None) -> None:
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        msg = f"{attribute.name} must be a timezone-aware datetime, got naive {value!r}"
+        raise ValueError(msg)
+
+
+def _exact(_instance: object, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
+    if value is not None and (type(value) is not Decimal or not value.is_finite()):
+        msg = f"{attribute.name} must be a finite decimal.Decimal or None, got {value!r}"
+        raise TypeError(msg)
+
+
+_str = attrs.validators.instance_of(str)
+_opt_str = attrs.validators.optional(_str)
+_int = attrs.validators.instance_of(int)
+
+
+def _text() -> Any:
+    return attrs.field(validator=_str)
+
+
+def _opt_text() -> Any:
+    return attrs.field(validator=_opt_str)
+
+
+def _money() -> Any:
+    return attrs.field(validator=_exact)
+
+
+def _when() -> Any:
+    return attrs.field(validator=[attrs.validators.instance_of(datetime), _aware])
+
+
+def _opt_when() -> Any:
+    return attrs.field(validator=[attrs.validators.optional(attrs.validators.instance_of(datetime)), _aware])
+
+
+def _quantity() -> Any:
+    return attrs.field(validator=attrs.validators.and_(_int, attrs.validators.not_(attrs.validators.instance_of(bool))))
+
+
+def _to_tuple(value: Any) -> tuple[Any, ...]:
+    if isinstance(value, (str, bytes, Mapping)):
+        msg = f"expected a list or tuple, got {type(value).__name__}"
+        raise TypeError(msg)
+    return tuple(value)
+
+
+def _tuple_of(kind: type) -> Any:
+    return attrs.field(
+        converter=_to_tuple,
+        validator=attrs.validators.deep_iterable(attrs.validators.instance_of(kind)),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ShipToAddress:
+    """Where the order goes. Every field is nullable; empty strings are kept as they came."""
+
+    full_name: str | None = _opt_text()
+    company: str | None = _opt_text()
+    address1: str | None = _opt_text()
+    address2: str | None = _opt_text()
+    address3: str | None = _opt_text()
+    city: str | None = _opt_text()
+    state: str | None = _opt_text()
+    postal_code: str | None = _opt_text()
+    country: str | None = _opt_text()
+    phone_number: str | None = _opt_text()
+    email_address: str | None = _opt_text()
+
+
+@attrs.frozen(kw_only=True)
+class BillToAddress:
+    """Who pays. Trackstar's billing address has no company, phone or e-mail."""
+
+    full_name: str | None = _opt_text()
+    address1: str | None = _opt_text()
+    address2: str | None = _opt_text()
+    address3: str | None = _opt_text()
+    city: str | None = _opt_text()
+    state: str | None = _opt_text()
+    postal_code: str | None = _opt_text()
+    country: str | None = _opt_text()
+
+
+@attrs.frozen(kw_only=True)
+class ShipFromAddress:
+    """Where a shipment left from."""
+
+    address1: str | None = _opt_text()
+    address2: str | None = _opt_text()
+    address3: str | None = _opt_text()
+    city: str | None = _opt_text()
+    state: str | None = _opt_text()
+    postal_code: str | None = _opt_text()
+    country: str | None = _opt_text()
+
+
+@attrs.frozen(kw_only=True)
+class LineItem:
+    """One ordered product. ``unit_price``, ``discount`` and ``tax`` are amounts **per unit**."""
+
+    line_item_id: str = _text()
+    product_id: str = _text()
+    product_sku: str | None = _opt_text()
+    parent_product_id: str | None = _opt_text()
+    parent_product_sku: str | None = _opt_text()
+    quantity: int = _quantity()
+    unit_price: Decimal | None = _money()
+    discount: Decimal | None = _money()
+    tax: Decimal | None = _money()
+    warehouse_id: str | None = _opt_text()
+
+
+@attrs.frozen(kw_only=True)
+class ShippingGroupLineItem:
+    """A line item inside a shipping group."""
+
+    line_item_id: str = _text()
+    product_id: str = _text()
+    product_sku: str | None = _opt_text()
+    parent_product_id: str | None = _opt_text()
+    quantity: int = _quantity()
+
+
+@attrs.frozen(kw_only=True)
+class ShippingGroup:
+    """
+    Line items fulfilled together from one location (Shopify ``fulfillmentOrders`` only).
+
+    ``status`` is typed nullable in Trackstar's schema but its enum has no ``null``, so a
+    null status never validates: cartnorm requires one (use ``other`` when unknown).
+    """
+
+    shipping_group_id: str = _text()
+    created_date: datetime = _when()
+    updated_date: datetime = _when()
+    raw_status: str | None = _opt_text()
+    status: ShipmentStatus = attrs.field(validator=attrs.validators.instance_of(ShipmentStatus))
+    warehouse_id: str = _text()
+    line_items: tuple[ShippingGroupLineItem, ...] = _tuple_of(ShippingGroupLineItem)
+
+
+@attrs.frozen(kw_only=True)
+class ShipmentLineItem:
+    """A quantity of one product inside a shipment."""
+
+    shipment_line_item_id: str = _text()
+    product_id: str = _text()
+    product_sku: str | None = _opt_text()
+    parent_product_id: str | None = _opt_text()
+    parent_product_sku: str | None = _opt_text()
+    quantity: int = _quantity()
+
+
+@attrs.frozen(kw_only=True)
+class Shipment:
+    """
+    A parcel sent to the customer.
+
+    ``status`` is required for the same reason as `ShippingGroup.status`.
+    """
+
+    shipment_id: str = _text()
+    raw_status: str | None = _opt_text()
+    status: ShipmentStatus = attrs.field(validator=attrs.validators.instance_of(ShipmentStatus))
+    warehouse_id: str | None = _opt_text()
+    shipping_method_id: str | None = _opt_text()
+    shipping_method_name: str | None = _opt_text()
+    carrier_id: str | None = _opt_text()
+    carrier_name: str | None = _opt_text()
+    tracking_number: str | None = _opt_text()
+    tracking_url: str | None = _opt_text()
+    line_items: tuple[ShipmentLineItem, ...] = _tuple_of(ShipmentLineItem)
+    shipping_groups: tuple[str, ...] = _tuple_of(str)
+    ship_from_address: ShipFromAddress = attrs.field(validator=attrs.validators.instance_of(ShipFromAddress))
+    created_date: datetime | None = _opt_when()
+    updated_date: datetime | None = _opt_when()
+
+
+def _json_object(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+        msg = f"{attribute.name} must be a mapping with string keys, got {value!r}"
+        raise TypeError(msg)
+
+
+def _tags_tuple(value: Any) -> tuple[Any, ...] | None:
+    return None if value is None else _to_tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class CartOrder:
+    """
+    A Trackstar cart order: the 29 fields of ``CartOrderApiItemSchema``, in schema order.
+
+    ``raw_status`` keeps the vendor's own status; ``additional_fields`` carries everything
+    the model has no field for, so adapters can rebuild the vendor payload. Both
+    ``additional_fields`` and ``trackstar_tags`` hold free JSON: treat them as read-only.
+    They take no part in hashing (they may hold dicts), only in equality.
+    """
+
+    id: str = _text()
+    order_number: str = _text()
+    created_date: datetime = _when()
+    updated_date: datetime = _when()
+    status: OrderStatus = attrs.field(validator=attrs.validators.instance_of(OrderStatus))
+    raw_status: str | None = _opt_text()
+    requested_shipping_method: str | None = _opt_text()
+    shipping_method_id: str | None = _opt_text()
+    shipping_method_name: str | None = _opt_text()
+    carrier_id: str | None = _opt_text()
+    carrier_name: str | None = _opt_text()
+    invoice_currency_code: str = _text()
+    total_price: Decimal | None = _money()
+    total_tax: Decimal | None = _money()
+    total_discount: Decimal | None = _money()
+    total_shipping: Decimal | None = _money()
+    ship_to_address: ShipToAddress = attrs.field(validator=attrs.validators.instance_of(ShipToAddress))
+    bill_to_address: BillToAddress = attrs.field(validator=attrs.validators.instance_of(BillToAddress))
+    earliest_ship_date: datetime | None = _opt_when()
+    latest_ship_date: datetime | None = _opt_when()
+    line_items: tuple[LineItem, ...] = _tuple_of(LineItem)
+    shipping_groups: tuple[ShippingGroup, ...] = _tuple_of(ShippingGroup)
+    shipments: tuple[Shipment, ...] = _tuple_of(Shipment)
+    tags: tuple[str, ...] = _tuple_of(str)
+    external_system_url: str | None = _opt_text()
+    trackstar_tags: tuple[JSONValue, ...] | None = attrs.field(converter=_tags_tuple, hash=False)
+    additional_fields: Mapping[str, JSONValue] = attrs.field(validator=_json_object, hash=False)
+    trackstar_created_date: datetime = _when()
+    trackstar_updated_date: datetime = _when()
