@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
 
 from cartnorm.adapters import get_adapter
 from cartnorm.conformance import discover_cases, run_case
+from conftest import FIXTURES
 
 CASES = list(discover_cases(FIXTURES))
 

@@ -6,8 +6,6 @@ cartnorm: vendor order payloads to the Trackstar cart order model, and back, exa
 >>> cartnorm.dumps(order) == text                   # doctest: +SKIP
 """
 
-from __future__ import annotations
-
 from . import lifecycle, money
 from ._version import __version__
 from .adapter import Adapter, DataWarning, Normalized, StatusDecision, StatusTable

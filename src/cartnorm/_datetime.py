@@ -51,9 +51,7 @@ def parse_rfc3339(
         offset = timedelta(hours=hours, minutes=minutes)
         tz = timezone(-offset if sign == "-" else offset)
     try:
-        value = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=tz
-        )
+        value = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=tz)
         value.astimezone(timezone.utc)  # must be representable in UTC for output
     except (ValueError, OverflowError):
         raise PayloadError(path, text, f"{_EXPECTED} that exists in the calendar") from None
@@ -70,10 +68,7 @@ def format_rfc3339(value: datetime) -> str:
     '2024-09-22T14:55:44.94Z'
     """
     utc = value.astimezone(timezone.utc)
-    text = (
-        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
-        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
-    )
+    text = f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
     if utc.microsecond:
         text += "." + f"{utc.microsecond:06d}".rstrip("0")
     return text + "Z"

@@ -181,7 +181,9 @@ def _encode_object(value: Mapping[str, Any], out: Callable[[str], object], inden
     out(close + "}")
 
 
-def _encode_array(value: list[Any] | tuple[Any, ...], out: Callable[[str], object], indent: int | None, level: int) -> None:
+def _encode_array(
+    value: list[Any] | tuple[Any, ...], out: Callable[[str], object], indent: int | None, level: int
+) -> None:
     if not value:
         out("[]")
         return

@@ -86,6 +86,10 @@ class StatusDecision:
     reason: str
 
 
+def _read_only_rows(rows: Mapping[tuple[str, ...], StatusDecision]) -> Mapping[tuple[str, ...], StatusDecision]:
+    return MappingProxyType(dict(rows))
+
+
 @attrs.frozen(kw_only=True)
 class StatusTable:
     """
@@ -100,7 +104,7 @@ class StatusTable:
     vendor: str
     title: str
     axes: tuple[str, ...]
-    rows: Mapping[tuple[str, ...], StatusDecision] = attrs.field(converter=lambda rows: MappingProxyType(dict(rows)))
+    rows: Mapping[tuple[str, ...], StatusDecision] = attrs.field(converter=_read_only_rows)
     unknown_reason: str = "not a value the vendor documents: kept in raw_status"
 
     def __attrs_post_init__(self) -> None:

@@ -10,7 +10,6 @@ dates as RFC 3339 UTC with ``Z``).
 from __future__ import annotations
 
 import collections.abc
-import json
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -38,7 +37,7 @@ __all__ = [
 ]
 
 
-class _Invalid(ValueError):
+class _Invalid(ValueError):  # noqa: N818 - private, never escapes
     """A leaf structuring failure: what was expected, what was found, and where below the field."""
 
     def __init__(
@@ -152,7 +151,8 @@ def _tuple_hook_factory(converter: cattrs.Converter) -> Callable[[Any], Callable
                 try:
                     items.append(item_hook(item, item_type))
                 except Exception as error:  # noqa: BLE001 - regrouped with its index below
-                    error.__notes__ = [*getattr(error, "__notes__", []), IterableValidationNote("", index, item_type)]
+                    notes = [*getattr(error, "__notes__", []), IterableValidationNote("", index, item_type)]
+                    error.__notes__ = notes  # type: ignore[attr-defined]
                     errors.append(error)
             if errors:
                 raise cattrs.IterableValidationError(f"While structuring {kind!r}", errors, kind)
@@ -227,8 +227,8 @@ def to_trackstar(order: CartOrder) -> dict[str, Any]:
     Keys come in schema order, nullable fields are present as ``None``, date-times are
     RFC 3339 UTC strings and money stays an exact `Decimal` (use `dumps` for text).
     """
-    if not isinstance(order, CartOrder):
-        msg = f"to_trackstar() takes a CartOrder, got {type(order).__name__}"
+    if not isinstance(order, CartOrder):  # a guard for callers without a type checker
+        msg = f"to_trackstar() takes a CartOrder, got {type(order).__name__}"  # type: ignore[unreachable]
         raise TypeError(msg)
     return _unstructure_order(order)  # type: ignore[no-any-return]
 
@@ -245,7 +245,7 @@ def from_trackstar(document: object) -> CartOrder:
         raise PayloadError(ROOT, document, "a JSON object (a Trackstar cart order)")
     try:
         return _structure_order(document, CartOrder)  # type: ignore[no-any-return]
-    except Exception as error:  # noqa: BLE001 - every failure becomes a PayloadError with a path
+    except Exception as error:
         problems = list(_flatten(error, ROOT, document))
         first = problems[0]
         first.errors = problems  # type: ignore[attr-defined]

@@ -119,7 +119,7 @@ class UnrecognizedPayloadError(PayloadError):
     default_hint = "Pass source='medusa' or source='gearment' (or a plugin's name) to say what it is."
 
 
-class VendorErrorResponse(PayloadError):
+class VendorErrorResponse(PayloadError):  # noqa: N818 - names what arrived: the vendor's error response
     """The vendor's response envelope reports an error instead of an order."""
 
     default_hint = "The vendor did not return an order; retry the request or fix it upstream."

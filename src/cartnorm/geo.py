@@ -19,7 +19,9 @@ _NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
 @functools.cache
 def _names(locale: str) -> Mapping[str, str]:
     territories = Locale.parse(locale).territories
-    return MappingProxyType({code: str(name) for code, name in territories.items() if _ALPHA2.match(code) and code not in _NOT_COUNTRIES})
+    return MappingProxyType(
+        {code: str(name) for code, name in territories.items() if _ALPHA2.match(code) and code not in _NOT_COUNTRIES}
+    )
 
 
 @functools.cache

@@ -42,9 +42,15 @@ STATUS_INFO: Final[Mapping[OrderStatus, StatusInfo]] = MappingProxyType(
         info.status: info
         for info in (
             StatusInfo(status=_S.OPEN, rank=0, terminal=False, definition="Order has been placed."),
-            StatusInfo(status=_S.CONFIRMED, rank=1, terminal=False, definition="Order has been confirmed by the cart system."),
-            StatusInfo(status=_S.PROCESSING, rank=2, terminal=False, definition="Order is being processed by the warehouse."),
-            StatusInfo(status=_S.PARTIALLY_FULFILLED, rank=3, terminal=False, definition="Order has been partially fulfilled."),
+            StatusInfo(
+                status=_S.CONFIRMED, rank=1, terminal=False, definition="Order has been confirmed by the cart system."
+            ),
+            StatusInfo(
+                status=_S.PROCESSING, rank=2, terminal=False, definition="Order is being processed by the warehouse."
+            ),
+            StatusInfo(
+                status=_S.PARTIALLY_FULFILLED, rank=3, terminal=False, definition="Order has been partially fulfilled."
+            ),
             StatusInfo(status=_S.FULFILLED, rank=4, terminal=True, definition="Order has been fulfilled and shipped."),
             StatusInfo(
                 status=_S.BACKORDERED,

@@ -82,7 +82,6 @@ def _exact(_instance: object, attribute: attrs.Attribute[Any], value: Decimal | 
 
 _str = attrs.validators.instance_of(str)
 _opt_str = attrs.validators.optional(_str)
-_int = attrs.validators.instance_of(int)
 
 
 def _text() -> Any:
@@ -105,8 +104,14 @@ def _opt_when() -> Any:
     return attrs.field(validator=[attrs.validators.optional(attrs.validators.instance_of(datetime)), _aware])
 
 
+def _is_count(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not int:
+        msg = f"{attribute.name} must be an int (not a bool or float), got {value!r}"
+        raise TypeError(msg)
+
+
 def _quantity() -> Any:
-    return attrs.field(validator=attrs.validators.and_(_int, attrs.validators.not_(attrs.validators.instance_of(bool))))
+    return attrs.field(validator=_is_count)
 
 
 def _to_tuple(value: Any) -> tuple[Any, ...]:

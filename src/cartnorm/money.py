@@ -71,9 +71,7 @@ _WITHDRAWN: Final[dict[str, int]] = {
 }  # fmt: skip
 
 #: ISO 4217 minor units keyed by upper-case code (current codes plus recently withdrawn ones).
-ISO_4217_MINOR_UNITS: Final[Mapping[str, int]] = MappingProxyType(
-    dict(sorted({**_CURRENT, **_WITHDRAWN}.items()))
-)
+ISO_4217_MINOR_UNITS: Final[Mapping[str, int]] = MappingProxyType(dict(sorted({**_CURRENT, **_WITHDRAWN}.items())))
 #: Codes ISO 4217 has withdrawn; accepted because historic orders carry them.
 WITHDRAWN_CURRENCIES: Final[frozenset[str]] = frozenset(_WITHDRAWN)
 #: ``google.type.Money``: one unit is 10**9 nanos.
@@ -104,7 +102,7 @@ def normalize_currency(
     if not isinstance(code, str):
         raise CurrencyError(path, code, "an ISO 4217 currency code string such as 'usd' or 'EUR'")
     upper = code.strip().upper()
-    if upper in ISO_4217_MINOR_UNITS or (exponents is not None and upper in exponents):
+    if upper in ISO_4217_MINOR_UNITS or (exponents is not None and _override_for(upper, exponents) is not None):
         return upper
     raise CurrencyError(path, code, "a known ISO 4217 currency code")
 
@@ -153,6 +151,11 @@ def currency_name(code: str, locale: str = "en") -> str:
     'Japanese Yen'
     """
     return str(get_currency_name(normalize_currency(code), locale=locale))
+
+
+def _pow10(exponent: int) -> int:
+    """``10**exponent`` for a non-negative exponent, typed as int."""
+    return int(10**exponent)
 
 
 def _digits_to_int(digits: tuple[int, ...]) -> int:
@@ -228,9 +231,9 @@ def _to_scaled_int(amount: Decimal, exponent: int, path: str, expected: str) -> 
     magnitude = _digits_to_int(digits)
     shift = exp + exponent
     if shift >= 0:
-        magnitude *= 10**shift
+        magnitude *= _pow10(shift)
     else:
-        magnitude, rest = divmod(magnitude, 10**-shift)
+        magnitude, rest = divmod(magnitude, _pow10(-shift))
         if rest:
             raise MoneyError(path, amount, expected)
     return -magnitude if sign else magnitude
@@ -320,7 +323,7 @@ def _scaled(value: Decimal, exponent: int) -> int:
     """``value`` as an integer count of ``10**exponent`` (exponent <= value's own)."""
     sign, digits, exp = value.as_tuple()
     assert isinstance(exp, int)
-    magnitude = _digits_to_int(digits) * 10 ** (exp - exponent)
+    magnitude = _digits_to_int(digits) * _pow10(exp - exponent)
     return -magnitude if sign else magnitude
 
 
@@ -351,7 +354,7 @@ def split_per_unit(
         raise MoneyError(path, quantity, "a positive integer quantity to divide by")
     scale = min(_exp(line_amount), -exponent)
     numerator = _scaled(line_amount, scale)
-    divisor = quantity * 10 ** (-exponent - scale)
+    divisor = quantity * _pow10(-exponent - scale)
     quotient, rest = divmod(abs(numerator), divisor)
     if 2 * rest > divisor or (2 * rest == divisor and quotient % 2 == 1):
         quotient += 1

@@ -46,7 +46,7 @@ def trackstar_schema() -> dict[str, Any]:
 @functools.cache
 def _validator() -> Any:
     try:
-        import jsonschema
+        import jsonschema  # noqa: PLC0415 - optional extra, imported on first use
     except ImportError:  # pragma: no cover - exercised by installing without the extra
         msg = "validate_trackstar() needs jsonschema: pip install 'cartnorm[validate]'"
         raise MissingDependencyError(msg) from None

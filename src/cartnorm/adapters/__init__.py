@@ -17,7 +17,11 @@ from ..errors import ConfigurationError
 __all__ = ["BUILTIN_ADAPTERS", "get_adapter"]
 
 #: Built-in adapter names and the modules that define them.
-BUILTIN_ADAPTERS: Final = {"medusa": "cartnorm.adapters.medusa", "gearment": "cartnorm.adapters.gearment"}
+BUILTIN_ADAPTERS: Final = {
+    "gearment": "cartnorm.adapters.gearment",
+    "medusa": "cartnorm.adapters.medusa",
+    "trackstar": "cartnorm.adapters.trackstar",
+}
 
 
 def get_adapter(name: str) -> Adapter:

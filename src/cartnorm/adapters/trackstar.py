@@ -1,0 +1,67 @@
+"""
+The Trackstar cart order itself as a source: reads and writes the canonical JSON.
+
+Useful where a pipeline already holds Trackstar documents (re-validation, conformance
+fixtures, denormalizing into a vendor from stored Trackstar JSON).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Final
+
+from ..adapter import Adapter, Normalized, StatusDecision, StatusTable
+from ..codec import from_trackstar, to_trackstar
+from ..errors import ConfigurationError
+from ..lifecycle import STATUS_INFO
+from ..model import CartOrder
+
+__all__ = ["ADAPTER", "NAME", "STATUS_TABLES", "convert", "detect", "from_canonical", "to_canonical"]
+
+NAME: Final = "trackstar"
+_KEYS: Final = frozenset(attribute.name for attribute in CartOrder.__attrs_attrs__)
+
+STATUS_TABLES: Final = (
+    StatusTable(
+        vendor=NAME,
+        title="Trackstar status (identity)",
+        axes=("status",),
+        rows={(status.value,): StatusDecision(status, info.definition) for status, info in STATUS_INFO.items()},
+        unknown_reason="not a Trackstar status: the document is rejected by the schema",
+    ),
+)
+
+
+def detect(payload: Any) -> bool:
+    """True for a mapping with exactly the 29 keys of a Trackstar cart order."""
+    return isinstance(payload, Mapping) and payload.keys() == _KEYS
+
+
+def convert(payload: Any, *, observed_at: datetime | None = None, **options: Any) -> Normalized:
+    """Read a Trackstar document (``observed_at`` is ignored: the document carries its own dates)."""
+    del observed_at
+    if options:
+        msg = f"the trackstar adapter takes no options, got {sorted(options)}"
+        raise ConfigurationError(msg)
+    return Normalized(from_trackstar(payload))
+
+
+def to_canonical(payload: Any, *, observed_at: datetime | None = None) -> CartOrder:
+    """Read a Trackstar document into a `CartOrder`."""
+    return convert(payload, observed_at=observed_at).order
+
+
+def from_canonical(order: CartOrder) -> dict[str, Any]:
+    """Write a `CartOrder` as a Trackstar document."""
+    return to_trackstar(order)
+
+
+ADAPTER: Final = Adapter(
+    name=NAME,
+    description="Trackstar cart order JSON (the canonical model itself)",
+    detect=detect,
+    convert=convert,
+    from_canonical=from_canonical,
+    status_tables=STATUS_TABLES,
+)

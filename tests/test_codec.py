@@ -1,0 +1,157 @@
+"""The canonical codec: round trips, exact money, determinism and errors that name the place."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+
+import cartnorm
+from cartnorm import OrderStatus, PayloadError
+from strategies.canonical import cart_orders
+
+
+@given(cart_orders())
+def test_text_round_trip(order):
+    """loads(dumps(o)) == o for every canonical order."""
+    assert cartnorm.loads(cartnorm.dumps(order)) == order
+
+
+@given(cart_orders())
+def test_dict_round_trip(order):
+    """from_trackstar(to_trackstar(o)) == o, and the dict conforms to Trackstar's schema."""
+    document = cartnorm.to_trackstar(order)
+    assert cartnorm.from_trackstar(document) == order
+    assert cartnorm.validate_trackstar(document) == []
+
+
+@given(cart_orders())
+def test_dumps_is_valid_json_in_schema_order(order):
+    """The text parses with the standard library, keys in schema order, and is stable."""
+    text = cartnorm.dumps(order)
+    parsed = json.loads(text, parse_float=Decimal)
+    assert list(parsed) == [field.name for field in cartnorm.CartOrder.__attrs_attrs__]
+    assert cartnorm.dumps(cartnorm.loads(text)) == text
+
+
+@given(cart_orders())
+def test_indented_output_is_the_same_json(order):
+    """Pretty output holds the same document as compact output."""
+    assert json.loads(cartnorm.dumps(order, indent=2)) == json.loads(cartnorm.dumps(order))
+
+
+def test_money_is_written_exactly(sample_order):
+    """0.1 + 0.2 style amounts survive as written; the float classic never appears."""
+    order = cartnorm.from_trackstar({**sample_order, "total_price": 0.3, "total_tax": Decimal("0.30000000000000004")})
+    text = cartnorm.dumps(order)
+    assert '"total_price":0.3,' in text
+    assert '"total_tax":0.30000000000000004,' in text
+    assert order.total_price == Decimal("0.3")
+
+
+def test_dates_are_written_in_utc_with_z(sample_order):
+    """Offsets are converted to UTC; fractions keep their precision without trailing zeros."""
+    order = cartnorm.from_trackstar({**sample_order, "created_date": "2024-09-22T16:55:44.940+02:00"})
+    assert cartnorm.to_trackstar(order)["created_date"] == "2024-09-22T14:55:44.94Z"
+
+
+def test_output_is_byte_identical_across_hash_seeds(sample_order):
+    """Determinism: the same input gives the same bytes in fresh processes with different hash seeds."""
+    script = "import sys, json, cartnorm; print(cartnorm.dumps(cartnorm.loads(sys.stdin.read())))"
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            input=cartnorm.dumps(cartnorm.from_trackstar(sample_order)),
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("0", "1", "12345")
+    }
+    assert len(outputs) == 1
+
+
+def test_to_trackstar_copies_free_json(sample_order):
+    """Mutating the returned dict never reaches into the (frozen) order."""
+    order = cartnorm.from_trackstar(sample_order)
+    document = cartnorm.to_trackstar(order)
+    document["additional_fields"]["vendor"]["nested"].append("mutated")
+    assert "mutated" not in order.additional_fields["vendor"]["nested"]
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "expected"),
+    [
+        ({"id": 5}, "$.id", "a string"),
+        ({"status": "shipped"}, "$.status", "one of 'open'"),
+        ({"total_price": True}, "$.total_price", "a finite number"),
+        ({"total_price": float("nan")}, "$.total_price", "a finite number"),
+        ({"line_items": {"0": {}}}, "$.line_items", "an array"),
+        ({"ship_to_address": "1 Loop Rd"}, "$.ship_to_address", "an object"),
+        ({"tags": "vip"}, "$.tags", "an array"),
+        ({"created_date": "2024-02-30T00:00:00Z"}, "$.created_date", "exists in the calendar"),
+        ({"created_date": "2024-09-22 14:55:44Z"}, "$.created_date", "RFC 3339"),
+        ({"created_date": "2024-09-22T14:55:44.1234567Z"}, "$.created_date", "microsecond precision"),
+        ({"additional_fields": {"a": [{"b": float("inf")}]}}, "$.additional_fields.a[0].b", "a finite number"),
+        ({"additional_fields": {"a": {1: "x"}}}, "$.additional_fields.a", "string object keys"),
+        ({"trackstar_tags": "tag"}, "$.trackstar_tags", "an array"),
+    ],
+)
+def test_bad_values_name_their_path(sample_order, change, path, expected):
+    """Each rejected value raises PayloadError carrying the path, the value and what was expected."""
+    with pytest.raises(PayloadError) as caught:
+        cartnorm.from_trackstar({**sample_order, **change})
+    assert caught.value.path == path
+    assert expected in caught.value.expected
+    assert path in str(caught.value)
+
+
+def test_every_problem_is_listed(sample_order):
+    """The first problem is raised; .errors holds all of them, in document order."""
+    bad = {**sample_order, "id": 1, "status": "nope"}
+    del bad["raw_status"]
+    with pytest.raises(PayloadError) as caught:
+        cartnorm.from_trackstar(bad)
+    assert [error.path for error in caught.value.errors] == ["$.id", "$.status", "$.raw_status"]
+
+
+def test_integral_numbers_are_integers(sample_order):
+    """JSON Schema counts 2.0 as an integer, so a quantity of 2.0 is read as 2."""
+    line = {**sample_order["line_items"][0], "quantity": 2.0}
+    order = cartnorm.from_trackstar({**sample_order, "line_items": [line]})
+    assert order.line_items[0].quantity == 2
+
+
+def test_loads_rejects_bad_text():
+    """Broken JSON, NaN and oversized numbers are PayloadErrors at $, not crashes."""
+    for text in ("{", '{"a": NaN}', "1" * 5000, '{"a": 1e999999}'):
+        with pytest.raises(PayloadError) as caught:
+            cartnorm.loads(text)
+        assert caught.value.path == "$"
+
+
+def test_model_refuses_naive_datetimes_and_floats(sample_order):
+    """The model itself guards its invariants for orders built by hand."""
+    order = cartnorm.from_trackstar(sample_order)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        order.__class__(**{**_fields(order), "created_date": order.created_date.replace(tzinfo=None)})
+    with pytest.raises(TypeError, match="finite decimal"):
+        order.__class__(**{**_fields(order), "total_price": 1.5})
+    with pytest.raises(TypeError, match="list or tuple"):
+        order.__class__(**{**_fields(order), "tags": "vip"})
+
+
+def test_status_enum_values_match_schema():
+    """OrderStatus lists exactly the schema's status values, in the schema's order."""
+    schema = cartnorm.schema.trackstar_schema()
+    assert [s.value for s in OrderStatus] == schema["$defs"]["CartOrderApiItemSchema"]["properties"]["status"]["enum"]
+
+
+def _fields(order):
+    return {field.name: getattr(order, field.name) for field in order.__attrs_attrs__}

@@ -1,0 +1,150 @@
+"""Money laws: exact conversions for every currency, google.type.Money rules, per-unit splits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from babel.numbers import get_currency_precision
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cartnorm import money as m
+from cartnorm.errors import ConfigurationError, CurrencyError, MoneyError
+from strategies.canonical import CURRENCIES, money
+
+units = st.integers(min_value=-(2**63), max_value=2**63 - 1)
+nanos_magnitudes = st.integers(min_value=0, max_value=999_999_999)
+
+
+@st.composite
+def valid_units_nanos(draw):
+    """A (units, nanos) pair that google.type.Money allows: same signs, nanos in range."""
+    whole = draw(units)
+    nanos = draw(nanos_magnitudes)
+    if whole > 0:
+        return whole, nanos
+    if whole < 0:
+        return whole, -nanos
+    return 0, draw(st.sampled_from([nanos, -nanos]))
+
+
+@pytest.mark.parametrize("currency", CURRENCIES)
+@given(minor=st.integers(min_value=-(10**15), max_value=10**15))
+def test_minor_units_round_trip_for_every_currency(currency, minor):
+    """minor units → Decimal → minor units is the identity, with the lower-case code too."""
+    amount = m.from_minor_units(minor, currency.lower())
+    assert m.to_minor_units(amount, currency) == minor
+    assert -amount.as_tuple().exponent == m.ISO_4217_MINOR_UNITS[currency]
+
+
+@given(valid_units_nanos())
+def test_units_nanos_round_trip(pair):
+    """units/nanos → Decimal → units/nanos is the identity for every valid pair."""
+    units_value, nanos_value = pair
+    assert m.to_units_nanos(m.from_units_nanos(units_value, nanos_value)) == (units_value, nanos_value)
+
+
+@given(money(min_value=-(10**18), max_value=10**18))
+def test_decimal_to_units_nanos_round_trip(amount):
+    """Any amount with at most nine decimals survives units/nanos exactly."""
+    assert m.from_units_nanos(*m.to_units_nanos(amount)) == amount
+
+
+@pytest.mark.parametrize(
+    ("units_value", "nanos_value", "path"),
+    [
+        (1, -1, "$.nanos"),
+        (-1, 1, "$.nanos"),
+        (0, 1_000_000_000, "$.nanos"),
+        (0, -1_000_000_000, "$.nanos"),
+        (2**63, 0, "$.units"),
+        ("1", 0, "$.units"),
+        (1, 0.5, "$.nanos"),
+        (True, 0, "$.units"),
+    ],
+)
+def test_invalid_units_nanos_raise(units_value, nanos_value, path):
+    """Every pair google.type.Money forbids raises MoneyError naming units or nanos."""
+    with pytest.raises(MoneyError) as caught:
+        m.from_units_nanos(units_value, nanos_value)
+    assert caught.value.path == path
+
+
+def test_known_values():
+    """The worked examples of the issue and of google/type/money.proto."""
+    assert m.from_minor_units(2599, "usd") == Decimal("25.99")
+    assert m.from_minor_units(3000, "jpy") == Decimal("3000")
+    assert str(m.from_minor_units(5250, "kwd")) == "5.250"
+    assert m.from_units_nanos(-1, -750_000_000) == Decimal("-1.75")
+    assert m.to_units_nanos(Decimal("-1.75")) == (-1, -750_000_000)
+
+
+@pytest.mark.parametrize("bad", [25.99, "2599", True, None])
+def test_minor_units_refuse_non_integers(bad):
+    """Floats, strings and booleans are never guessed into cents."""
+    with pytest.raises(MoneyError):
+        m.from_minor_units(bad, "usd")
+
+
+def test_to_minor_units_refuses_to_round():
+    """More decimals than the currency has is an error, not a silent rounding."""
+    with pytest.raises(MoneyError, match="at most 0 decimal places for JPY"):
+        m.to_minor_units(Decimal("1.5"), "jpy")
+    with pytest.raises(MoneyError):
+        m.to_minor_units(1.5, "usd")  # type: ignore[arg-type]
+
+
+def test_currency_codes_are_normalised_and_validated():
+    """Case-insensitive, upper-case result, unknown codes rejected (never a default of 2)."""
+    assert m.normalize_currency(" eur ") == "EUR"
+    for bad in ("xyz", "", "usdollar", None, 840):
+        with pytest.raises(CurrencyError):
+            m.normalize_currency(bad)
+    assert m.exponent_of("XYZ", exponents={"xyz": 3}) == 3
+    with pytest.raises(ConfigurationError):
+        m.exponent_of("usd", exponents={"USD": -1})
+
+
+def test_exponents_differ_from_babel_where_iso_differs():
+    """Pin where ISO 4217 and babel's CLDR digits disagree, so a drift in either is visible."""
+    differing = {
+        code for code in m.ISO_4217_MINOR_UNITS if get_currency_precision(code) != m.ISO_4217_MINOR_UNITS[code]
+    }
+    assert {"IQD", "IRR", "RSD", "LBP", "AFN", "ALL", "YER"} <= differing
+    assert get_currency_precision("jpy") == 2  # the trap: lower-case codes get babel's default
+    assert m.exponent_of("jpy") == 0
+
+
+@given(
+    line=money(min_value=-(10**9), max_value=10**9),
+    quantity=st.integers(min_value=1, max_value=1000),
+    currency=st.sampled_from(CURRENCIES),
+)
+def test_split_per_unit_loses_nothing(line, quantity, currency):
+    """per_unit * quantity + remainder == line amount, exactly; per_unit sits at the exponent."""
+    split = m.split_per_unit(line, quantity, currency)
+    assert split.per_unit * quantity + split.remainder == line
+    assert split.line_amount == line
+    assert -split.per_unit.as_tuple().exponent == m.exponent_of(currency)
+    # half-even rounding: the remainder is at most half a minor unit per unit
+    assert abs(split.remainder) <= Decimal(quantity) * Decimal(1).scaleb(-m.exponent_of(currency)) / 2
+
+
+def test_split_per_unit_rounds_half_to_even():
+    """Ties go to the even minor unit; exact divisions have no remainder."""
+    assert m.split_per_unit(Decimal("5"), 2, "jpy").per_unit == Decimal("2")
+    assert m.split_per_unit(Decimal("7"), 2, "jpy").per_unit == Decimal("4")
+    assert m.split_per_unit(Decimal("10.00"), 4, "usd").exact
+    split = m.split_per_unit(Decimal("10.00"), 3, "usd")
+    assert (split.per_unit, split.remainder) == (Decimal("3.33"), Decimal("0.01"))
+    with pytest.raises(MoneyError):
+        m.split_per_unit(Decimal("1"), 0, "usd")
+
+
+def test_hostile_amounts_are_bounded():
+    """Absurd exponents and digit counts fail fast instead of building huge integers."""
+    with pytest.raises(MoneyError):
+        m.to_minor_units(Decimal("1E+100000000"), "usd")
+    with pytest.raises(MoneyError):
+        m.from_minor_units(10**100, "usd")
