@@ -10,10 +10,20 @@ when a committed file has drifted from the code.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 from .adapter import StatusTable
 
-__all__ = ["render_status_table", "update_region"]
+__all__ = [
+    "doc_regions",
+    "regenerate",
+    "render_lifecycle_diagram",
+    "render_lifecycle_table",
+    "render_model_reference",
+    "render_status_table",
+    "update_region",
+]
 
 
 def _cell(text: str) -> str:
@@ -56,3 +66,128 @@ def update_region(text: str, name: str, content: str) -> str:
         raise ValueError(msg)
     body = content if content.endswith("\n") else content + "\n"
     return pattern.sub(lambda _: f"{begin}\n{body}{end}", text)
+
+
+_MODEL_SECTIONS = (
+    ("CartOrderApiItemSchema", "CartOrder"),
+    ("ShipToAddress", "ShipToAddress"),
+    ("BillToAddress", "BillToAddress"),
+    ("CartOrderLineItem", "LineItem"),
+    ("CartOrderShippingGroup", "ShippingGroup"),
+    ("CartOrderShippingGroupLineItem", "ShippingGroupLineItem"),
+    ("CartOrderShipment", "Shipment"),
+    ("CartOrderShipmentLineItem", "ShipmentLineItem"),
+    ("ShipFromAddress", "ShipFromAddress"),
+)
+
+
+def _python_type(annotation: object) -> str:
+    text = annotation.__name__ if isinstance(annotation, type) else str(annotation)
+    for noise in ("datetime.", "decimal.", "cartnorm.model.", "collections.abc.", "typing."):
+        text = text.replace(noise, "")
+    return text.replace("JSONValue", "Any")
+
+
+def render_model_reference() -> str:
+    """
+    Render one Markdown table per model class: field, JSON type, nullable, Python type, meaning.
+
+    Meanings are Trackstar's own descriptions from the packaged schema.
+    """
+    import typing
+
+    from . import model
+    from .schema import trackstar_schema
+
+    definitions = trackstar_schema()["$defs"]
+    aliases = {"CartOrderShippingGroupLineItem": "CartOrderShipmentGroupLineItem"}
+    out: list[str] = []
+    for schema_name, class_name in _MODEL_SECTIONS:
+        definition = definitions[aliases.get(schema_name, schema_name)]
+        cls = getattr(model, class_name)
+        hints = typing.get_type_hints(cls)
+        out += [f"### `{class_name}`", "", f"Schema: `{aliases.get(schema_name, schema_name)}`.", ""]
+        out += ["| field | JSON type | nullable | Python type | meaning |", "| --- | --- | --- | --- | --- |"]
+        for name, prop in definition["properties"].items():
+            json_type = prop.get("type", "object" if "$ref" in prop else "any")
+            types = json_type if isinstance(json_type, list) else [json_type]
+            shown = " / ".join(t for t in types if t != "null")
+            if "$ref" in prop:
+                shown = f"object (`{prop['$ref'].rsplit('/', 1)[-1]}`)"
+            if prop.get("format"):
+                shown += f" ({prop['format']})"
+            nullable = "yes" if "null" in types else "no"
+            if "null" in types and "enum" in prop and None not in prop["enum"]:
+                nullable = "no: the type allows null, the enum does not"
+            meaning = _cell(prop.get("description") or "")
+            out.append(f"| `{name}` | {shown} | {nullable} | `{_cell(_python_type(hints[name]))}` | {meaning} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def render_lifecycle_table() -> str:
+    """Render the Trackstar status table (rank, terminal, definition) from `cartnorm.lifecycle`."""
+    from .lifecycle import STATUS_INFO
+
+    lines = ["| status | rank on the main line | terminal | Trackstar's definition |", "| --- | --- | --- | --- |"]
+    for status, info in STATUS_INFO.items():
+        rank = "—" if info.rank is None else str(info.rank)
+        lines.append(f"| `{status.value}` | {rank} | {'yes' if info.terminal else 'no'} | {_cell(info.definition)} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_lifecycle_diagram() -> str:
+    """
+    Render the lifecycle as a Mermaid state diagram, edges computed by `can_transition`.
+
+    Only the direct main-line steps and the side states are drawn (a forward skip such as
+    ``open → fulfilled`` is also allowed, as the table of rules says).
+    """
+    from .lifecycle import STATUS_INFO, can_transition
+    from .model import OrderStatus
+
+    main = sorted((s for s, info in STATUS_INFO.items() if info.rank is not None), key=lambda s: STATUS_INFO[s].rank or 0)
+    lines = ["```mermaid", "stateDiagram-v2", f"    [*] --> {main[0].value}"]
+    lines += [f"    {a.value} --> {b.value}" for a, b in zip(main, main[1:]) if can_transition(a, b)]
+    for side in (OrderStatus.BACKORDERED, OrderStatus.CANCELLED):
+        lines += [f"    {s.value} --> {side.value}" for s in main if s is not side and can_transition(s, side)]
+    lines += [f"    backordered --> {s.value}" for s in main[2:] if can_transition(OrderStatus.BACKORDERED, s)]
+    lines += [f"    {s.value} --> [*]" for s, info in STATUS_INFO.items() if info.terminal]
+    lines += [
+        "    note right of cancelled",
+        "        exception and other may be entered from, and left to, any status",
+        "    end note",
+        "```",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def doc_regions() -> dict[str, dict[str, Callable[[], str]]]:
+    """Every generated region, by file (relative to the project root) and region name."""
+    return {
+        "docs/model.md": {"model-reference": render_model_reference},
+        "docs/lifecycle.md": {
+            "lifecycle-table": render_lifecycle_table,
+            "lifecycle-diagram": render_lifecycle_diagram,
+        },
+    }
+
+
+def regenerate(root: Path, *, check: bool = False) -> list[Path]:
+    """
+    Rewrite every generated region under ``root``; return the files that changed.
+
+    With ``check=True`` nothing is written: the result lists the files that have drifted.
+    """
+    changed = []
+    for relative, regions in doc_regions().items():
+        path = root / relative
+        text = path.read_text(encoding="utf-8")
+        new = text
+        for name, render in regions.items():
+            new = update_region(new, name, render())
+        if new != text:
+            changed.append(path)
+            if not check:
+                path.write_text(new, encoding="utf-8")
+    return changed
