@@ -21,6 +21,7 @@ from .errors import (
     UnrecognizedPayloadError,
     VendorErrorResponse,
 )
+from .etl import Accepted, Rejection, convert, denormalize, normalize, normalize_many
 from .model import (
     BillToAddress,
     CartOrder,
@@ -34,9 +35,11 @@ from .model import (
     ShippingGroupLineItem,
     ShipToAddress,
 )
+from .registry import available_adapters, detect_adapter, get_adapter
 from .schema import SchemaViolation, validate_trackstar
 
 __all__ = [
+    "Accepted",
     "Adapter",
     "BillToAddress",
     "CartOrder",
@@ -51,6 +54,7 @@ __all__ = [
     "Normalized",
     "OrderStatus",
     "PayloadError",
+    "Rejection",
     "SchemaViolation",
     "ShipFromAddress",
     "ShipToAddress",
@@ -64,12 +68,19 @@ __all__ = [
     "UnrecognizedPayloadError",
     "VendorErrorResponse",
     "__version__",
+    "available_adapters",
+    "convert",
+    "denormalize",
+    "detect_adapter",
     "dumps",
     "from_trackstar",
+    "get_adapter",
     "lifecycle",
     "loads",
     "make_converter",
     "money",
+    "normalize",
+    "normalize_many",
     "to_trackstar",
     "validate_trackstar",
 ]

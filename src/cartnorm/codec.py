@@ -23,6 +23,7 @@ from cattrs.errors import ForbiddenExtraKeysError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn
 
 from ._datetime import format_rfc3339, parse_rfc3339
+from ._fastdump import dump_order
 from ._json import JSON_LIMITS, JsonLimits, decimal_within, encode_json, freeze_json, parse_json
 from ._paths import ROOT, child
 from .errors import MISSING, CartnormError, PayloadError
@@ -297,6 +298,11 @@ def dumps(order: CartOrder, *, indent: int | None = None) -> str:
     Money is written as the exact decimal (``0.3``, never ``0.30000000000000004``),
     date-times as RFC 3339 UTC with ``Z``; non-ASCII text is kept as UTF-8.
     """
+    if indent is None:
+        if not isinstance(order, CartOrder):  # a guard for callers without a type checker
+            msg = f"dumps() takes a CartOrder, got {type(order).__name__}"  # type: ignore[unreachable]
+            raise TypeError(msg)
+        return dump_order(order)  # the same bytes as encode_json(to_trackstar(order)), faster
     return encode_json(to_trackstar(order), indent=indent)
 
 

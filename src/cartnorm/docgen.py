@@ -9,11 +9,17 @@ when a committed file has drifted from the code.
 
 from __future__ import annotations
 
+import itertools
 import re
+import typing
 from collections.abc import Callable
 from pathlib import Path
 
+from . import model
 from .adapter import StatusTable
+from .lifecycle import STATUS_INFO, can_transition
+from .model import OrderStatus
+from .schema import trackstar_schema
 
 __all__ = [
     "doc_regions",
@@ -94,11 +100,6 @@ def render_model_reference() -> str:
 
     Meanings are Trackstar's own descriptions from the packaged schema.
     """
-    import typing
-
-    from . import model
-    from .schema import trackstar_schema
-
     definitions = trackstar_schema()["$defs"]
     aliases = {"CartOrderShippingGroupLineItem": "CartOrderShipmentGroupLineItem"}
     out: list[str] = []
@@ -127,8 +128,6 @@ def render_model_reference() -> str:
 
 def render_lifecycle_table() -> str:
     """Render the Trackstar status table (rank, terminal, definition) from `cartnorm.lifecycle`."""
-    from .lifecycle import STATUS_INFO
-
     lines = ["| status | rank on the main line | terminal | Trackstar's definition |", "| --- | --- | --- | --- |"]
     for status, info in STATUS_INFO.items():
         rank = "—" if info.rank is None else str(info.rank)
@@ -143,12 +142,11 @@ def render_lifecycle_diagram() -> str:
     Only the direct main-line steps and the side states are drawn (a forward skip such as
     ``open → fulfilled`` is also allowed, as the table of rules says).
     """
-    from .lifecycle import STATUS_INFO, can_transition
-    from .model import OrderStatus
-
-    main = sorted((s for s, info in STATUS_INFO.items() if info.rank is not None), key=lambda s: STATUS_INFO[s].rank or 0)
+    main = sorted(
+        (s for s, info in STATUS_INFO.items() if info.rank is not None), key=lambda s: STATUS_INFO[s].rank or 0
+    )
     lines = ["```mermaid", "stateDiagram-v2", f"    [*] --> {main[0].value}"]
-    lines += [f"    {a.value} --> {b.value}" for a, b in zip(main, main[1:]) if can_transition(a, b)]
+    lines += [f"    {a.value} --> {b.value}" for a, b in itertools.pairwise(main) if can_transition(a, b)]
     for side in (OrderStatus.BACKORDERED, OrderStatus.CANCELLED):
         lines += [f"    {s.value} --> {side.value}" for s in main if s is not side and can_transition(s, side)]
     lines += [f"    backordered --> {s.value}" for s in main[2:] if can_transition(OrderStatus.BACKORDERED, s)]

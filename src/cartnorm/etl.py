@@ -1,0 +1,165 @@
+"""
+The ETL surface: one call per record, and a lazy batch that sets bad records aside.
+
+`normalize` and `denormalize` convert one record; `normalize_many` streams any iterable of
+records and yields, in input order, one `Accepted` or one `Rejection` per record, so that
+``records in == accepted + rejected`` holds for any input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, Literal
+
+import attrs
+
+from .adapter import Adapter, DataWarning, Normalized
+from .errors import CartnormError, ConfigurationError, PayloadError
+from .model import CartOrder
+from .registry import detect_adapter, get_adapter
+
+__all__ = [
+    "Accepted",
+    "Rejection",
+    "convert",
+    "denormalize",
+    "normalize",
+    "normalize_many",
+    "process_record",
+]
+
+
+def _adapter_for(payload: Any, source: str | Adapter | None) -> Adapter:
+    if isinstance(source, Adapter):
+        return source
+    if source is None:
+        return detect_adapter(payload)
+    return get_adapter(source)
+
+
+def convert(
+    payload: Any,
+    source: str | Adapter | None = None,
+    *,
+    observed_at: datetime | None = None,
+    **adapter_options: Any,
+) -> Normalized:
+    """
+    Convert one vendor payload; return the order and the warnings met on the way.
+
+    ``source`` names the adapter (``"medusa"``, ``"gearment"``, a plugin's name, or an
+    `Adapter`); ``None`` detects it from the payload's shape, and a payload no adapter
+    (or more than one) recognises is an `UnrecognizedPayloadError`, never a guess.
+    """
+    return _adapter_for(payload, source).convert(payload, observed_at=observed_at, **adapter_options)
+
+
+def normalize(
+    payload: Any,
+    source: str | Adapter | None = None,
+    *,
+    observed_at: datetime | None = None,
+    **adapter_options: Any,
+) -> CartOrder:
+    """Convert one vendor payload into a `CartOrder` (see `convert` for the warnings too)."""
+    return convert(payload, source, observed_at=observed_at, **adapter_options).order
+
+
+def denormalize(order: CartOrder, target: str | Adapter, **adapter_options: Any) -> dict[str, Any]:
+    """Turn a `CartOrder` back into ``target``'s payload."""
+    adapter = target if isinstance(target, Adapter) else get_adapter(target)
+    return adapter.from_canonical(order, **adapter_options)
+
+
+@attrs.frozen
+class Accepted:
+    """A record that became an order. ``position`` counts records from 0, in input order."""
+
+    position: int
+    order: CartOrder
+    warnings: tuple[DataWarning, ...]
+    source: str
+
+    ok = True
+
+
+@attrs.frozen
+class Rejection:
+    """
+    A record set aside: where it was, why, and the record itself (nothing is lost).
+
+    ``path`` is the JSON path inside the record (``$`` for the record as a whole),
+    ``error`` the exception's class name, ``message`` the full explanation.
+    """
+
+    position: int
+    record: Any
+    path: str
+    error: str
+    message: str
+    exception: CartnormError | None = attrs.field(default=None, eq=False, repr=False)
+
+    ok = False
+
+    @classmethod
+    def from_error(cls, position: int, record: Any, error: CartnormError) -> Rejection:
+        """Build a rejection from the exception that rejected ``record``."""
+        path = error.path if isinstance(error, PayloadError) else "$"
+        return cls(position, record, path, type(error).__name__, str(error), error)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict for a rejects file."""
+        return {
+            "position": self.position,
+            "path": self.path,
+            "error": self.error,
+            "message": self.message,
+            "record": self.record,
+        }
+
+
+def normalize_many(
+    records: Iterable[Any],
+    source: str | Adapter | None = None,
+    *,
+    observed_at: datetime | None = None,
+    on_error: Literal["reject", "raise"] = "reject",
+    **adapter_options: Any,
+) -> Iterator[Accepted | Rejection]:
+    """
+    Lazily convert many records, yielding one `Accepted` or `Rejection` per record, in order.
+
+    With ``on_error="reject"`` (the default) a record that raises a `CartnormError` data
+    error becomes a `Rejection` carrying its position, JSON path, message and the original
+    record; ``on_error="raise"`` re-raises the first one. Configuration errors (an unknown
+    ``source`` name, a bad option) always raise: they would reject every record.
+    """
+    if on_error not in ("reject", "raise"):
+        msg = f"on_error must be 'reject' or 'raise', got {on_error!r}"
+        raise ConfigurationError(msg)
+    fixed = None if source is None else _adapter_for(None, source)
+    for position, record in enumerate(records):
+        outcome = process_record(position, record, fixed, observed_at, adapter_options)
+        if on_error == "raise" and isinstance(outcome, Rejection):
+            assert outcome.exception is not None
+            raise outcome.exception
+        yield outcome
+
+
+def process_record(
+    position: int,
+    record: Any,
+    adapter: Adapter | None,
+    observed_at: datetime | None,
+    adapter_options: dict[str, Any],
+) -> Accepted | Rejection:
+    """Convert one record with ``adapter`` (or the detected one); a data error becomes a `Rejection`."""
+    try:
+        chosen = adapter if adapter is not None else detect_adapter(record)
+        result = chosen.convert(record, observed_at=observed_at, **adapter_options)
+    except ConfigurationError:
+        raise
+    except CartnormError as error:
+        return Rejection.from_error(position, record, error)
+    return Accepted(position, result.order, result.warnings, chosen.name)

@@ -1,0 +1,107 @@
+"""
+Finding adapters: the built-in ones, plus plugins registered under the entry-point group
+``cartnorm.adapters`` (each entry point names a `cartnorm.Adapter` object).
+
+A plugin package declares, in its ``pyproject.toml``::
+
+    [project.entry-points."cartnorm.adapters"]
+    shopify = "cartnorm_shopify:ADAPTER"
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Mapping
+from importlib.metadata import entry_points
+from types import MappingProxyType
+from typing import Any, Final
+
+from ._paths import ROOT
+from .adapter import Adapter
+from .errors import ConfigurationError, UnrecognizedPayloadError
+
+__all__ = ["ENTRY_POINT_GROUP", "available_adapters", "detect_adapter", "get_adapter"]
+
+#: The entry-point group plugins register their adapters under.
+ENTRY_POINT_GROUP: Final = "cartnorm.adapters"
+
+# Detection tries these in order; the identity "trackstar" adapter is only used by name.
+_BUILTIN: Final = {
+    "medusa": "cartnorm.adapters.medusa",
+    "gearment": "cartnorm.adapters.gearment",
+    "trackstar": "cartnorm.adapters.trackstar",
+}
+_NOT_DETECTED: Final = frozenset({"trackstar"})
+
+
+def _load_builtin(name: str) -> Adapter:
+    adapter = importlib.import_module(_BUILTIN[name]).ADAPTER
+    if not isinstance(adapter, Adapter):  # pragma: no cover - a programming error in cartnorm itself
+        msg = f"{_BUILTIN[name]}.ADAPTER is not a cartnorm.Adapter"
+        raise TypeError(msg)
+    return adapter
+
+
+@functools.cache
+def available_adapters() -> Mapping[str, Adapter]:
+    """
+    Every adapter available, by name: built-ins first, then plugins in name order.
+
+    A plugin whose name clashes with a built-in, or whose entry point does not give an
+    `Adapter` named like the entry point, is a `ConfigurationError` (loud, not ignored).
+    """
+    found: dict[str, Adapter] = {name: _load_builtin(name) for name in _BUILTIN}
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda entry: entry.name):
+        if entry.name in found:
+            msg = f"plugin {entry.value!r} registers adapter {entry.name!r}, which already exists"
+            raise ConfigurationError(msg)
+        adapter = entry.load()
+        if not isinstance(adapter, Adapter) or adapter.name != entry.name:
+            msg = f"entry point {entry.name} = {entry.value!r} must name a cartnorm.Adapter called {entry.name!r}"
+            raise ConfigurationError(msg)
+        found[entry.name] = adapter
+    return MappingProxyType(found)
+
+
+def get_adapter(name: str) -> Adapter:
+    """Return the adapter called ``name`` (``"medusa"``, ``"gearment"``, ``"trackstar"`` or a plugin's)."""
+    available = available_adapters()
+    adapter = available.get(name)
+    if adapter is None:
+        msg = f"no adapter named {name!r}; available: {', '.join(available)}"
+        raise ConfigurationError(msg)
+    return adapter
+
+
+def detect_adapter(payload: Any) -> Adapter:
+    """
+    Return the one adapter whose ``detect`` claims ``payload``.
+
+    Raises `UnrecognizedPayloadError` listing what was looked for when none, or more than
+    one, claims it: a payload is never guessed.
+    """
+    candidates = [adapter for name, adapter in available_adapters().items() if name not in _NOT_DETECTED]
+    claimed = [adapter for adapter in candidates if _claims(adapter, payload)]
+    if len(claimed) == 1:
+        return claimed[0]
+    looked_for = "; ".join(f"{adapter.name}: {adapter.description}" for adapter in candidates)
+    if not claimed:
+        expected = f"a payload one adapter recognises (looked for {looked_for})"
+    else:
+        expected = f"a payload exactly one adapter recognises, but {', '.join(a.name for a in claimed)} all do"
+    raise UnrecognizedPayloadError(ROOT, _shape(payload), expected)
+
+
+def _claims(adapter: Adapter, payload: Any) -> bool:
+    try:
+        return bool(adapter.detect(payload))
+    except Exception:  # noqa: BLE001 - a detect predicate that fails does not claim the payload
+        return False
+
+
+def _shape(payload: Any) -> Any:
+    """What to show of an unrecognised payload: its keys, not its (maybe huge) values."""
+    if isinstance(payload, Mapping):
+        return {"keys": sorted(str(key) for key in payload)[:12]}
+    return payload

@@ -1,0 +1,78 @@
+"""Adapter discovery: built-ins, entry-point plugins, detection that never guesses."""
+
+from __future__ import annotations
+
+from importlib.metadata import EntryPoint
+
+import pytest
+
+import cartnorm
+from cartnorm import registry
+from cartnorm.errors import ConfigurationError, UnrecognizedPayloadError
+from toy_plugin import TOY
+
+
+@pytest.fixture
+def plugins(monkeypatch):
+    """Pretend the given entry points are installed (and reset the registry's cache)."""
+
+    def install(*entries: EntryPoint) -> None:
+        monkeypatch.setattr(registry, "entry_points", lambda group: [e for e in entries if e.group == group])
+        registry.available_adapters.cache_clear()
+
+    yield install
+    registry.available_adapters.cache_clear()
+
+
+def test_builtins_are_available():
+    """medusa, gearment and trackstar are always there, in that order."""
+    assert list(registry.available_adapters())[:3] == ["medusa", "gearment", "trackstar"]
+
+
+def test_plugins_are_discovered(plugins, sample_order):
+    """An entry point in group cartnorm.adapters adds an adapter usable by name and by detection."""
+    plugins(EntryPoint("toy", "toy_plugin:TOY", registry.ENTRY_POINT_GROUP))
+    assert cartnorm.get_adapter("toy") is TOY
+    payload = {"kind": "toy", "doc": sample_order}
+    assert cartnorm.normalize(payload).id == sample_order["id"]
+    assert cartnorm.denormalize(cartnorm.normalize(payload, "toy"), "toy")["kind"] == "toy"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (EntryPoint("medusa", "toy_plugin:TOY", registry.ENTRY_POINT_GROUP), "already exists"),
+        (EntryPoint("other", "toy_plugin:TOY", registry.ENTRY_POINT_GROUP), "called 'other'"),
+        (EntryPoint("toy", "toy_plugin:cartnorm", registry.ENTRY_POINT_GROUP), "must name a cartnorm.Adapter"),
+    ],
+)
+def test_broken_plugins_are_loud(plugins, entry, message):
+    """A clashing or malformed plugin is a ConfigurationError, never silently skipped."""
+    plugins(entry)
+    with pytest.raises(ConfigurationError, match=message):
+        registry.available_adapters()
+
+
+def test_unknown_names_list_what_exists():
+    """Asking for an adapter that does not exist names the ones that do."""
+    with pytest.raises(ConfigurationError, match="available: medusa, gearment, trackstar"):
+        cartnorm.get_adapter("shopify")
+
+
+@pytest.mark.parametrize("payload", [{}, {"id": "x"}, [1, 2], "text", None])
+def test_unrecognised_payloads_are_not_guessed(payload):
+    """Detection lists what it looked for when nothing claims the payload."""
+    with pytest.raises(UnrecognizedPayloadError) as caught:
+        cartnorm.normalize(payload)
+    assert "medusa" in caught.value.expected and "gearment" in caught.value.expected
+    assert caught.value.path == "$"
+
+
+def test_ambiguous_payloads_are_not_guessed(plugins):
+    """Two adapters claiming one payload is an error naming both."""
+    plugins(
+        EntryPoint("greedy", "toy_plugin:GREEDY", registry.ENTRY_POINT_GROUP),
+        EntryPoint("toy", "toy_plugin:TOY", registry.ENTRY_POINT_GROUP),
+    )
+    with pytest.raises(UnrecognizedPayloadError, match="greedy, toy all do"):
+        cartnorm.normalize({"kind": "toy"})
