@@ -14,8 +14,10 @@ from typing import Any, Literal
 
 import attrs
 
+from ._paths import ROOT
 from .adapter import Adapter, DataWarning, Normalized
-from .errors import CartnormError, ConfigurationError, PayloadError
+from .errors import CartnormError, ConfigurationError, LimitExceededError, PayloadError
+from .limits import DEFAULT_LIMITS, Limits, check_payload
 from .model import CartOrder
 from .registry import detect_adapter, get_adapter
 
@@ -43,6 +45,7 @@ def convert(
     source: str | Adapter | None = None,
     *,
     observed_at: datetime | None = None,
+    limits: Limits | None = DEFAULT_LIMITS,
     **adapter_options: Any,
 ) -> Normalized:
     """
@@ -51,8 +54,19 @@ def convert(
     ``source`` names the adapter (``"medusa"``, ``"gearment"``, a plugin's name, or an
     `Adapter`); ``None`` detects it from the payload's shape, and a payload no adapter
     (or more than one) recognises is an `UnrecognizedPayloadError`, never a guess.
+    The payload is first checked against ``limits`` (`cartnorm.Limits`; ``None`` skips that).
     """
-    return _adapter_for(payload, source).convert(payload, observed_at=observed_at, **adapter_options)
+    if limits is not None:
+        check_payload(payload, limits)
+    adapter = _adapter_for(payload, source)
+    try:
+        return adapter.convert(payload, observed_at=observed_at, **adapter_options)
+    except RecursionError:
+        raise _too_deep() from None
+
+
+def _too_deep() -> LimitExceededError:
+    return LimitExceededError(ROOT, "…", "a payload nested less deeply than the interpreter's recursion limit")
 
 
 def normalize(
@@ -60,10 +74,11 @@ def normalize(
     source: str | Adapter | None = None,
     *,
     observed_at: datetime | None = None,
+    limits: Limits | None = DEFAULT_LIMITS,
     **adapter_options: Any,
 ) -> CartOrder:
     """Convert one vendor payload into a `CartOrder` (see `convert` for the warnings too)."""
-    return convert(payload, source, observed_at=observed_at, **adapter_options).order
+    return convert(payload, source, observed_at=observed_at, limits=limits, **adapter_options).order
 
 
 def denormalize(order: CartOrder, target: str | Adapter, **adapter_options: Any) -> dict[str, Any]:
@@ -125,6 +140,7 @@ def normalize_many(
     *,
     observed_at: datetime | None = None,
     on_error: Literal["reject", "raise"] = "reject",
+    limits: Limits | None = DEFAULT_LIMITS,
     **adapter_options: Any,
 ) -> Iterator[Accepted | Rejection]:
     """
@@ -140,7 +156,7 @@ def normalize_many(
         raise ConfigurationError(msg)
     fixed = None if source is None else _adapter_for(None, source)
     for position, record in enumerate(records):
-        outcome = process_record(position, record, fixed, observed_at, adapter_options)
+        outcome = process_record(position, record, fixed, observed_at, adapter_options, limits)
         if on_error == "raise" and isinstance(outcome, Rejection):
             assert outcome.exception is not None
             raise outcome.exception
@@ -153,13 +169,18 @@ def process_record(
     adapter: Adapter | None,
     observed_at: datetime | None,
     adapter_options: dict[str, Any],
+    limits: Limits | None = DEFAULT_LIMITS,
 ) -> Accepted | Rejection:
     """Convert one record with ``adapter`` (or the detected one); a data error becomes a `Rejection`."""
     try:
+        if limits is not None:
+            check_payload(record, limits)
         chosen = adapter if adapter is not None else detect_adapter(record)
         result = chosen.convert(record, observed_at=observed_at, **adapter_options)
     except ConfigurationError:
         raise
     except CartnormError as error:
         return Rejection.from_error(position, record, error)
+    except RecursionError:
+        return Rejection.from_error(position, record, _too_deep())
     return Accepted(position, result.order, result.warnings, chosen.name)

@@ -1,0 +1,118 @@
+"""
+Bounds on hostile input, checked before any adapter sees a payload.
+
+ETL pipelines meet broken and malicious payloads: integers with thousands of digits,
+strings of megabytes, nesting thousands of levels deep, arrays of a million items. `Limits`
+holds the bounds; `check_payload` walks a payload once, without recursion, and raises
+`LimitExceededError` (with the JSON path of the first offending place) when one is exceeded.
+`cartnorm.normalize`, `normalize_many` and the command line apply `DEFAULT_LIMITS` unless
+given others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from ._paths import ROOT, child
+from .errors import ConfigurationError, LimitExceededError
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "check_payload"]
+
+_LOG10_2 = 0.30103
+# Where a value sits, as a linked list (key, parent) built in O(1) per value; None is the root.
+_Where = tuple[Any, Any] | None
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    if type(value) is not int or value < 1:
+        msg = f"Limits.{attribute.name} must be a positive integer, got {value!r}"
+        raise ConfigurationError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """
+    The largest payload cartnorm will look at.
+
+    Attributes:
+        max_depth: deepest nesting of objects and arrays (a real order nests about 6 deep).
+        max_number_digits: most digits of an integer, and most significant digits or largest
+            exponent of a decimal.
+        max_string_chars: longest string value or key.
+        max_array_items: longest array (line items, fulfillments, …).
+        max_nodes: most values in one payload, all levels together.
+    """
+
+    max_depth: int = attrs.field(default=64, validator=_positive)
+    max_number_digits: int = attrs.field(default=40, validator=_positive)
+    max_string_chars: int = attrs.field(default=1_000_000, validator=_positive)
+    max_array_items: int = attrs.field(default=100_000, validator=_positive)
+    max_nodes: int = attrs.field(default=2_000_000, validator=_positive)
+
+
+#: The limits applied when none are given.
+DEFAULT_LIMITS: Final = Limits()
+
+
+def _int_digits(value: int) -> int:
+    # bit_length is O(1); str(value) on a huge int is quadratic (and capped by Python 3.11+).
+    return int(abs(value).bit_length() * _LOG10_2) + 1
+
+
+def check_payload(payload: Any, limits: Limits = DEFAULT_LIMITS) -> None:
+    """
+    Raise `LimitExceededError` if ``payload`` exceeds ``limits``; otherwise return None.
+
+    The walk is iterative (no recursion, whatever the depth) and stops at the first problem.
+    Paths are built only when a problem is found.
+    """
+    stack: list[tuple[Any, int, _Where]] = [(payload, 0, None)]
+    nodes = 0
+    while stack:
+        value, depth, where = stack.pop()
+        nodes += 1
+        if nodes > limits.max_nodes:
+            _fail(where, "…", f"a payload of at most {limits.max_nodes} values")
+        kind = type(value)
+        if kind is str:
+            if len(value) > limits.max_string_chars:
+                _fail(where, f"{len(value)} characters", f"strings of at most {limits.max_string_chars} characters")
+        elif kind is int:
+            if value and _int_digits(value) > limits.max_number_digits:
+                _fail(where, "a huge integer", f"integers of at most {limits.max_number_digits} digits")
+        elif kind is Decimal:
+            _, digits, exponent = value.as_tuple()
+            if len(digits) > limits.max_number_digits or (
+                isinstance(exponent, int) and abs(exponent) > limits.max_number_digits
+            ):
+                _fail(where, "a huge number", f"numbers of at most {limits.max_number_digits} digits")
+        elif isinstance(value, Mapping):
+            if depth >= limits.max_depth:
+                _fail(where, "…", f"nesting at most {limits.max_depth} levels deep")
+            if len(value) > limits.max_array_items:
+                _fail(where, f"{len(value)} keys", f"objects of at most {limits.max_array_items} keys")
+            for key, item in value.items():
+                if type(key) is str and len(key) > limits.max_string_chars:
+                    _fail(where, f"a key of {len(key)} characters", "shorter keys")
+                stack.append((item, depth + 1, (key, where)))
+        elif isinstance(value, (list, tuple)):
+            if depth >= limits.max_depth:
+                _fail(where, "…", f"nesting at most {limits.max_depth} levels deep")
+            if len(value) > limits.max_array_items:
+                _fail(where, f"{len(value)} items", f"arrays of at most {limits.max_array_items} items")
+            stack.extend((item, depth + 1, (index, where)) for index, item in enumerate(value))
+
+
+def _fail(where: _Where, value: Any, expected: str) -> None:
+    parts: list[str | int] = []
+    while where is not None:
+        key, where = where
+        parts.append(key)
+    path = ROOT
+    for part in reversed(parts):
+        path = child(path, part if isinstance(part, (str, int)) else repr(part))
+    raise LimitExceededError(path, value, expected)
