@@ -22,6 +22,7 @@ from .errors import (
     VendorErrorResponse,
 )
 from .etl import Accepted, Rejection, convert, denormalize, normalize, normalize_many
+from .limits import Limits
 from .model import (
     BillToAddress,
     CartOrder,
@@ -48,6 +49,7 @@ __all__ = [
     "CurrencyError",
     "DataWarning",
     "LimitExceededError",
+    "Limits",
     "LineItem",
     "MissingDependencyError",
     "MoneyError",

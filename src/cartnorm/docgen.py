@@ -19,6 +19,7 @@ from . import model
 from .adapter import StatusTable
 from .lifecycle import STATUS_INFO, can_transition
 from .model import OrderStatus
+from .registry import get_adapter
 from .schema import trackstar_schema
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "render_lifecycle_diagram",
     "render_lifecycle_table",
     "render_model_reference",
+    "render_status_mappings",
     "render_status_table",
     "update_region",
 ]
@@ -160,6 +162,19 @@ def render_lifecycle_diagram() -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_status_mappings(adapter_names: tuple[str, ...] = ("medusa", "gearment")) -> str:
+    """Render every status table of the named adapters, one section per adapter and table."""
+    out: list[str] = []
+    for name in adapter_names:
+        adapter = get_adapter(name)
+        out += [f"## {name}", "", f"{adapter.description}.", ""]
+        for table in adapter.status_tables:
+            axes = ", ".join(f"`{axis}`" for axis in table.axes)
+            out += [f"### {table.title}", "", f"Decided by {axes}: {len(table.rows)} rows.", ""]
+            out.append(render_status_table(table))
+    return "\n".join(out)
+
+
 def doc_regions() -> dict[str, dict[str, Callable[[], str]]]:
     """Every generated region, by file (relative to the project root) and region name."""
     return {
@@ -167,6 +182,10 @@ def doc_regions() -> dict[str, dict[str, Callable[[], str]]]:
         "docs/lifecycle.md": {
             "lifecycle-table": render_lifecycle_table,
             "lifecycle-diagram": render_lifecycle_diagram,
+        },
+        "docs/status-mappings.md": {
+            "lifecycle-diagram": render_lifecycle_diagram,
+            "status-mappings": render_status_mappings,
         },
     }
 
