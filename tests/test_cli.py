@@ -89,9 +89,7 @@ def test_user_errors_are_one_line(capsys, argv, message):
 def test_validate(capsys, tmp_path, sample_order):
     """validate reports each violation with file, record and path; exit 1 when any."""
     path = tmp_path / "docs.jsonl"
-    path.write_text(
-        encode_json(sample_order) + "\n" + encode_json({**sample_order, "status": "x"}) + "\n"
-    )
+    path.write_text(encode_json(sample_order) + "\n" + encode_json({**sample_order, "status": "x"}) + "\n")
     code, out, err = _run(capsys, "validate", str(path))
     assert code == 1
     assert f"{path}:2 (record 2): $.status:" in out
