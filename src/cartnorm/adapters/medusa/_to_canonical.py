@@ -85,7 +85,7 @@ def _currency(order: Mapping[str, Any], path: str, exponents: object) -> tuple[s
     value = order.get("currency_code", MISSING)
     if not isinstance(value, str):
         raise CurrencyError(where, value, "a lower-case ISO 4217 currency code such as 'usd'")
-    table: Mapping[str, int] | None = exponents  # type: ignore[assignment]  # checked just above
+    table: Mapping[str, int] | None = exponents  # checked just above
     code = normalize_currency(value, path=where, exponents=table)
     return code, exponent_of(code, exponents=table, path=where)
 
