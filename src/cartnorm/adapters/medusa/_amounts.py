@@ -64,12 +64,6 @@ class Money:
         """The exponent table to hand to `cartnorm.money` (this currency only)."""
         return {self.currency: self.exponent}
 
-    def present(self, obj: Mapping[str, Any], key: str) -> bool:
-        """True when ``obj`` carries a non-null amount at ``key`` (or its v2 ``raw_`` twin)."""
-        if obj.get(key) is not None:
-            return True
-        return self.version == 2 and isinstance(obj.get("raw_" + key), Mapping)
-
     def read(self, obj: Mapping[str, Any], key: str, path: str) -> Decimal | None:
         """The exact amount at ``key`` in major units; None when absent or null."""
         if self.version == 2:

@@ -70,7 +70,9 @@ def regenerate(order: CartOrder, hints: _layout.Hints) -> dict[str, Any]:
         ("shipping_subtotal" if money.version == 2 else "shipping_total", order.total_shipping),
     )
     for key, amount in totals:
-        if amount is not None:
+        if amount is None:
+            medusa[key] = None
+        else:
             _write_total(medusa, key, amount, money)
     return medusa
 

@@ -220,7 +220,7 @@ def format_raw_status(axes: Mapping[str, object]) -> str | None:
     'status=pending&fulfillment_status=shipped&payment_status=captured'
     """
     pairs = [(axis, value) for axis in AXES if isinstance(value := axes.get(axis), str)]
-    return urlencode(pairs) if pairs else None
+    return urlencode(pairs, errors="surrogatepass") if pairs else None
 
 
 def parse_raw_status(raw_status: str | None) -> dict[str, str]:
@@ -232,4 +232,5 @@ def parse_raw_status(raw_status: str | None) -> dict[str, str]:
     """
     if raw_status is None:
         return {}
-    return {key: value for key, value in parse_qsl(raw_status, keep_blank_values=True) if key in AXES}
+    pairs = parse_qsl(raw_status, keep_blank_values=True, errors="surrogatepass")
+    return {key: value for key, value in pairs if key in AXES}

@@ -249,7 +249,9 @@ def _totals(
     result: dict[str, Decimal | None] = {}
     for canonical_name, key in ORDER_TOTALS[reader.money.version].items():
         value = values[key]
-        if not reader.money.present(reader.order, key):
+        if key in reader.order or "raw_" + key in reader.order:
+            value = reader.money.read(reader.order, key, reader.path)  # null stays null: Medusa said "unknown"
+        else:
             if value is None:
                 reader.log.add("total_unavailable", reader.at(key), f"{key} is absent and cannot be recomputed")
             else:
@@ -353,14 +355,19 @@ def _identity(reader: _Reader, item: Mapping[str, Any], identifier: str) -> tupl
     """(product_id, product_sku, parent_product_id): the variant is the sellable unit."""
     variant = item.get("variant")
     variant = variant if isinstance(variant, Mapping) else {}
-    product_id = optional_str(item, "variant_id") or optional_str(variant, "id") or identifier
+    found = _first(optional_str(item, "variant_id"), optional_str(variant, "id"))
+    product_id = identifier if found is None else found
     if reader.money.version == 2:
-        sku = optional_str(item, "variant_sku") or optional_str(variant, "sku")
-        parent = optional_str(item, "product_id") or optional_str(variant, "product_id")
+        sku = _first(optional_str(item, "variant_sku"), optional_str(variant, "sku"))
+        parent = _first(optional_str(item, "product_id"), optional_str(variant, "product_id"))
     else:
         sku = optional_str(variant, "sku")
         parent = optional_str(variant, "product_id")
     return product_id, sku, parent
+
+
+def _first(*values: str | None) -> str | None:
+    return next((value for value in values if value is not None), None)
 
 
 def _line_item(reader: _Reader, item: Mapping[str, Any], index: int) -> LineItem:
