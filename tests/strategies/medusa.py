@@ -63,7 +63,7 @@ def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 @st.composite
 def addresses(draw: st.DrawFn) -> dict[str, Any]:
     """A Medusa address: free-text fields, nulls and empty strings, a lower-case country code."""
-    address = {
+    return {
         "id": "addr_" + draw(ids),
         "customer_id": None,
         "company": draw(st.sampled_from([None, "", "Acme Inc"])),
@@ -78,7 +78,6 @@ def addresses(draw: st.DrawFn) -> dict[str, Any]:
         "phone": draw(_optional(free_text)),
         "metadata": draw(st.one_of(st.none(), json_objects)),
     }
-    return address
 
 
 def _statuses(draw: st.DrawFn, values: Any) -> dict[str, str]:
