@@ -116,6 +116,17 @@ def test_three_decimal_kwd_uses_the_admin_ui_exponent_and_the_override():
     assert medusa.from_canonical(override) == payload  # the exponent travels with the order
 
 
+@pytest.mark.parametrize(("code", "amount"), [("pkr", Decimal("19695")), ("isk", Decimal("196.95")),
+                                              ("iqd", Decimal("19695")), ("bhd", Decimal("19.695"))])
+def test_v1_follows_the_admin_ui_exponents_where_they_differ_from_iso(code, amount):
+    payload = copy.deepcopy(load("usd_shipped_captured"))
+    payload["order"]["currency_code"] = code
+    order = convert(payload).order
+    assert order.total_price == amount
+    assert "exponent" not in order.additional_fields["medusa"]
+    assert medusa.from_canonical(order) == payload
+
+
 def test_a_currency_cartnorm_does_not_know_works_with_an_exponent():
     payload = copy.deepcopy(load("usd_shipped_captured"))
     payload["order"]["currency_code"] = "xts"

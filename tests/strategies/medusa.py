@@ -27,6 +27,7 @@ from cartnorm import (
     ShipToAddress,
 )
 from cartnorm.adapters.medusa import STATUS_TABLES
+from cartnorm.adapters.medusa._amounts import default_exponent
 from cartnorm.adapters.medusa._statuses import V1_VALUES, V2_VALUES, format_raw_status
 from cartnorm.geo import country_name
 from cartnorm.money import ISO_4217_MINOR_UNITS
@@ -34,7 +35,8 @@ from cartnorm.money import ISO_4217_MINOR_UNITS
 from .canonical import aware_datetimes, json_objects
 
 #: Currencies by exponent: zero-decimal, two-decimal, three-decimal (KWD …) and four (CLF).
-CURRENCIES = ["jpy", "krw", "clp", "vnd", "usd", "eur", "gbp", "chf", "kwd", "bhd", "jod", "omr", "tnd", "clf"]
+CURRENCIES = ["jpy", "krw", "clp", "vnd", "pkr", "usd", "eur", "gbp", "chf", "isk", "kwd", "bhd", "jod", "omr", "tnd",
+              "clf"]  # fmt: skip
 COUNTRIES = ["us", "de", "at", "jp", "kw", "fr", "gb", "br", "ci", "hk"]
 UNKNOWN_VALUES = ["on_hold", "", "PENDING", "fraud_review"]
 
@@ -307,7 +309,8 @@ def expressible_cart_orders(draw: st.DrawFn) -> CartOrder:
     shipment is open, shipped or cancelled and quotes lines of the order.
     """
     currency = draw(st.sampled_from(_EXPRESSIBLE_CURRENCIES))
-    exponent = ISO_4217_MINOR_UNITS[currency]
+    exponent = default_exponent(currency, 1)
+    assert exponent is not None
     amount = _money_at(exponent)
     optional_amount = _optional(amount)
     table = STATUS_TABLES[0]

@@ -13,18 +13,44 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
 from ..._paths import child
 from ...errors import MoneyError
-from ...money import PerUnitSplit, from_minor_units, split_per_unit, to_minor_units
+from ...money import ISO_4217_MINOR_UNITS, PerUnitSplit, from_minor_units, split_per_unit, to_minor_units
 
-__all__ = ["BIG_NUMBER_PRECISION", "Money", "v2_number", "v2_text"]
+__all__ = ["ADMIN_UI_EXPONENTS", "BIG_NUMBER_PRECISION", "Money", "default_exponent", "v2_number", "v2_text"]
 
 #: The ``precision`` Medusa v2 writes in every BigNumber.
 BIG_NUMBER_PRECISION: Final = 20
+
+#: Where the Medusa v1 admin UI (``packages/admin-ui/ui/src/utils/currencies.ts``, ``decimal_digits``:
+#: prices typed there are stored as ``amount * 10**decimal_digits``) disagrees with ISO 4217, or
+#: lists a code ISO has withdrawn. Every other code follows ISO 4217 (`cartnorm.money`).
+ADMIN_UI_EXPONENTS: Final[Mapping[str, int]] = MappingProxyType(
+    {
+        "AFN": 0, "IQD": 0, "IRR": 0, "MGA": 0, "PKR": 0, "RSD": 0, "SOS": 0, "SYP": 0, "ZMW": 0, "ZWL": 0,
+        "ISK": 2, "UGX": 2, "EEK": 2, "LTL": 2, "LVL": 2,
+    }
+)  # fmt: skip
+
+
+def default_exponent(currency: str, version: int) -> int | None:
+    """
+    The exponent a Medusa payload of ``version`` uses for ``currency`` (upper case), if known.
+
+    v1 stores what the admin UI wrote (`ADMIN_UI_EXPONENTS`, else ISO 4217); v2 amounts are
+    major units, and the exponent only sets the per-unit rounding step (ISO 4217).
+
+    >>> default_exponent("PKR", 1), default_exponent("PKR", 2), default_exponent("KWD", 1)
+    (0, 2, 3)
+    """
+    if version == 1 and currency in ADMIN_UI_EXPONENTS:
+        return ADMIN_UI_EXPONENTS[currency]
+    return ISO_4217_MINOR_UNITS.get(currency)
 
 
 def v2_text(amount: Decimal) -> str:

@@ -18,7 +18,7 @@ from ...geo import country_code
 from ...model import CartOrder, LineItem, Shipment, ShipmentStatus
 from ...money import PerUnitSplit, exponent_of
 from . import _layout, _residue
-from ._amounts import BIG_NUMBER_PRECISION, Money
+from ._amounts import BIG_NUMBER_PRECISION, Money, default_exponent
 from ._reading import format_medusa_datetime, wrap
 from ._statuses import parse_raw_status
 
@@ -42,7 +42,9 @@ def from_canonical(order: CartOrder) -> dict[str, Any]:
 
 def _money(order: CartOrder, hints: _layout.Hints) -> Money:
     currency = order.invoice_currency_code.upper()
-    exponent = hints.exponent if hints.exponent is not None else exponent_of(currency, path="$.invoice_currency_code")
+    exponent = hints.exponent if hints.exponent is not None else default_exponent(currency, hints.version)
+    if exponent is None:
+        exponent = exponent_of(currency, path="$.invoice_currency_code")  # raises CurrencyError: unknown code
     return Money(version=hints.version, currency=currency, exponent=exponent)
 
 

@@ -24,9 +24,9 @@ from ...model import (
     ShipmentStatus,
     ShipToAddress,
 )
-from ...money import ISO_4217_MINOR_UNITS, exponent_of, normalize_currency
+from ...money import exponent_of, normalize_currency
 from . import _layout, _residue
-from ._amounts import Money
+from ._amounts import ADMIN_UI_EXPONENTS, Money, default_exponent
 from ._from_canonical import regenerate
 from ._reading import (
     is_v2,
@@ -77,7 +77,7 @@ def _observed(observed_at: object) -> datetime:
     return observed_at
 
 
-def _currency(order: Mapping[str, Any], path: str, exponents: object) -> tuple[str, int]:
+def _currency(order: Mapping[str, Any], path: str, exponents: object, version: int) -> tuple[str, int]:
     if exponents is not None and not isinstance(exponents, Mapping):
         msg = f"exponents must be a mapping such as {{'KWD': 2}}, got {type(exponents).__name__}"
         raise ConfigurationError(msg)
@@ -85,7 +85,9 @@ def _currency(order: Mapping[str, Any], path: str, exponents: object) -> tuple[s
     value = order.get("currency_code", MISSING)
     if not isinstance(value, str):
         raise CurrencyError(where, value, "a lower-case ISO 4217 currency code such as 'usd'")
-    table: Mapping[str, int] | None = exponents  # checked just above
+    table: dict[str, int] = dict(ADMIN_UI_EXPONENTS) if version == 1 else {}
+    if exponents:
+        table.update({key.strip().upper(): number for key, number in exponents.items() if isinstance(key, str)})
     code = normalize_currency(value, path=where, exponents=table)
     return code, exponent_of(code, exponents=table, path=where)
 
@@ -108,15 +110,14 @@ def convert(
     observed = _observed(observed_at)
     order, path, envelope = unwrap(payload)
     version = 2 if is_v2(order) else 1
-    currency, exponent = _currency(order, path, exponents)
+    currency, exponent = _currency(order, path, exponents, version)
     reader = _Reader(order=order, path=path, money=Money(version=version, currency=currency, exponent=exponent),
                      log=WarningLog())  # fmt: skip
     canonical = _order(reader, observed)
-    default_exponent = ISO_4217_MINOR_UNITS.get(currency)
     hints = _layout.Hints(
         version=version,
         envelope=envelope,
-        exponent=exponent if exponent != default_exponent else None,
+        exponent=exponent if exponent != default_exponent(currency, version) else None,
         remainders=dict(reader.remainders),
     )
     patch, absent = _residue.diff(order, regenerate(canonical, hints))
