@@ -85,13 +85,28 @@ def _has_big_number(item: object) -> bool:
     )
 
 
+#: Order-level keys only Medusa v2 writes (v2 totals, the payment summary, credit lines).
+V2_ONLY_KEYS: Final = frozenset({"summary", "item_total", "item_subtotal", "shipping_subtotal",
+                                 "original_item_total", "credit_lines", "credit_line_total"})  # fmt: skip
+#: Id prefixes of v2 order records (v1 uses ``item_`` and ``sm_``).
+V2_ID_PREFIXES: Final = {"items": "ordli_", "shipping_methods": "ordsm_"}
+
+
 def is_v2(order: Mapping[str, Any]) -> bool:
-    """True for a Medusa v2 order: BigNumber ``raw_*`` objects on the order, an item or a shipping method."""
-    if _has_big_number(order) or isinstance(order.get("summary"), Mapping):
+    """
+    True for a Medusa v2 order.
+
+    Signs, any of: a BigNumber ``raw_*`` object on the order, its first item or first shipping
+    method; a v2-only order key (`V2_ONLY_KEYS`); a v2 item or shipping-method id prefix.
+    """
+    if _has_big_number(order) or any(key in order for key in V2_ONLY_KEYS):
         return True
-    for key in ("items", "shipping_methods"):
+    for key, prefix in V2_ID_PREFIXES.items():
         entries = order.get(key)
-        if isinstance(entries, list) and entries and _has_big_number(entries[0]):
+        if not isinstance(entries, list) or not entries:
+            continue
+        first = entries[0]
+        if _has_big_number(first) or (isinstance(first, Mapping) and str(first.get("id", "")).startswith(prefix)):
             return True
     return False
 
