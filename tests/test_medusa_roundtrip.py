@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from cartnorm import to_trackstar, validate_trackstar
+from cartnorm import dumps, loads, to_trackstar, validate_trackstar
 from cartnorm._json import parse_json
 from cartnorm.adapters import medusa
 from strategies.medusa import expressible_cart_orders, medusa_payloads
@@ -34,6 +34,15 @@ def test_every_output_passes_trackstar_schema(payload):
     """Each converted order is a valid Trackstar cart order."""
     document = to_trackstar(medusa.to_canonical(payload, observed_at=OBSERVED))
     assert validate_trackstar(document) == []
+
+
+@given(medusa_payloads)
+def test_round_trip_survives_trackstar_json_storage(payload):
+    """Store the order as Trackstar JSON text, read it back, and the payload is still exact."""
+    order = medusa.to_canonical(payload, observed_at=OBSERVED)
+    stored = loads(dumps(order))
+    assert stored == order
+    assert medusa.from_canonical(stored) == payload
 
 
 @given(expressible_cart_orders())
