@@ -130,6 +130,15 @@ def test_every_v1_combination_converts_as_documented_and_round_trips(key):
     assert medusa.from_canonical(normalized.order) == payload
 
 
+@pytest.mark.parametrize("key", list(STATUS_TABLE_V2.rows), ids="/".join)
+def test_every_v2_combination_converts_as_documented_and_round_trips(key):
+    payload = {**_payload(dict(zip(AXES, key, strict=True))), "summary": {"paid_total": 0}}
+    normalized = medusa.convert(payload, observed_at=OBSERVED)
+    assert normalized.order.additional_fields["medusa"]["version"] == 2
+    assert normalized.order.status is STATUS_TABLE_V2.rows[key].status
+    assert medusa.from_canonical(normalized.order) == payload
+
+
 @pytest.mark.parametrize(
     "statuses",
     [
