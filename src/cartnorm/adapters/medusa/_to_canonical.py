@@ -213,13 +213,16 @@ def _status(context: Context) -> tuple[OrderStatus, str | None]:
 def _totals(
     context: Context, items: Sequence[Mapping[str, Any]], methods: Sequence[Mapping[str, Any]]
 ) -> dict[str, Decimal | None]:
-    values = recompute(context.order, items, methods, context.money, context.path)
+    mapping = ORDER_TOTALS[context.money.version]
+    order = context.order
+    carried = {key for key in mapping.values() if key in order or "raw_" + key in order}
+    values = {} if len(carried) == len(mapping) else recompute(order, items, methods, context.money, context.path)
     result: dict[str, Decimal | None] = {}
-    for canonical_name, key in ORDER_TOTALS[context.money.version].items():
-        value = values[key]
-        if key in context.order or "raw_" + key in context.order:
-            value = context.money.read(context.order, key, context.path)  # null stays null: Medusa said "unknown"
+    for canonical_name, key in mapping.items():
+        if key in carried:
+            value = context.money.read(order, key, context.path)  # null stays null: Medusa said "unknown"
         else:
+            value = values[key]
             if value is None:
                 context.log.add("total_unavailable", context.at(key), f"{key} is absent and cannot be recomputed")
             else:
