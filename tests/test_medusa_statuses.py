@@ -170,3 +170,10 @@ def test_raw_status_format_is_readable():
     assert text == "status=pending&fulfillment_status=shipped&payment_status=captured"
     assert format_raw_status({}) is None
     assert parse_raw_status(None) == {}
+
+
+@pytest.mark.parametrize(("table", "rules"), [(STATUS_TABLE_V1, RULES_V1), (STATUS_TABLE_V2, RULES_V2)])
+def test_every_rule_decides_at_least_one_row(table, rules):
+    """No dead rule: each one is the first match for some documented combination."""
+    reasons = {decision.reason for decision in table.rows.values()}
+    assert [rule.reason for rule in rules if rule.reason not in reasons] == []

@@ -102,66 +102,72 @@ class Rule:
 
 
 _S = OrderStatus
-_NOTHING_SHIPPED = (
-    "nothing is packed or shipped (fulfillment `not_fulfilled`, or `canceled`: Medusa marks the whole axis "
-    "canceled when any one fulfillment is cancelled, and the order can be fulfilled again)"
-)
+_CAPTURED_V1 = _values("captured", "partially_refunded")
+_UNPAID_V1 = _values("awaiting", "not_paid")
+_CAPTURED_V2 = _values("captured", "partially_captured", "partially_refunded")
+_UNPAID_V2 = _values("not_paid", "awaiting", "authorized", "partially_authorized")
+_REDO = "a fulfillment was cancelled (Medusa then marks the whole axis canceled) and can be redone"
 
 #: Medusa v1 rules, first match wins.
 RULES_V1: Final[tuple[Rule, ...]] = (
     Rule(when={"status": _values("canceled")}, status=_S.CANCELLED,
-         reason="the order was cancelled (Medusa's cancel() sets all three axes to canceled at once)"),
+         reason="cancelled (cancel() sets all three axes to canceled at once)"),
     Rule(when={"status": _values("requires_action")}, status=_S.EXCEPTION,
-         reason="order status requires_action: core v1 never sets it, so a plugin or an admin flagged the order"),
+         reason="order flagged requires_action (core v1 never sets it: a plugin or an admin did)"),
     Rule(when={"payment_status": _values("requires_action")}, status=_S.EXCEPTION,
-         reason="payment requires_action: a capture failed (capturePayment())"),
+         reason="a payment capture failed (capturePayment())"),
     Rule(when={"fulfillment_status": _values("requires_action")}, status=_S.EXCEPTION,
-         reason="fulfillment requires_action: a received return's refund exceeded the refundable amount"),
+         reason="a received return's refund exceeded the refundable amount"),
     Rule(when={"payment_status": _values("canceled")}, status=_S.EXCEPTION,
-         reason="payment canceled on an order that is not cancelled: nothing can be charged, needs attention"),
+         reason="payment canceled but the order is not: nothing can be charged"),
     Rule(when={"status": _values("completed", "archived")}, status=_S.FULFILLED,
-         reason="an admin completed (or completed and archived) the order, Medusa's only explicit 'done' signal"),
+         reason="completed by an admin (archive() needs a completed order): Medusa's only explicit 'done'"),
     Rule(when={"fulfillment_status": _values("shipped", "partially_returned", "returned")}, status=_S.FULFILLED,
-         reason="everything shipped (returns come after fulfilment and do not undo it)"),
+         reason="everything shipped; returns come after fulfilment and do not undo it"),
     Rule(when={"fulfillment_status": _values("partially_shipped")}, status=_S.PARTIALLY_FULFILLED,
-         reason="some fulfillments shipped, others not yet"),
+         reason="some items shipped, others not yet"),
     Rule(when={"fulfillment_status": _values("fulfilled", "partially_fulfilled")}, status=_S.PROCESSING,
-         reason="fulfillments created (packed) but not shipped"),
-    Rule(when={"payment_status": _values("captured", "partially_refunded")}, status=_S.CONFIRMED,
-         reason=f"payment captured and {_NOTHING_SHIPPED}"),
-    Rule(when={"payment_status": _values("awaiting", "not_paid")}, status=_S.OPEN,
-         reason=f"payment not captured yet (awaiting means authorized) and {_NOTHING_SHIPPED}"),
+         reason="packed (fulfillments created), not shipped"),
+    Rule(when={"fulfillment_status": _values("canceled"), "payment_status": _CAPTURED_V1}, status=_S.CONFIRMED,
+         reason=f"{_REDO}; payment captured"),
+    Rule(when={"fulfillment_status": _values("canceled"), "payment_status": _UNPAID_V1}, status=_S.OPEN,
+         reason=f"{_REDO}; payment not captured yet"),
+    Rule(when={"payment_status": _CAPTURED_V1}, status=_S.CONFIRMED,
+         reason="payment captured, nothing packed yet"),
+    Rule(when={"payment_status": _UNPAID_V1}, status=_S.OPEN,
+         reason="placed: payment authorized (awaiting) or not paid, nothing packed yet"),
     Rule(when={"payment_status": _values("refunded")}, status=_S.EXCEPTION,
-         reason="fully refunded, yet neither cancelled nor shipped: needs attention"),
+         reason="fully refunded, yet neither cancelled nor shipped"),
 )  # fmt: skip
 
 #: Medusa v2 rules, first match wins (v2 adds draft, authorized/partially_captured and delivery states).
 RULES_V2: Final[tuple[Rule, ...]] = (
-    Rule(when={"status": _values("canceled")}, status=_S.CANCELLED, reason="the order was cancelled"),
-    Rule(when={"status": _values("requires_action")}, status=_S.EXCEPTION,
-         reason="order status requires_action: the order was flagged for attention"),
+    Rule(when={"status": _values("canceled")}, status=_S.CANCELLED, reason="cancelled"),
+    Rule(when={"status": _values("requires_action")}, status=_S.EXCEPTION, reason="order flagged requires_action"),
     Rule(when={"payment_status": _values("requires_action")}, status=_S.EXCEPTION,
-         reason="payment requires_action: the payment provider needs an action (e.g. a failed capture)"),
+         reason="the payment provider needs an action (e.g. a failed capture)"),
     Rule(when={"payment_status": _values("canceled")}, status=_S.EXCEPTION,
-         reason="payment canceled on an order that is not cancelled: nothing can be charged, needs attention"),
-    Rule(when={"status": _values("draft")}, status=_S.OPEN,
-         reason="a draft order an admin is still editing: placed in Medusa, not confirmed"),
+         reason="payment canceled but the order is not: nothing can be charged"),
+    Rule(when={"status": _values("draft")}, status=_S.OPEN, reason="a draft order an admin is still editing"),
     Rule(when={"status": _values("completed", "archived")}, status=_S.FULFILLED,
-         reason="the order was completed (or completed and archived)"),
+         reason="completed (or completed and archived)"),
     Rule(when={"fulfillment_status": _values("shipped", "delivered")}, status=_S.FULFILLED,
          reason="everything shipped (or delivered)"),
     Rule(when={"fulfillment_status": _values("partially_shipped", "partially_delivered")},
          status=_S.PARTIALLY_FULFILLED,
-         reason="some fulfillments shipped or delivered, others not yet (partially_delivered does not say "
-                "that the rest shipped)"),
+         reason="some items shipped or delivered, others not yet (partially_delivered does not say the rest shipped)"),
     Rule(when={"fulfillment_status": _values("fulfilled", "partially_fulfilled")}, status=_S.PROCESSING,
-         reason="fulfillments created (packed) but not shipped"),
-    Rule(when={"payment_status": _values("captured", "partially_captured", "partially_refunded")},
-         status=_S.CONFIRMED, reason=f"payment (partly) captured and {_NOTHING_SHIPPED}"),
-    Rule(when={"payment_status": _values("not_paid", "awaiting", "authorized", "partially_authorized")},
-         status=_S.OPEN, reason=f"payment not captured yet and {_NOTHING_SHIPPED}"),
+         reason="packed (fulfillments created), not shipped"),
+    Rule(when={"fulfillment_status": _values("canceled"), "payment_status": _CAPTURED_V2}, status=_S.CONFIRMED,
+         reason="a cancelled fulfillment can be redone; payment (partly) captured"),
+    Rule(when={"fulfillment_status": _values("canceled"), "payment_status": _UNPAID_V2}, status=_S.OPEN,
+         reason="a cancelled fulfillment can be redone; payment not captured yet"),
+    Rule(when={"payment_status": _CAPTURED_V2}, status=_S.CONFIRMED,
+         reason="payment (partly) captured, nothing packed yet"),
+    Rule(when={"payment_status": _UNPAID_V2}, status=_S.OPEN,
+         reason="placed: payment authorized or not paid, nothing packed yet"),
     Rule(when={"payment_status": _values("refunded")}, status=_S.EXCEPTION,
-         reason="fully refunded, yet neither cancelled nor shipped: needs attention"),
+         reason="fully refunded, yet neither cancelled nor shipped"),
 )  # fmt: skip
 
 
