@@ -73,3 +73,17 @@ def test_from_canonical_returns_a_fresh_copy():
     first = medusa.from_canonical(order)
     first["order"]["items"][0]["title"] = "changed"
     assert medusa.from_canonical(order) == payload
+
+
+def test_from_canonical_is_lenient_with_foreign_or_damaged_additional_fields():
+    import attrs
+
+    order = medusa.to_canonical(parse_json((FIXTURES / "usd_shipped_captured.payload.json").read_bytes()),
+                                observed_at=OBSERVED)  # fmt: skip
+    damaged = attrs.evolve(order, additional_fields={"medusa": {"absent": ["not a path", 3], "remainders": {"x": "?"},
+                                                                 "version": "two", "order": []},
+                                                      "gearment": {"a": 1}})  # fmt: skip
+    payload = medusa.from_canonical(damaged)
+    assert payload["id"] == order.id and payload["currency_code"] == "usd"
+    with pytest.raises(TypeError):
+        medusa.from_canonical({"id": "order_1"})

@@ -35,6 +35,10 @@ def from_canonical(order: CartOrder) -> dict[str, Any]:
     other order it is the Medusa v1 order its fields describe; amounts with more decimal
     places than the currency's minor unit raise `cartnorm.errors.MoneyError`.
     """
+    given: object = order  # callers without a type checker pass anything
+    if not isinstance(given, CartOrder):
+        msg = f"from_canonical() takes a CartOrder, got {type(given).__name__}"
+        raise TypeError(msg)
     hints, patch, absent = _layout.read_hints(order.additional_fields)
     medusa = _residue.apply(regenerate(order, hints), patch, absent)
     return wrap(medusa, hints.envelope)

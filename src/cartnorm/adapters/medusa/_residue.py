@@ -115,7 +115,11 @@ def apply(regenerated: Mapping[str, Any], patch: Mapping[str, Any], absent: Sequ
     """Return a new dict: ``regenerated`` with ``absent`` keys removed and ``patch`` applied."""
     result: dict[str, Any] = copy_json(regenerated)
     for path in absent:
-        _remove(result, parse_path(path))
+        try:
+            parts = parse_path(path)
+        except ValueError:
+            continue  # not a path this module wrote: nothing to remove
+        _remove(result, parts)
     return _apply_mapping(result, patch)
 
 
