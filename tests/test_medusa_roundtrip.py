@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 
@@ -76,8 +77,6 @@ def test_from_canonical_returns_a_fresh_copy():
 
 
 def test_from_canonical_is_lenient_with_foreign_or_damaged_additional_fields():
-    import attrs
-
     order = medusa.to_canonical(parse_json((FIXTURES / "usd_shipped_captured.payload.json").read_bytes()),
                                 observed_at=OBSERVED)  # fmt: skip
     damaged = attrs.evolve(order, additional_fields={"medusa": {"absent": ["not a path", 3], "remainders": {"x": "?"},
@@ -87,3 +86,11 @@ def test_from_canonical_is_lenient_with_foreign_or_damaged_additional_fields():
     assert payload["id"] == order.id and payload["currency_code"] == "usd"
     with pytest.raises(TypeError):
         medusa.from_canonical({"id": "order_1"})
+
+
+EXPECTED = sorted(FIXTURES.glob("*.expected.json"))
+
+
+@pytest.mark.parametrize("path", EXPECTED, ids=[path.name.split(".")[0] for path in EXPECTED])
+def test_every_expected_fixture_is_a_valid_trackstar_order(path):
+    assert validate_trackstar(parse_json(path.read_bytes())) == []
