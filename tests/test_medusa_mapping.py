@@ -382,3 +382,13 @@ def test_json_loads_payloads_work_for_v1():
     order = convert(payload).order
     assert order.total_price == Decimal("196.95")
     assert medusa.from_canonical(order) == payload
+
+
+@pytest.mark.parametrize("display_id", [0, 15, 10**30, "A-15", "007", None, True])
+def test_order_number_from_display_id_round_trips(display_id):
+    payload = copy.deepcopy(load("usd_shipped_captured"))
+    payload["order"]["display_id"] = display_id
+    order = convert(payload).order
+    expected = {None: order.id, True: order.id}.get(display_id, str(display_id)) if display_id is not True else order.id
+    assert order.order_number == expected
+    assert medusa.from_canonical(order) == payload

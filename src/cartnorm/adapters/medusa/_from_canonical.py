@@ -24,7 +24,7 @@ from ._statuses import parse_raw_status
 
 __all__ = ["from_canonical", "regenerate"]
 
-_DISPLAY_ID = re.compile(r"(0|[1-9][0-9]*)\Z")
+_DISPLAY_ID = re.compile(r"(0|[1-9][0-9]{0,17})\Z")  # a SERIAL display_id; longer digit strings stay text
 
 
 def from_canonical(order: CartOrder) -> dict[str, Any]:
