@@ -69,7 +69,8 @@ def test_observed_at_must_be_aware_and_defaults_to_now():
 def test_detect_recognises_every_valid_fixture(path):
     payload = parse_json(path.read_bytes())
     expected = not path.name.startswith("error_") or path.name.startswith(
-        ("error_float", "error_unknown_currency", "error_negative", "error_unparseable"))
+        ("error_float", "error_unknown_currency", "error_negative", "error_unparseable")
+    )
     assert medusa.detect(payload) is expected
 
 
@@ -116,8 +117,10 @@ def test_three_decimal_kwd_uses_the_admin_ui_exponent_and_the_override():
     assert medusa.from_canonical(override) == payload  # the exponent travels with the order
 
 
-@pytest.mark.parametrize(("code", "amount"), [("pkr", Decimal("19695")), ("isk", Decimal("196.95")),
-                                              ("iqd", Decimal("19695")), ("bhd", Decimal("19.695"))])
+@pytest.mark.parametrize(
+    ("code", "amount"),
+    [("pkr", Decimal("19695")), ("isk", Decimal("196.95")), ("iqd", Decimal("19695")), ("bhd", Decimal("19.695"))],
+)
 def test_v1_follows_the_admin_ui_exponents_where_they_differ_from_iso(code, amount):
     payload = copy.deepcopy(load("usd_shipped_captured"))
     payload["order"]["currency_code"] = code
@@ -195,7 +198,11 @@ def test_totals_absent_are_recomputed_with_medusas_formula_and_reported():
     normalized = convert(load("usd_old_version_without_totals"))
     order = normalized.order
     assert (order.total_price, order.total_tax, order.total_discount, order.total_shipping) == (
-        full.total_price, full.total_tax, full.total_discount, full.total_shipping)
+        full.total_price,
+        full.total_tax,
+        full.total_discount,
+        full.total_shipping,
+    )
     assert codes(normalized).count("total_recomputed") == 4
     assert medusa.from_canonical(order) == load("usd_old_version_without_totals")
 
@@ -217,7 +224,11 @@ def test_recomputation_agrees_with_medusa_on_real_payloads(path):
                                "shipping_tax_total"}}  # fmt: skip
     full, recomputed = convert(order).order, convert(stripped).order
     assert (recomputed.total_price, recomputed.total_tax, recomputed.total_discount, recomputed.total_shipping) == (
-        full.total_price, full.total_tax, full.total_discount, full.total_shipping)
+        full.total_price,
+        full.total_tax,
+        full.total_discount,
+        full.total_shipping,
+    )
 
 
 def test_null_total_stays_null():

@@ -59,7 +59,8 @@ def test_table_sizes_and_exposure():
     assert medusa.STATUS_TABLES == (STATUS_TABLE_V1, STATUS_TABLE_V2)
     assert medusa.ADAPTER.status_tables == medusa.STATUS_TABLES
     assert {key: tuple(values) for key, values in V1_VALUES.items()} == {
-        axis: tuple(sorted(values, key=V1_VALUES[axis].index)) for axis, values in MEDUSA_V1_ENUMS.items()}
+        axis: tuple(sorted(values, key=V1_VALUES[axis].index)) for axis, values in MEDUSA_V1_ENUMS.items()
+    }
     assert set(V2_VALUES["status"]) == MEDUSA_V2_ENUMS["status"]
 
 

@@ -219,6 +219,7 @@ v2_amounts = st.builds(lambda minor, exp: Decimal(minor).scaleb(-exp), st.intege
 @st.composite
 def medusa_v2_orders(draw: st.DrawFn) -> dict[str, Any]:
     """A bare Medusa v2 order (major units, BigNumber ``raw_*`` twins)."""
+
     def money(target: dict[str, Any], key: str, value: Decimal) -> None:
         target[key] = _number(value)
         target["raw_" + key] = _big(value)

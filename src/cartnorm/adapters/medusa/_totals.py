@@ -89,6 +89,7 @@ def recompute(
         return value if value is not None else fallback()
 
     zero = Decimal(0)
+
     def both(key: str) -> Callable[[], Decimal | None]:
         return lambda: _sum(each(items, items_path, field(key)) + each(methods, methods_path, field(key)))
 
@@ -130,7 +131,5 @@ def recompute(
         return _combine((1, item_tax), (1, method_tax), (-1, gift_card_tax))
 
     tax = given("tax_total", tax_fallback)
-    total = given(
-        "total", lambda: _combine((1, subtotal), (1, shipping), (1, tax), (-1, discount), (-1, gift_card))
-    )
+    total = given("total", lambda: _combine((1, subtotal), (1, shipping), (1, tax), (-1, discount), (-1, gift_card)))
     return {"total": total, "tax_total": tax, "discount_total": discount, "shipping_total": shipping}
