@@ -175,7 +175,12 @@ def normalize_message(raw: object, spec: MessageSpec, path: str, money: MoneyCon
             continue
         if name in out:
             raise PayloadError(here, value, f"only one of '{name}' and its lowerCamelCase spelling")
-        out[name] = _value(value, spec.fields[name], here, money)
+        try:
+            out[name] = _value(value, spec.fields[name], here, money)
+        except PayloadError as error:
+            if spec.name != "Money" or isinstance(error, MoneyError):
+                raise
+            raise MoneyError(error.path, error.value, f"{error.expected} (google.type.Money)") from None
     if spec.name == "Money":
         _check_money(out, raw, path, money)
     return out
