@@ -8,11 +8,11 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies.canonical import json_values
-from strategies.gearment import OWN, Int64, order_trees, render, styles
 
 from cartnorm import ConfigurationError, CurrencyError, MoneyError, PayloadError, VendorErrorResponse
 from cartnorm.adapters import gearment
+from strategies.canonical import json_values
+from strategies.gearment import OWN, Int64, order_trees, render, styles
 
 OBSERVED = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -9,13 +9,13 @@ from decimal import Decimal
 import attrs
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from strategies.canonical import cart_orders
-from strategies.gearment import OWN, order_trees, render, styles
 
 from cartnorm import to_trackstar, validate_trackstar
 from cartnorm.adapters import gearment
 from cartnorm.adapters.gearment._protojson import money_amount, money_json
 from cartnorm.money import to_units_nanos
+from strategies.canonical import cart_orders
+from strategies.gearment import OWN, order_trees, render, styles
 
 OBSERVED = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

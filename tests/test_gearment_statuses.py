@@ -15,7 +15,7 @@ from cartnorm.adapters.gearment._enums import (
 )
 from cartnorm.adapters.gearment._statuses import ANY, ORDER_STATUS_TABLE, decide_status, shipment_status
 
-O = VendorOrderStatus
+S = VendorOrderStatus
 ROWS = ORDER_STATUS_TABLE.rows
 
 
@@ -44,16 +44,16 @@ def test_every_enum_mirrors_proto3_numbering():
 @pytest.mark.parametrize(
     ("order", "expected"),
     [
-        (O.VENDOR_ORDER_STATUS_UNKNOWN, OrderStatus.OTHER),
-        (O.VENDOR_ORDER_STATUS_ALL, OrderStatus.OTHER),
-        (O.VENDOR_ORDER_STATUS_AWAITING_PAYMENT, OrderStatus.OPEN),
-        (O.VENDOR_ORDER_STATUS_PAYMENT_FAILED, OrderStatus.EXCEPTION),
-        (O.VENDOR_ORDER_STATUS_AWAITING_FULFILLMENT, OrderStatus.CONFIRMED),
-        (O.VENDOR_ORDER_STATUS_IN_PRODUCTION, OrderStatus.PROCESSING),
-        (O.VENDOR_ORDER_STATUS_PACKED, OrderStatus.PROCESSING),
-        (O.VENDOR_ORDER_STATUS_SHIPPED, OrderStatus.FULFILLED),
-        (O.VENDOR_ORDER_STATUS_CANCELLED, OrderStatus.CANCELLED),
-        (O.VENDOR_ORDER_STATUS_ON_HOLD, OrderStatus.EXCEPTION),
+        (S.VENDOR_ORDER_STATUS_UNKNOWN, OrderStatus.OTHER),
+        (S.VENDOR_ORDER_STATUS_ALL, OrderStatus.OTHER),
+        (S.VENDOR_ORDER_STATUS_AWAITING_PAYMENT, OrderStatus.OPEN),
+        (S.VENDOR_ORDER_STATUS_PAYMENT_FAILED, OrderStatus.EXCEPTION),
+        (S.VENDOR_ORDER_STATUS_AWAITING_FULFILLMENT, OrderStatus.CONFIRMED),
+        (S.VENDOR_ORDER_STATUS_IN_PRODUCTION, OrderStatus.PROCESSING),
+        (S.VENDOR_ORDER_STATUS_PACKED, OrderStatus.PROCESSING),
+        (S.VENDOR_ORDER_STATUS_SHIPPED, OrderStatus.FULFILLED),
+        (S.VENDOR_ORDER_STATUS_CANCELLED, OrderStatus.CANCELLED),
+        (S.VENDOR_ORDER_STATUS_ON_HOLD, OrderStatus.EXCEPTION),
     ],
 )
 def test_order_status_alone(order, expected):
@@ -66,10 +66,10 @@ def test_refinements_and_their_precedence():
     """A cancellation refinement beats a refund refinement, which beats order_status alone."""
     canceled = VendorOrderCancelStatus.VENDOR_ORDER_CANCEL_STATUS_CANCELED.name
     refunded = VendorOrderRefundStatus.VENDOR_ORDER_REFUND_STATUS_REFUNDED.name
-    packed = O.VENDOR_ORDER_STATUS_PACKED.name
+    packed = S.VENDOR_ORDER_STATUS_PACKED.name
     assert decide_status(packed, canceled, refunded).status is OrderStatus.CANCELLED
     assert decide_status(packed, "VENDOR_ORDER_CANCEL_STATUS_ALL", refunded).status is OrderStatus.EXCEPTION
-    assert decide_status(O.VENDOR_ORDER_STATUS_SHIPPED.name, canceled, refunded).status is OrderStatus.FULFILLED
+    assert decide_status(S.VENDOR_ORDER_STATUS_SHIPPED.name, canceled, refunded).status is OrderStatus.FULFILLED
 
 
 @pytest.mark.parametrize("value", ["42", "-1", "VENDOR_ORDER_STATUS_SOMETHING_NEW"])
@@ -89,7 +89,7 @@ def test_unknown_status_number_is_kept_in_raw_status():
 
 def test_shipment_status_marks_outdated_trackings_cancelled():
     """OUTDATED trackings are cancelled shipments; parcels follow the order; unknown types are other."""
-    shipped = O.VENDOR_ORDER_STATUS_SHIPPED.name
+    shipped = S.VENDOR_ORDER_STATUS_SHIPPED.name
     outdated = VendorTrackingType.TRACKING_TYPE_OUTDATED.name
     assert shipment_status(outdated, shipped, OrderStatus.FULFILLED) is ShipmentStatus.CANCELLED
     assert shipment_status("TRACKING_TYPE_PRIMARY", shipped, OrderStatus.FULFILLED) is ShipmentStatus.SHIPPED

@@ -22,7 +22,9 @@ from hypothesis import strategies as st
 from cartnorm.adapters.gearment import _enums as e
 from cartnorm.adapters.gearment._schema import camel_name
 
-__all__ = ["OWN", "Enum", "Int32", "Int64", "Style", "Timestamp", "gearment_payloads", "order_trees", "render", "styles"]
+__all__ = [
+    "OWN", "Enum", "Int32", "Int64", "Style", "Timestamp", "gearment_payloads", "order_trees", "render", "styles",
+]  # fmt: skip
 
 CURRENCIES = ["USD", "EUR", "JPY", "KWD", "GBP"]
 
@@ -126,8 +128,7 @@ ids = st.text(min_size=1, max_size=16)
 def enums(kind: type[enum.IntEnum]) -> st.SearchStrategy[Enum]:
     """Known members (mostly), unknown numbers, and unknown names."""
     return st.one_of(
-        st.sampled_from(list(kind)).map(lambda member: Enum(kind, int(member))),
-        st.sampled_from(list(kind)).map(lambda member: Enum(kind, int(member))),
+        *[st.sampled_from(list(kind)).map(lambda member: Enum(kind, int(member)))] * 4,
         st.integers(min_value=max(kind) + 1, max_value=2**31 - 1).map(lambda n: Enum(kind, n)),
         st.integers(min_value=-(2**31), max_value=-1).map(lambda n: Enum(kind, n)),
         st.from_regex(r"[A-Z]{3,10}_NEW_VALUE", fullmatch=True).map(lambda name: Enum(kind, name)),
@@ -216,7 +217,8 @@ def trackings(draw: st.DrawFn) -> dict[str, Any]:
     """A VendorOrderTracking of any type (PRIMARY, SECONDARY, OUTDATED, unknown)."""
     return _fields(draw, {
         "tracking_no": texts, "tracking_updated_at": timestamps(), "carrier": texts, "service": texts,
-        "type": texts, "label_file": st.fixed_dictionaries({"file_name": texts, "storage_type": enums(e.FileStorageType)}),
+        "type": texts,
+        "label_file": st.fixed_dictionaries({"file_name": texts, "storage_type": enums(e.FileStorageType)}),
         "tracking_type": enums(e.VendorTrackingType), "tracking_url": texts,
     })  # fmt: skip
 

@@ -96,7 +96,10 @@ ORDER_STATUS_TABLE: Final = StatusTable(
             ),
         ]
     ),
-    unknown_reason="an order_status Gearment does not document (a newer value): kept in raw_status",
+    unknown_reason=(
+        "an order_status not listed above (one Gearment does not document, e.g. a newer value): kept in "
+        "raw_status; cancel_status and refund_status do not matter then"
+    ),
 )  # fmt: skip
 
 #: Every status table of the adapter.
