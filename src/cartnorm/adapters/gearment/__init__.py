@@ -52,9 +52,11 @@ def detect(payload: Any) -> bool:
     try:
         if not isinstance(payload, Mapping):
             return False
-        if "status" in payload and "message" in payload and set(payload) <= _ENVELOPE_KEYS | {"code", "details"}:
-            data = payload.get("data")
-            return _looks_like_order(data) or (payload.get("status") == "error" and not data)
+        if "status" in payload and "data" in payload:
+            data = payload["data"]
+            return _looks_like_order(data) or (payload["status"] == "error" and "message" in payload and not data)
+        if payload.get("status") == "error" and "message" in payload and set(payload) <= _ENVELOPE_KEYS:
+            return True
         return _looks_like_order(payload)
     except Exception:  # noqa: BLE001 - a hostile Mapping must not break detection
         return False
