@@ -13,6 +13,7 @@ every currency must agree (`MoneyContext`).
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -21,7 +22,7 @@ from typing import Any, Final
 
 from ..._datetime import parse_rfc3339
 from ..._json import freeze_json
-from ..._paths import child
+from ..._paths import child as _child
 from ...errors import CurrencyError, MoneyError, PayloadError
 from ...money import NANOS_PER_UNIT, from_units_nanos, normalize_currency, to_units_nanos
 from ._schema import MESSAGES, Field, MessageSpec, camel_name
@@ -37,6 +38,8 @@ __all__ = [
 ]
 
 _INTEGER = re.compile(r"-?[0-9]+\Z")
+#: Paths are built for every value (errors need them); the same few recur order after order.
+child = functools.lru_cache(maxsize=8192)(_child)
 _INT32: Final = (-(2**31), 2**31 - 1)
 _INT64: Final = (-(2**63), 2**63 - 1)
 
