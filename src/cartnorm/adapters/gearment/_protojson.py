@@ -101,6 +101,8 @@ def enum_value(value: object, kind: type[enum.IntEnum], path: str) -> str | int:
         return kind[value].name if value in kind.__members__ else value
     if type(value) is int or (type(value) is Decimal and value.is_finite() and value == value.to_integral_value()):
         number = int(value)
+        if not _INT32[0] <= number <= _INT32[1]:
+            raise PayloadError(path, value, f"a {kind.__name__} number (an int32)")
         try:
             return kind(number).name
         except ValueError:
