@@ -103,6 +103,7 @@ def test_payload_must_be_an_object(payload):
         ("updated_at", "2026-02-30T00:00:00Z", "$.updated_at"),
         ("order_status", True, "$.order_status"),
         ("order_status", 7.5, "$.order_status"),
+        ("order_status", 2**31, "$.order_status"),
         ("store_id", 12, "$.store_id"),
         ("is_label_attached", "yes", "$.is_label_attached"),
         ("line_items", {"0": {}}, "$.line_items"),
