@@ -110,3 +110,12 @@ def test_adapter_exposes_its_status_tables():
     assert adapter.name == gearment.NAME == "gearment"
     assert adapter.status_tables == gearment.STATUS_TABLES == (ORDER_STATUS_TABLE,)
     assert gearment.__all__ == sorted(gearment.__all__)
+
+
+@pytest.mark.parametrize("member", list(VendorTrackingType))
+def test_every_tracking_type_has_a_shipment_status(member):
+    """Each VendorTrackingType member gives a real shipment status (never `other`) on a shipped order."""
+    status = shipment_status(member.name, S.VENDOR_ORDER_STATUS_SHIPPED.name, OrderStatus.FULFILLED)
+    outdated = member is VendorTrackingType.TRACKING_TYPE_OUTDATED
+    expected = ShipmentStatus.CANCELLED if outdated else ShipmentStatus.SHIPPED
+    assert status is expected
