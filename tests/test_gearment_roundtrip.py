@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -10,11 +11,11 @@ import attrs
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from cartnorm import to_trackstar, validate_trackstar
+from cartnorm import CartnormError, to_trackstar, validate_trackstar
 from cartnorm.adapters import gearment
 from cartnorm.adapters.gearment._protojson import money_amount, money_json
 from cartnorm.money import to_units_nanos
-from strategies.canonical import cart_orders
+from strategies.canonical import cart_orders, json_values
 from strategies.gearment import OWN, order_trees, render, styles
 
 OBSERVED = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -90,3 +91,14 @@ def test_orders_from_elsewhere_become_gearment_orders(order):
     ]
     assert len(back.shipments) == len(order.shipments)
     assert validate_trackstar(to_trackstar(back)) == []
+
+
+@given(order_trees(), json_values)
+def test_from_canonical_survives_edited_additional_fields(tree, junk):
+    """A hand-edited or foreign additional_fields["gearment"] never crashes from_canonical."""
+    order = gearment.to_canonical(render(tree, OWN), observed_at=OBSERVED)
+    section = dict(order.additional_fields["gearment"])
+    for key in ("order", "line_items", "addresses", "order_trackings", "per_unit_remainders", "envelope"):
+        edited = attrs.evolve(order, additional_fields={"gearment": {**section, key: junk}})
+        with contextlib.suppress(CartnormError):
+            assert isinstance(gearment.from_canonical(edited), dict)
