@@ -123,10 +123,7 @@ def format_timestamp(value: datetime) -> str:
     '2026-03-01T12:00:00.120Z'
     """
     utc = value.astimezone(timezone.utc)
-    text = (
-        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
-        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
-    )
+    text = f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
     micro = utc.microsecond
     if micro:
         text += f".{micro // 1000:03d}" if micro % 1000 == 0 else f".{micro:06d}"

@@ -28,9 +28,9 @@ _R = VendorOrderRefundStatus
 _S = OrderStatus
 
 
-def _row(order: _O, status: OrderStatus, reason: str, cancel: str = ANY, refund: str = ANY) -> tuple[
-    tuple[str, str, str], StatusDecision
-]:
+def _row(
+    order: _O, status: OrderStatus, reason: str, cancel: str = ANY, refund: str = ANY
+) -> tuple[tuple[str, str, str], StatusDecision]:
     return (order.name, cancel, refund), StatusDecision(status, reason)
 
 
