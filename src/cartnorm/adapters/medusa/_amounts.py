@@ -11,6 +11,7 @@ Medusa money in both encodings, read and written exactly through `cartnorm.money
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
@@ -19,8 +20,15 @@ from typing import Any, Final
 import attrs
 
 from ..._paths import child
-from ...errors import MoneyError
-from ...money import ISO_4217_MINOR_UNITS, PerUnitSplit, from_minor_units, split_per_unit, to_minor_units
+from ...errors import CartnormError, MoneyError
+from ...money import (
+    ISO_4217_MINOR_UNITS,
+    PerUnitSplit,
+    exponent_of,
+    from_minor_units,
+    split_per_unit,
+    to_minor_units,
+)
 
 __all__ = ["ADMIN_UI_EXPONENTS", "BIG_NUMBER_PRECISION", "Money", "default_exponent", "v2_number", "v2_text"]
 
@@ -70,6 +78,45 @@ def v2_number(amount: Decimal) -> int | Decimal:
     return Decimal(text) if "." in text else int(text)
 
 
+#: Amounts of fewer digits than this take the direct conversions below; anything larger, and
+#: anything malformed, goes through `cartnorm.money`, which also raises every error.
+_DIRECT_LIMIT: Final = 10**18
+
+
+@functools.lru_cache(maxsize=64)
+def _accepted_exponent(currency: str, exponent: int) -> int | None:
+    """
+    ``exponent`` when `cartnorm.money` accepts it for ``currency``, else None.
+
+    `cartnorm.money` re-validates the currency and the exponent on every conversion; this
+    answers once per pair. None sends every conversion down the `cartnorm.money` path, which
+    raises the proper error.
+    """
+    try:
+        return exponent_of(currency, exponents={currency: exponent})
+    except CartnormError:
+        return None
+
+
+def _direct_from_minor(value: object, exponent: int | None) -> Decimal | None:
+    """``from_minor_units`` for an ordinary integer (the same Decimal, digits and exponent); else None."""
+    if exponent is None or type(value) is not int or not -_DIRECT_LIMIT < value < _DIRECT_LIMIT:
+        return None
+    return Decimal(f"{value}E-{exponent}")  # exact: the constructor never rounds
+
+
+def _direct_to_minor(amount: object, exponent: int | None) -> int | None:
+    """``to_minor_units`` for an ordinary amount that is whole in minor units; else None."""
+    if exponent is None or type(amount) is not Decimal or not amount.is_finite():
+        return None
+    _, digits, places = amount.as_tuple()
+    if len(digits) > 18 or not -18 <= int(places) <= 0:  # well inside cartnorm.money's bounds
+        return None
+    numerator, denominator = amount.as_integer_ratio()
+    minor, rest = divmod(numerator * 10**exponent, denominator)
+    return None if rest else minor
+
+
 @attrs.frozen(kw_only=True)
 class Money:
     """
@@ -97,6 +144,9 @@ class Money:
         value = obj.get(key)
         if value is None:
             return None
+        amount = _direct_from_minor(value, _accepted_exponent(self.currency, self.exponent))
+        if amount is not None:
+            return amount
         return from_minor_units(value, self.currency, exponents=self.exponents, path=child(path, key))
 
     def _read_v2(self, obj: Mapping[str, Any], key: str, path: str) -> Decimal | None:
@@ -126,12 +176,15 @@ class Money:
         )
 
     def write(self, target: dict[str, Any], key: str, amount: Decimal, path: str = "$") -> None:
-        """Store ``amount`` at ``key`` in this encoding (v2 also writes ``raw_<key>``)."""
+        """Store ``amount`` at ``key`` in this encoding (v2 also writes ``raw_<key>``); ``path`` is ``target``'s."""
         if self.version == 2:
             target[key] = v2_number(amount)
             target["raw_" + key] = {"value": v2_text(amount), "precision": BIG_NUMBER_PRECISION}
-        else:
-            target[key] = to_minor_units(amount, self.currency, exponents=self.exponents, path=path)
+            return
+        minor = _direct_to_minor(amount, _accepted_exponent(self.currency, self.exponent))
+        if minor is None:
+            minor = to_minor_units(amount, self.currency, exponents=self.exponents, path=child(path, key))
+        target[key] = minor
 
     def split(self, line_amount: Decimal, quantity: int, path: str) -> PerUnitSplit:
         """Divide a line amount by ``quantity`` at this currency's exponent (remainder kept)."""
