@@ -30,7 +30,15 @@ from ...money import (
     to_minor_units,
 )
 
-__all__ = ["ADMIN_UI_EXPONENTS", "BIG_NUMBER_PRECISION", "Money", "default_exponent", "v2_number", "v2_text"]
+__all__ = [
+    "ADMIN_UI_EXPONENTS",
+    "BIG_NUMBER_PRECISION",
+    "Money",
+    "default_exponent",
+    "line_amount",
+    "v2_number",
+    "v2_text",
+]
 
 #: The ``precision`` Medusa v2 writes in every BigNumber.
 BIG_NUMBER_PRECISION: Final = 20
@@ -83,6 +91,11 @@ def v2_number(amount: Decimal) -> int | Decimal:
 _DIRECT_LIMIT: Final = 10**18
 
 
+def _pow10(exponent: int) -> int:
+    """``10**exponent`` for a non-negative exponent, typed as int."""
+    return int(10**exponent)
+
+
 @functools.lru_cache(maxsize=64)
 def _accepted_exponent(currency: str, exponent: int) -> int | None:
     """
@@ -113,8 +126,51 @@ def _direct_to_minor(amount: object, exponent: int | None) -> int | None:
     if len(digits) > 18 or not -18 <= int(places) <= 0:  # well inside cartnorm.money's bounds
         return None
     numerator, denominator = amount.as_integer_ratio()
-    minor, rest = divmod(numerator * 10**exponent, denominator)
+    minor, rest = divmod(numerator * _pow10(exponent), denominator)
     return None if rest else minor
+
+
+def _direct_exact_split(line_amount: object, quantity: object, exponent: int | None) -> PerUnitSplit | None:
+    """
+    ``split_per_unit`` when an ordinary amount divides exactly at ``exponent`` (the same per-unit
+    and zero remainder, digits and exponents included); None otherwise, rounding included.
+    """
+    if exponent is None or type(line_amount) is not Decimal or type(quantity) is not int or quantity <= 0:
+        return None
+    if not line_amount.is_finite():
+        return None
+    _, digits, places = line_amount.as_tuple()
+    if len(digits) > 18 or not -18 <= int(places) <= 18:  # well inside cartnorm.money's bounds
+        return None
+    scale = min(int(places), -exponent)  # split_per_unit works in units of 10**scale
+    numerator, denominator = line_amount.as_integer_ratio()
+    scaled = numerator * _pow10(-scale) // denominator  # exact: scale is at most the amount's own exponent
+    per_unit, rest = divmod(scaled, quantity * _pow10(-exponent - scale))
+    if rest:
+        return None
+    return PerUnitSplit(per_unit=Decimal(f"{per_unit}E-{exponent}"), remainder=Decimal(f"0E{scale}"), quantity=quantity)
+
+
+def line_amount(per_unit: Decimal, quantity: int, remainder: Decimal) -> Decimal:
+    """
+    ``per_unit × quantity + remainder`` exactly: `PerUnitSplit.line_amount`, digits and exponent included.
+
+    Computed directly for ordinary finite amounts (in units of the smaller of their exponents);
+    anything else goes through `PerUnitSplit`.
+    """
+    if type(per_unit) is Decimal and type(remainder) is Decimal and per_unit.is_finite() and remainder.is_finite():
+        per_unit_places, remainder_places = per_unit.as_tuple().exponent, remainder.as_tuple().exponent
+        if type(quantity) is int and -40 <= int(per_unit_places) <= 40 and -40 <= int(remainder_places) <= 40:
+            places = min(int(per_unit_places), int(remainder_places))
+            scaled = _in_units(per_unit, places) * quantity + _in_units(remainder, places)
+            return Decimal(f"{scaled}E{places}")
+    return PerUnitSplit(per_unit=per_unit, remainder=remainder, quantity=quantity).line_amount
+
+
+def _in_units(amount: Decimal, places: int) -> int:
+    """``amount`` as a whole number of ``10**places`` (``places`` at most the amount's own exponent)."""
+    numerator, denominator = amount.as_integer_ratio()
+    return numerator * _pow10(-places) // denominator if places <= 0 else numerator // (denominator * _pow10(places))
 
 
 @attrs.frozen(kw_only=True)
@@ -186,6 +242,10 @@ class Money:
             minor = to_minor_units(amount, self.currency, exponents=self.exponents, path=child(path, key))
         target[key] = minor
 
-    def split(self, line_amount: Decimal, quantity: int, path: str) -> PerUnitSplit:
-        """Divide a line amount by ``quantity`` at this currency's exponent (remainder kept)."""
-        return split_per_unit(line_amount, quantity, self.currency, exponents=self.exponents, path=path)
+    def split(self, line_amount: Decimal, quantity: int, path: str, key: str) -> PerUnitSplit:
+        """Divide a line amount (at ``key`` in the object at ``path``) by ``quantity`` at this currency's exponent."""
+        split = _direct_exact_split(line_amount, quantity, _accepted_exponent(self.currency, self.exponent))
+        if split is None:
+            where = child(path, key)
+            split = split_per_unit(line_amount, quantity, self.currency, exponents=self.exponents, path=where)
+        return split

@@ -16,9 +16,9 @@ from typing import Any
 from ..._paths import ROOT, child
 from ...geo import country_code
 from ...model import CartOrder, LineItem, Shipment, ShipmentStatus
-from ...money import PerUnitSplit, exponent_of
+from ...money import exponent_of
 from . import _layout, _residue
-from ._amounts import BIG_NUMBER_PRECISION, Money, default_exponent
+from ._amounts import BIG_NUMBER_PRECISION, Money, default_exponent, line_amount
 from ._reading import format_medusa_datetime, wrap
 from ._statuses import parse_raw_status
 
@@ -175,7 +175,7 @@ def _item(line: LineItem, index: int, money: Money, hints: _layout.Hints) -> dic
     for key, per_unit in (("subtotal", line.unit_price), ("discount_total", line.discount), ("tax_total", line.tax)):
         if per_unit is None:
             continue
-        amount = _line_amount(per_unit, line.quantity, hints.remainder_at(where, key))
+        amount = line_amount(per_unit, line.quantity, hints.remainder_at(where, key))
         money.write(item, key, amount, path=where)
         written[key] = amount
     if len(written) == 3:
@@ -183,10 +183,6 @@ def _item(line: LineItem, index: int, money: Money, hints: _layout.Hints) -> dic
         total = exact.add(exact.subtract(written["subtotal"], written["discount_total"]), written["tax_total"])
         money.write(item, "total", total, path=where)
     return item
-
-
-def _line_amount(per_unit: Decimal, quantity: int, remainder: Decimal) -> Decimal:
-    return PerUnitSplit(per_unit=per_unit, remainder=remainder, quantity=quantity).line_amount
 
 
 def _fulfillment(shipment: Shipment, money: Money) -> dict[str, Any]:

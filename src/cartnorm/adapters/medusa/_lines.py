@@ -21,7 +21,7 @@ def _per_unit(
     line = context.money.read(item, key, where)
     if line is None or count == 0:
         return None
-    split = context.money.split(line, count, child(where, key))
+    split = context.money.split(line, count, where, key)
     if not split.exact:
         relative = child(child(child(ROOT, "items"), index), key)
         context.remainders[relative] = split.remainder
