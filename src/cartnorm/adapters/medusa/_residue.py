@@ -101,8 +101,8 @@ def _diff_mapping(
 ) -> dict[str, Any]:
     patch: dict[str, Any] = {}
     for key, value in payload.items():
-        if key not in regenerated:
-            patch[key] = copy_json(value)
+        if key not in regenerated:  # most payload keys: kept whole (a leaf needs no copy)
+            patch[key] = value if type(value) in _LEAVES else copy_json(value)
             continue
         sub = _diff_value(value, regenerated[key], path, key, absent)
         if sub is not _SAME:
