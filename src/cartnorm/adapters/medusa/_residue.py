@@ -163,8 +163,11 @@ def _remove(document: Any, parts: list[str | int]) -> None:
 
 def _apply_mapping(target: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in patch.items():
+        if type(value) in _LEAVES:  # most patch entries: a leaf replaces whatever is there
+            target[key] = value
+            continue
         current = target.get(key)
-        if isinstance(value, Mapping) and isinstance(current, dict):
+        if _is_mapping(value) and isinstance(current, dict):
             target[key] = _apply_mapping(current, value)
         elif isinstance(current, list) and _patchable_lists(value, current):
             target[key] = [_apply_mapping(item, sub) for item, sub in zip(current, value, strict=True)]
