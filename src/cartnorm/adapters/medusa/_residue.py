@@ -104,7 +104,12 @@ def _diff_mapping(
         if key not in regenerated:  # most payload keys: kept whole (a leaf needs no copy)
             patch[key] = value if type(value) in _LEAVES else copy_json(value)
             continue
-        sub = _diff_value(value, regenerated[key], path, key, absent)
+        again = regenerated[key]
+        if type(value) is type(again) and type(value) in _PLAIN_LEAVES:  # most mapped keys: two strings or ints
+            if value != again:
+                patch[key] = value
+            continue
+        sub = _diff_value(value, again, path, key, absent)
         if sub is not _SAME:
             patch[key] = sub
     absent.extend(child(path, key) for key in regenerated if key not in payload)
@@ -120,9 +125,6 @@ _PLAIN_LEAVES: frozenset[type] = frozenset({str, int, bool, type(None)})
 
 def _diff_value(payload: Any, regenerated: Any, parent: str, key: str | int, absent: list[str]) -> Any:
     """The patch for ``payload`` at ``parent``/``key`` (its path is built only when a container needs it)."""
-    kind = type(payload)
-    if kind is type(regenerated) and kind in _PLAIN_LEAVES:  # the common case: two equal strings or ints
-        return _SAME if payload == regenerated else payload
     if _is_mapping(payload) and _is_mapping(regenerated):
         patch = _diff_mapping(payload, regenerated, child(parent, key), absent)
         return patch if patch else _SAME
