@@ -86,9 +86,11 @@ def v2_number(amount: Decimal) -> int | Decimal:
     return Decimal(text) if "." in text else int(text)
 
 
-#: Amounts of fewer digits than this take the direct conversions below; anything larger, and
-#: anything malformed, goes through `cartnorm.money`, which also raises every error.
-_DIRECT_LIMIT: Final = 10**18
+#: Amounts of at most this many digits (and decimal places) take the direct conversions below;
+#: anything larger, and anything malformed, goes through `cartnorm.money`, which also raises
+#: every error. Well inside `cartnorm.money`'s own bound of 40.
+_DIRECT_DIGITS: Final = 18
+_DIRECT_LIMIT: Final = 10**_DIRECT_DIGITS
 
 
 def _pow10(exponent: int) -> int:
@@ -123,7 +125,7 @@ def _direct_to_minor(amount: object, exponent: int | None) -> int | None:
     if exponent is None or type(amount) is not Decimal or not amount.is_finite():
         return None
     _, digits, places = amount.as_tuple()
-    if len(digits) > 18 or not -18 <= int(places) <= 0:  # well inside cartnorm.money's bounds
+    if len(digits) > _DIRECT_DIGITS or not -_DIRECT_DIGITS <= int(places) <= 0:
         return None
     numerator, denominator = amount.as_integer_ratio()
     minor, rest = divmod(numerator * _pow10(exponent), denominator)
@@ -140,7 +142,7 @@ def _direct_exact_split(line_amount: object, quantity: object, exponent: int | N
     if not line_amount.is_finite():
         return None
     _, digits, places = line_amount.as_tuple()
-    if len(digits) > 18 or not -18 <= int(places) <= 18:  # well inside cartnorm.money's bounds
+    if len(digits) > _DIRECT_DIGITS or not -_DIRECT_DIGITS <= int(places) <= _DIRECT_DIGITS:
         return None
     scale = min(int(places), -exponent)  # split_per_unit works in units of 10**scale
     numerator, denominator = line_amount.as_integer_ratio()
