@@ -11,6 +11,7 @@ Medusa money in both encodings, read and written exactly through `cartnorm.money
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
@@ -19,10 +20,25 @@ from typing import Any, Final
 import attrs
 
 from ..._paths import child
-from ...errors import MoneyError
-from ...money import ISO_4217_MINOR_UNITS, PerUnitSplit, from_minor_units, split_per_unit, to_minor_units
+from ...errors import CartnormError, MoneyError
+from ...money import (
+    ISO_4217_MINOR_UNITS,
+    PerUnitSplit,
+    exponent_of,
+    from_minor_units,
+    split_per_unit,
+    to_minor_units,
+)
 
-__all__ = ["ADMIN_UI_EXPONENTS", "BIG_NUMBER_PRECISION", "Money", "default_exponent", "v2_number", "v2_text"]
+__all__ = [
+    "ADMIN_UI_EXPONENTS",
+    "BIG_NUMBER_PRECISION",
+    "Money",
+    "default_exponent",
+    "line_amount",
+    "v2_number",
+    "v2_text",
+]
 
 #: The ``precision`` Medusa v2 writes in every BigNumber.
 BIG_NUMBER_PRECISION: Final = 20
@@ -70,6 +86,95 @@ def v2_number(amount: Decimal) -> int | Decimal:
     return Decimal(text) if "." in text else int(text)
 
 
+#: Amounts of at most this many digits (and decimal places) take the direct conversions below;
+#: anything larger, and anything malformed, goes through `cartnorm.money`, which also raises
+#: every error. Well inside `cartnorm.money`'s own bound of 40.
+_DIRECT_DIGITS: Final = 18
+_DIRECT_LIMIT: Final = 10**_DIRECT_DIGITS
+
+
+def _pow10(exponent: int) -> int:
+    """``10**exponent`` for a non-negative exponent, typed as int."""
+    return int(10**exponent)
+
+
+@functools.lru_cache(maxsize=64)
+def _accepted_exponent(currency: str, exponent: int) -> int | None:
+    """
+    ``exponent`` when `cartnorm.money` accepts it for ``currency``, else None.
+
+    `cartnorm.money` re-validates the currency and the exponent on every conversion; this
+    answers once per pair. None sends every conversion down the `cartnorm.money` path, which
+    raises the proper error.
+    """
+    try:
+        return exponent_of(currency, exponents={currency: exponent})
+    except CartnormError:
+        return None
+
+
+def _direct_from_minor(value: object, exponent: int | None) -> Decimal | None:
+    """``from_minor_units`` for an ordinary integer (the same Decimal, digits and exponent); else None."""
+    if exponent is None or type(value) is not int or not -_DIRECT_LIMIT < value < _DIRECT_LIMIT:
+        return None
+    return Decimal(f"{value}E-{exponent}")  # exact: the constructor never rounds
+
+
+def _direct_to_minor(amount: object, exponent: int | None) -> int | None:
+    """``to_minor_units`` for an ordinary amount that is whole in minor units; else None."""
+    if exponent is None or type(amount) is not Decimal or not amount.is_finite():
+        return None
+    _, digits, places = amount.as_tuple()
+    if len(digits) > _DIRECT_DIGITS or not -_DIRECT_DIGITS <= int(places) <= 0:
+        return None
+    numerator, denominator = amount.as_integer_ratio()
+    minor, rest = divmod(numerator * _pow10(exponent), denominator)
+    return None if rest else minor
+
+
+def _direct_exact_split(line_amount: object, quantity: object, exponent: int | None) -> PerUnitSplit | None:
+    """
+    ``split_per_unit`` when an ordinary amount divides exactly at ``exponent`` (the same per-unit
+    and zero remainder, digits and exponents included); None otherwise, rounding included.
+    """
+    if exponent is None or type(line_amount) is not Decimal or type(quantity) is not int or quantity <= 0:
+        return None
+    if not line_amount.is_finite():
+        return None
+    _, digits, places = line_amount.as_tuple()
+    if len(digits) > _DIRECT_DIGITS or not -_DIRECT_DIGITS <= int(places) <= _DIRECT_DIGITS:
+        return None
+    scale = min(int(places), -exponent)  # split_per_unit works in units of 10**scale
+    numerator, denominator = line_amount.as_integer_ratio()
+    scaled = numerator * _pow10(-scale) // denominator  # exact: scale is at most the amount's own exponent
+    per_unit, rest = divmod(scaled, quantity * _pow10(-exponent - scale))
+    if rest:
+        return None
+    return PerUnitSplit(per_unit=Decimal(f"{per_unit}E-{exponent}"), remainder=Decimal(f"0E{scale}"), quantity=quantity)
+
+
+def line_amount(per_unit: Decimal, quantity: int, remainder: Decimal) -> Decimal:
+    """
+    ``per_unit × quantity + remainder`` exactly: `PerUnitSplit.line_amount`, digits and exponent included.
+
+    Computed directly for ordinary finite amounts (in units of the smaller of their exponents);
+    anything else goes through `PerUnitSplit`.
+    """
+    if type(per_unit) is Decimal and type(remainder) is Decimal and per_unit.is_finite() and remainder.is_finite():
+        per_unit_places, remainder_places = per_unit.as_tuple().exponent, remainder.as_tuple().exponent
+        if type(quantity) is int and -40 <= int(per_unit_places) <= 40 and -40 <= int(remainder_places) <= 40:
+            places = min(int(per_unit_places), int(remainder_places))
+            scaled = _in_units(per_unit, places) * quantity + _in_units(remainder, places)
+            return Decimal(f"{scaled}E{places}")
+    return PerUnitSplit(per_unit=per_unit, remainder=remainder, quantity=quantity).line_amount
+
+
+def _in_units(amount: Decimal, places: int) -> int:
+    """``amount`` as a whole number of ``10**places`` (``places`` at most the amount's own exponent)."""
+    numerator, denominator = amount.as_integer_ratio()
+    return numerator * _pow10(-places) // denominator if places <= 0 else numerator // (denominator * _pow10(places))
+
+
 @attrs.frozen(kw_only=True)
 class Money:
     """
@@ -97,6 +202,9 @@ class Money:
         value = obj.get(key)
         if value is None:
             return None
+        amount = _direct_from_minor(value, _accepted_exponent(self.currency, self.exponent))
+        if amount is not None:
+            return amount
         return from_minor_units(value, self.currency, exponents=self.exponents, path=child(path, key))
 
     def _read_v2(self, obj: Mapping[str, Any], key: str, path: str) -> Decimal | None:
@@ -126,13 +234,20 @@ class Money:
         )
 
     def write(self, target: dict[str, Any], key: str, amount: Decimal, path: str = "$") -> None:
-        """Store ``amount`` at ``key`` in this encoding (v2 also writes ``raw_<key>``)."""
+        """Store ``amount`` at ``key`` in this encoding (v2 also writes ``raw_<key>``); ``path`` is ``target``'s."""
         if self.version == 2:
             target[key] = v2_number(amount)
             target["raw_" + key] = {"value": v2_text(amount), "precision": BIG_NUMBER_PRECISION}
-        else:
-            target[key] = to_minor_units(amount, self.currency, exponents=self.exponents, path=path)
+            return
+        minor = _direct_to_minor(amount, _accepted_exponent(self.currency, self.exponent))
+        if minor is None:
+            minor = to_minor_units(amount, self.currency, exponents=self.exponents, path=child(path, key))
+        target[key] = minor
 
-    def split(self, line_amount: Decimal, quantity: int, path: str) -> PerUnitSplit:
-        """Divide a line amount by ``quantity`` at this currency's exponent (remainder kept)."""
-        return split_per_unit(line_amount, quantity, self.currency, exponents=self.exponents, path=path)
+    def split(self, line_amount: Decimal, quantity: int, path: str, key: str) -> PerUnitSplit:
+        """Divide a line amount (at ``key`` in the object at ``path``) by ``quantity`` at this currency's exponent."""
+        split = _direct_exact_split(line_amount, quantity, _accepted_exponent(self.currency, self.exponent))
+        if split is None:
+            where = child(path, key)
+            split = split_per_unit(line_amount, quantity, self.currency, exponents=self.exponents, path=where)
+        return split

@@ -16,14 +16,15 @@ from typing import Any
 from ..._paths import ROOT, child
 from ...geo import country_code
 from ...model import CartOrder, LineItem, Shipment, ShipmentStatus
-from ...money import PerUnitSplit, exponent_of
+from ...money import exponent_of
 from . import _layout, _residue
-from ._amounts import BIG_NUMBER_PRECISION, Money, default_exponent
+from ._amounts import BIG_NUMBER_PRECISION, Money, default_exponent, line_amount
 from ._reading import format_medusa_datetime, wrap
 from ._statuses import parse_raw_status
 
 __all__ = ["from_canonical", "regenerate"]
 
+_ITEMS = child(ROOT, "items")
 _DISPLAY_ID = re.compile(r"(0|[1-9][0-9]{0,17})\Z")  # a SERIAL display_id; longer digit strings stay text
 
 
@@ -84,7 +85,7 @@ def regenerate(order: CartOrder, hints: _layout.Hints) -> dict[str, Any]:
 
 
 def _write_total(medusa: dict[str, Any], key: str, amount: Decimal, money: Money) -> None:
-    money.write(medusa, key, amount, path=child(ROOT, key))
+    money.write(medusa, key, amount, path=ROOT)
     medusa.pop("raw_" + key, None)  # v2 order-level totals come without BigNumber twins
 
 
@@ -156,7 +157,7 @@ def _shipping_methods(order: CartOrder, money: Money) -> list[dict[str, Any]]:
 
 
 def _item(line: LineItem, index: int, money: Money, hints: _layout.Hints) -> dict[str, Any]:
-    where = child(child(ROOT, "items"), index)
+    where = child(_ITEMS, index)
     item: dict[str, Any] = {"id": line.line_item_id, "variant_id": line.product_id}
     if money.version == 2:
         item["variant_sku"] = line.product_sku
@@ -167,26 +168,21 @@ def _item(line: LineItem, index: int, money: Money, hints: _layout.Hints) -> dic
         item["variant"] = {"id": line.product_id, "sku": line.product_sku, "product_id": line.parent_product_id}
         item["quantity"] = line.quantity
     if line.unit_price is not None:
-        money.write(item, "unit_price", line.unit_price, path=child(where, "unit_price"))
+        money.write(item, "unit_price", line.unit_price, path=where)
     if line.quantity == 0:
         return item
     written: dict[str, Decimal] = {}
     for key, per_unit in (("subtotal", line.unit_price), ("discount_total", line.discount), ("tax_total", line.tax)):
         if per_unit is None:
             continue
-        path = child(where, key)
-        amount = _line_amount(per_unit, line.quantity, hints.remainder(path))
-        money.write(item, key, amount, path=path)
+        amount = line_amount(per_unit, line.quantity, hints.remainder_at(where, key))
+        money.write(item, key, amount, path=where)
         written[key] = amount
     if len(written) == 3:
         exact = decimal.Context(prec=1000, traps=[decimal.Inexact])
         total = exact.add(exact.subtract(written["subtotal"], written["discount_total"]), written["tax_total"])
-        money.write(item, "total", total, path=child(where, "total"))
+        money.write(item, "total", total, path=where)
     return item
-
-
-def _line_amount(per_unit: Decimal, quantity: int, remainder: Decimal) -> Decimal:
-    return PerUnitSplit(per_unit=per_unit, remainder=remainder, quantity=quantity).line_amount
 
 
 def _fulfillment(shipment: Shipment, money: Money) -> dict[str, Any]:

@@ -27,6 +27,8 @@ from typing import Any, Final
 
 import attrs
 
+from ..._paths import child
+
 __all__ = ["KEY", "Hints", "build", "read_hints"]
 
 #: The key of the Medusa entry in ``CartOrder.additional_fields``.
@@ -45,6 +47,10 @@ class Hints:
     def remainder(self, path: str) -> Decimal:
         """The remainder recorded for ``path`` (zero when none)."""
         return self.remainders.get(path, Decimal(0))
+
+    def remainder_at(self, parent: str, key: str) -> Decimal:
+        """`remainder` for ``key`` inside ``parent``; the path is built only when there are remainders."""
+        return self.remainder(child(parent, key)) if self.remainders else Decimal(0)
 
 
 def build(hints: Hints, patch: Mapping[str, Any], absent: list[str]) -> dict[str, Any]:

@@ -14,13 +14,14 @@ from ._reading import optional_str, quantity, required_str
 __all__ = ["line_item"]
 
 
-def _per_unit(context: Context, item: Mapping[str, Any], key: str, count: int, index: int) -> Decimal | None:
-    """``item[key]`` (a line amount) per unit; a rounding remainder is kept and reported."""
-    where = context.at("items", index)
+def _per_unit(
+    context: Context, item: Mapping[str, Any], key: str, count: int, index: int, where: str
+) -> Decimal | None:
+    """``item[key]`` (a line amount) per unit; a rounding remainder is kept and reported. ``where``: the item's path."""
     line = context.money.read(item, key, where)
     if line is None or count == 0:
         return None
-    split = context.money.split(line, count, child(where, key))
+    split = context.money.split(line, count, where, key)
     if not split.exact:
         relative = child(child(child(ROOT, "items"), index), key)
         context.remainders[relative] = split.remainder
@@ -66,7 +67,7 @@ def line_item(context: Context, item: Mapping[str, Any], index: int) -> LineItem
     unit_price = context.money.read(item, "unit_price", where)
     inclusive = item.get("is_tax_inclusive" if context.money.version == 2 else "includes_tax") is True
     if inclusive and unit_price is not None and count > 0:
-        net = _per_unit(context, item, "subtotal", count, index)
+        net = _per_unit(context, item, "subtotal", count, index, where)
         if net is None:
             context.log.add(
                 "tax_inclusive_unit_price",
@@ -83,7 +84,7 @@ def line_item(context: Context, item: Mapping[str, Any], index: int) -> LineItem
         parent_product_sku=None,
         quantity=count,
         unit_price=unit_price,
-        discount=_per_unit(context, item, "discount_total", count, index),
-        tax=_per_unit(context, item, "tax_total", count, index),
+        discount=_per_unit(context, item, "discount_total", count, index, where),
+        tax=_per_unit(context, item, "tax_total", count, index, where),
         warehouse_id=None,
     )

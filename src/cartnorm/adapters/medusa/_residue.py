@@ -54,8 +54,20 @@ def _same_list(left: Sequence[Any], right: Sequence[Any]) -> bool:
     return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right, strict=True))
 
 
+#: Types `copy_json` returns as they are (immutable JSON leaves), tested with ``type(x) in``:
+#: an exact type look-up is much cheaper than ``isinstance`` against the ``Mapping`` ABC.
+_LEAVES: frozenset[type] = frozenset({str, int, bool, type(None), float, Decimal})
+
+
 def copy_json(value: Any) -> Any:
     """A deep copy of JSON-like data: mappings become dicts, sequences become lists."""
+    kind = type(value)
+    if kind is dict:  # the parsed-JSON common case first, leaves copied without a call
+        return {key: item if type(item) in _LEAVES else copy_json(item) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) in _LEAVES else copy_json(item) for item in value]
+    if kind in _LEAVES:
+        return value
     if isinstance(value, Mapping):
         return {key: copy_json(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -63,13 +75,17 @@ def copy_json(value: Any) -> Any:
     return value
 
 
+def _is_mapping(value: Any) -> bool:
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def _patchable_lists(payload: Any, regenerated: Any) -> bool:
     return (
         isinstance(payload, (list, tuple))
         and isinstance(regenerated, (list, tuple))
         and len(payload) == len(regenerated)
-        and all(isinstance(item, Mapping) for item in payload)
-        and all(isinstance(item, Mapping) for item in regenerated)
+        and all(_is_mapping(item) for item in payload)
+        and all(_is_mapping(item) for item in regenerated)
     )
 
 
@@ -85,10 +101,15 @@ def _diff_mapping(
 ) -> dict[str, Any]:
     patch: dict[str, Any] = {}
     for key, value in payload.items():
-        if key not in regenerated:
-            patch[key] = copy_json(value)
+        if key not in regenerated:  # most payload keys: kept whole (a leaf needs no copy)
+            patch[key] = value if type(value) in _LEAVES else copy_json(value)
             continue
-        sub = _diff_value(value, regenerated[key], child(path, key), absent)
+        again = regenerated[key]
+        if type(value) is type(again) and type(value) in _PLAIN_LEAVES:  # most mapped keys: two strings or ints
+            if value != again:
+                patch[key] = value
+            continue
+        sub = _diff_value(value, again, path, key, absent)
         if sub is not _SAME:
             patch[key] = sub
     absent.extend(child(path, key) for key in regenerated if key not in payload)
@@ -97,12 +118,18 @@ def _diff_mapping(
 
 _SAME: Any = object()
 
+#: Leaf types whose equality is strict JSON equality when both sides have the same type
+#: (`same` compares Decimals by their digits, so Decimal is not among them).
+_PLAIN_LEAVES: frozenset[type] = frozenset({str, int, bool, type(None)})
 
-def _diff_value(payload: Any, regenerated: Any, path: str, absent: list[str]) -> Any:
-    if isinstance(payload, Mapping) and isinstance(regenerated, Mapping):
-        patch = _diff_mapping(payload, regenerated, path, absent)
+
+def _diff_value(payload: Any, regenerated: Any, parent: str, key: str | int, absent: list[str]) -> Any:
+    """The patch for ``payload`` at ``parent``/``key`` (its path is built only when a container needs it)."""
+    if _is_mapping(payload) and _is_mapping(regenerated):
+        patch = _diff_mapping(payload, regenerated, child(parent, key), absent)
         return patch if patch else _SAME
     if _patchable_lists(payload, regenerated):
+        path = child(parent, key)
         patches = [
             _diff_mapping(item, again, child(path, index), absent)
             for index, (item, again) in enumerate(zip(payload, regenerated, strict=True))
@@ -138,8 +165,11 @@ def _remove(document: Any, parts: list[str | int]) -> None:
 
 def _apply_mapping(target: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in patch.items():
+        if type(value) in _LEAVES:  # most patch entries: a leaf replaces whatever is there
+            target[key] = value
+            continue
         current = target.get(key)
-        if isinstance(value, Mapping) and isinstance(current, dict):
+        if _is_mapping(value) and isinstance(current, dict):
             target[key] = _apply_mapping(current, value)
         elif isinstance(current, list) and _patchable_lists(value, current):
             target[key] = [_apply_mapping(item, sub) for item, sub in zip(current, value, strict=True)]

@@ -15,6 +15,7 @@ value Medusa does not document maps to ``other`` (never to a guessed state).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -225,8 +226,13 @@ def format_raw_status(axes: Mapping[str, object]) -> str | None:
     >>> format_raw_status({"status": "pending", "fulfillment_status": "shipped", "payment_status": "captured"})
     'status=pending&fulfillment_status=shipped&payment_status=captured'
     """
-    pairs = [(axis, value) for axis in AXES if isinstance(value := axes.get(axis), str)]
-    return urlencode(pairs, errors="surrogatepass") if pairs else None
+    pairs = tuple((axis, value) for axis in AXES if isinstance(value := axes.get(axis), str))
+    return _encode_pairs(pairs) if pairs else None
+
+
+@functools.lru_cache(maxsize=256)  # orders repeat a handful of status combinations
+def _encode_pairs(pairs: tuple[tuple[str, str], ...]) -> str:
+    return urlencode(pairs, errors="surrogatepass")
 
 
 def parse_raw_status(raw_status: str | None) -> dict[str, str]:
@@ -238,5 +244,10 @@ def parse_raw_status(raw_status: str | None) -> dict[str, str]:
     """
     if raw_status is None:
         return {}
+    return dict(_decode_axes(raw_status))  # a fresh dict: the cached one is shared
+
+
+@functools.lru_cache(maxsize=256)
+def _decode_axes(raw_status: str) -> tuple[tuple[str, str], ...]:
     pairs = parse_qsl(raw_status, keep_blank_values=True, errors="surrogatepass")
-    return {key: value for key, value in pairs if key in AXES}
+    return tuple({key: value for key, value in pairs if key in AXES}.items())
