@@ -11,6 +11,7 @@ given others.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from itertools import repeat
@@ -24,6 +25,9 @@ from .errors import ConfigurationError, LimitExceededError
 __all__ = ["DEFAULT_LIMITS", "Limits", "check_payload"]
 
 _LOG10_2 = 0.30103
+# JSON text may escape lone surrogates ("\\ud800"), which are not Unicode text: they cannot be
+# written as UTF-8, and a high one followed by a low one reads back as a different character.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Where a value sits, as a linked list (key, parent) built in O(1) per value; None is the root.
 _Where = tuple[Any, Any] | None
 
@@ -43,7 +47,8 @@ class Limits:
         max_depth: deepest nesting of objects and arrays (a real order nests about 6 deep).
         max_number_digits: most digits of an integer, and most significant digits or largest
             exponent of a decimal.
-        max_string_chars: longest string value or key.
+        max_string_chars: longest string value or key (strings must also be valid Unicode:
+            lone surrogates, which JSON escapes can smuggle in, are refused).
         max_array_items: longest array (line items, fulfillments, …).
         max_nodes: most values in one payload, all levels together.
     """
@@ -57,6 +62,11 @@ class Limits:
 
 #: The limits applied when none are given.
 DEFAULT_LIMITS: Final = Limits()
+
+
+def _float_decimal(value: float) -> Decimal:
+    """A float as the number its JSON text said (NaN and infinities have no int exponent)."""
+    return Decimal(repr(value))
 
 
 def _int_digits(value: int) -> int:
@@ -90,7 +100,7 @@ def _within(payload: Any, limits: Limits) -> bool:
         nodes += 1
         kind = type(value)
         if kind is str:
-            if len(value) > max_chars:
+            if len(value) > max_chars or (not value.isascii() and _SURROGATE.search(value)):
                 return False
         elif kind is dict or kind is list:
             if depth >= max_depth or len(value) > max_items:
@@ -101,8 +111,8 @@ def _within(payload: Any, limits: Limits) -> bool:
         elif kind is int:
             if value.bit_length() > max_bits:
                 return False
-        elif kind is Decimal:
-            _, digits, exponent = value.as_tuple()
+        elif kind is Decimal or kind is float:
+            _, digits, exponent = (value if kind is Decimal else _float_decimal(value)).as_tuple()
             if len(digits) > max_digits or not isinstance(exponent, int) or abs(exponent) > max_digits:
                 return False
         elif kind is not bool and value is not None:
@@ -123,13 +133,17 @@ def _locate(payload: Any, limits: Limits) -> None:
         if kind is str:
             if len(value) > limits.max_string_chars:
                 _fail(where, f"{len(value)} characters", f"strings of at most {limits.max_string_chars} characters")
+            if not value.isascii() and _SURROGATE.search(value):
+                _fail(where, value, "text without lone surrogates (valid Unicode)")
         elif kind is int:
             if value and _int_digits(value) > limits.max_number_digits:
                 _fail(where, "a huge integer", f"integers of at most {limits.max_number_digits} digits")
-        elif kind is Decimal:
-            _, digits, exponent = value.as_tuple()
-            if len(digits) > limits.max_number_digits or (
-                isinstance(exponent, int) and abs(exponent) > limits.max_number_digits
+        elif kind is Decimal or kind is float:
+            _, digits, exponent = (value if kind is Decimal else _float_decimal(value)).as_tuple()
+            if (
+                len(digits) > limits.max_number_digits
+                or not isinstance(exponent, int)
+                or (isinstance(exponent, int) and abs(exponent) > limits.max_number_digits)
             ):
                 _fail(where, "a huge number", f"numbers of at most {limits.max_number_digits} digits")
         elif isinstance(value, Mapping):

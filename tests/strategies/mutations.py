@@ -20,6 +20,9 @@ hostile_scalars = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(),
     st.text(alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1, max_size=3),
+    st.text(alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1, max_size=3).map(
+        lambda bad: f"order {bad} #1"
+    ),
     st.sampled_from(["", " ", "usd", "XXX", "2024-13-40T99:99:99Z", "NaN", "1e309", "-1", "\u0000", "💥" * 50]),
 )
 arbitrary_json: st.SearchStrategy[Any] = st.recursive(
@@ -40,7 +43,8 @@ replacements = st.one_of(
     hostile_scalars,
     st.lists(hostile_scalars, max_size=3),
     st.dictionaries(st.text(max_size=8), hostile_scalars, max_size=3),
-    st.sampled_from([_deep(40), _deep(400), [{}] * 1000]),
+    # fresh copies: a mutation may write into the replacement it drew earlier
+    st.sampled_from([_deep(40), _deep(400), [{}] * 1000]).map(copy.deepcopy),
 )
 
 

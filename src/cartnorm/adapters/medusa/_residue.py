@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..._paths import ROOT, child
+from ...errors import PayloadError
 
 __all__ = ["apply", "copy_json", "diff", "parse_path", "same"]
 
@@ -56,11 +57,23 @@ def _same_list(left: Sequence[Any], right: Sequence[Any]) -> bool:
 
 #: Types `copy_json` returns as they are (immutable JSON leaves), tested with ``type(x) in``:
 #: an exact type look-up is much cheaper than ``isinstance`` against the ``Mapping`` ABC.
-_LEAVES: frozenset[type] = frozenset({str, int, bool, type(None), float, Decimal})
+_LEAVES: frozenset[type] = frozenset({str, int, bool, type(None), Decimal})
+
+
+def exact_float(value: float) -> Decimal:
+    """
+    The number a JSON parser read as ``value``, exactly: the Decimal of its shortest repr.
+
+    The canonical order holds no floats (they would not survive `cartnorm.dumps` and
+    `cartnorm.loads` unchanged); parse with cartnorm's exact parser to avoid them entirely.
+    """
+    if value != value or value in (float("inf"), float("-inf")):
+        raise PayloadError("$", value, "a finite number (NaN and Infinity are not JSON)")
+    return Decimal(repr(value))
 
 
 def copy_json(value: Any) -> Any:
-    """A deep copy of JSON-like data: mappings become dicts, sequences become lists."""
+    """A deep copy of JSON-like data: mappings become dicts, sequences become lists, floats exact Decimals."""
     kind = type(value)
     if kind is dict:  # the parsed-JSON common case first, leaves copied without a call
         return {key: item if type(item) in _LEAVES else copy_json(item) for key, item in value.items()}
@@ -68,6 +81,8 @@ def copy_json(value: Any) -> Any:
         return [item if type(item) in _LEAVES else copy_json(item) for item in value]
     if kind in _LEAVES:
         return value
+    if kind is float:
+        return exact_float(value)
     if isinstance(value, Mapping):
         return {key: copy_json(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
