@@ -21,7 +21,7 @@ from conftest import FIXTURES
 from strategies.canonical import cart_orders
 
 
-def canonical_pool(size: int = 120) -> list[cartnorm.CartOrder]:
+def canonical_pool(size: int = 60) -> list[cartnorm.CartOrder]:
     """``size`` varied canonical orders, the same on every run (Hypothesis, derandomized)."""
     pool: list[cartnorm.CartOrder] = []
 
