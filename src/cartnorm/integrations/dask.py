@@ -13,6 +13,7 @@ with cartnorm's exact parser. Needs the ``dask`` extra on the client and on ever
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Final
 
@@ -100,10 +101,11 @@ def _plus(offset: int, count: list[int]) -> int:
     return offset + count[0]
 
 
-def _normalize_texts(texts: list[Any], offset: list[int], *, job: Job) -> list[tuple[bool, dict[str, Any]]]:
+def _normalize_texts(texts: Iterable[Any], offset: list[int], *, job: Job) -> list[tuple[bool, dict[str, Any]]]:
     """Runs on a worker: one partition's texts in, one ``(ok, row)`` per text out."""
     rows: list[tuple[bool, dict[str, Any]]] = []
     [start] = offset
+    texts = list(texts)
     for text, outcome in zip(texts, outcomes(texts, job, start), strict=True):
         if isinstance(outcome, Accepted):
             order = (outcome.position, *order_row(outcome), warning_rows(outcome))
