@@ -10,6 +10,7 @@ import sys
 import pytest
 
 import cartnorm
+from cartnorm._json import encode_json
 from cartnorm.cli import main
 from conftest import FIXTURES, REPO
 
@@ -26,9 +27,9 @@ def test_normalize_reads_arrays_objects_and_lines(capsys, tmp_path, sample_order
     """One array, one object and JSON Lines give the same orders, in input order."""
     bad = {**sample_order, "id": 1}
     array = tmp_path / "orders.json"
-    array.write_text(json.dumps([sample_order, bad, sample_order], default=str))
+    array.write_text(encode_json([sample_order, bad, sample_order]))
     lines = tmp_path / "orders.jsonl"
-    lines.write_text("\n".join(json.dumps(r, default=str) for r in [sample_order, bad, sample_order]) + "\n")
+    lines.write_text("\n".join(encode_json(r) for r in [sample_order, bad, sample_order]) + "\n")
     for path in (array, lines):
         rejects = tmp_path / f"{path.stem}.rejects.jsonl"
         code, out, err = _run(capsys, "normalize", str(path), "--source", "trackstar", "--rejects", str(rejects))
@@ -45,7 +46,7 @@ def test_normalize_reads_arrays_objects_and_lines(capsys, tmp_path, sample_order
 def test_allow_rejects_and_unparseable_lines(capsys, tmp_path, sample_order):
     """A line that is not JSON is a rejection with its text; --allow-rejects exits 0."""
     path = tmp_path / "mixed.jsonl"
-    path.write_text(json.dumps(sample_order, default=str) + "\n{not json\n")
+    path.write_text(encode_json(sample_order) + "\n{not json\n")
     rejects = tmp_path / "rejects.jsonl"
     code, out, _ = _run(
         capsys, "normalize", str(path), "--source", "trackstar", "--rejects", str(rejects), "--allow-rejects"
@@ -88,9 +89,7 @@ def test_user_errors_are_one_line(capsys, argv, message):
 def test_validate(capsys, tmp_path, sample_order):
     """validate reports each violation with file, record and path; exit 1 when any."""
     path = tmp_path / "docs.jsonl"
-    path.write_text(
-        json.dumps(sample_order, default=str) + "\n" + json.dumps({**sample_order, "status": "x"}, default=str) + "\n"
-    )
+    path.write_text(encode_json(sample_order) + "\n" + encode_json({**sample_order, "status": "x"}) + "\n")
     code, out, err = _run(capsys, "validate", str(path))
     assert code == 1
     assert f"{path}:2 (record 2): $.status:" in out

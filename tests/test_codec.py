@@ -10,11 +10,12 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import cartnorm
 from cartnorm import OrderStatus, PayloadError
-from cartnorm._json import encode_json
-from strategies.canonical import cart_orders
+from cartnorm._json import encode_json, encode_json_python
+from strategies.canonical import cart_orders, money
 
 
 @given(cart_orders())
@@ -162,3 +163,24 @@ def test_status_enum_values_match_schema():
 
 def _fields(order):
     return {field.name: getattr(order, field.name) for field in order.__attrs_attrs__}
+
+
+json_trees = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(10**30), max_value=10**30) | money() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(json_trees)
+def test_orjson_backend_writes_the_same_bytes(value):
+    """With orjson installed, encode_json gives exactly the pure-Python writer's text."""
+    assert encode_json(value) == encode_json_python(value)
+
+
+@given(st.text())
+def test_any_string_can_be_written_as_utf8_and_read_back(text):
+    """Lone surrogates are escaped, so output always encodes as UTF-8 and parses back equal."""
+    written = encode_json({"s": text})
+    written.encode("utf-8")
+    assert json.loads(written) == {"s": text}

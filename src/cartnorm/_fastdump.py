@@ -20,14 +20,11 @@ import attrs
 
 from ._datetime import format_rfc3339
 from ._json import encode_json
+from ._json import quote as _quote
 from .model import CartOrder
 
 __all__ = ["dump_order"]
 
-try:  # the C accelerator, present on CPython
-    from _json import encode_basestring as _quote  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover - other interpreters
-    from json.encoder import py_encode_basestring as _quote
 
 Encoder = Callable[[Any], str]
 
@@ -51,7 +48,7 @@ def _datetime(value: datetime) -> str:
 
 
 def _enum(kind: type[Enum]) -> Encoder:
-    quoted = {member: _quote(member.value) for member in kind}
+    quoted = {member: _quote(str(member.value)) for member in kind}
     return quoted.__getitem__
 
 

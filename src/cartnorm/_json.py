@@ -13,12 +13,51 @@ import attrs
 from ._paths import ROOT, child
 from .errors import LimitExceededError, PayloadError
 
-__all__ = ["JSON_LIMITS", "JsonLimits", "decimal_within", "encode_json", "freeze_json", "parse_json"]
+__all__ = [
+    "JSON_LIMITS",
+    "JsonLimits",
+    "decimal_within",
+    "encode_json",
+    "encode_json_python",
+    "freeze_json",
+    "parse_json",
+    "quote",
+]
 
-try:  # the C accelerator, present on CPython
-    from _json import encode_basestring as _quote  # type: ignore[import-not-found,unused-ignore]
+try:  # the C accelerators, present on CPython
+    from _json import encode_basestring as _quote_utf8  # type: ignore[import-not-found,unused-ignore]
+    from _json import encode_basestring_ascii as _quote_ascii  # type: ignore[import-not-found,unused-ignore]
 except ImportError:  # pragma: no cover - other interpreters
-    from json.encoder import py_encode_basestring as _quote
+    from json.encoder import py_encode_basestring as _quote_utf8
+    from json.encoder import py_encode_basestring_ascii as _quote_ascii
+
+try:  # optional fast backend: pip install 'cartnorm[fast]'
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - exercised without the extra
+    _orjson = None  # type: ignore[assignment]
+
+
+def quote(text: str) -> str:
+    """
+    A JSON string literal for ``text``; non-ASCII is kept as UTF-8.
+
+    Lone surrogates (which JSON text may carry as ``\\ud800`` escapes, but UTF-8 cannot
+    encode) are written as escapes, so the output can always be written as UTF-8 and
+    reads back to the same string.
+    """
+    if text.isascii():
+        return _quote_utf8(text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _quote_ascii(text)
+    return _quote_utf8(text)
+
+
+def _orjson_default(value: Any) -> Any:
+    if type(value) is Decimal and value.is_finite():
+        return _orjson.Fragment(str(value))
+    raise TypeError(type(value).__name__)
 
 
 @attrs.frozen(kw_only=True)
@@ -130,7 +169,20 @@ def encode_json(value: Any, *, indent: int | None = None) -> str:
     Write JSON text with Decimals as exact numbers, keys in insertion order.
 
     Compact (``,`` and ``:`` separators) unless ``indent`` is given; non-ASCII is kept.
+    With orjson installed (``cartnorm[fast]``) compact output is written by orjson, whose
+    bytes are the same (a property test holds the two together); anything orjson refuses
+    (integers beyond 64 bits, lone surrogates, very deep nesting) falls back to Python.
     """
+    if indent is None and _orjson is not None:
+        try:
+            return _orjson.dumps(value, default=_orjson_default).decode()
+        except TypeError:  # orjson.JSONEncodeError is a TypeError
+            pass
+    return encode_json_python(value, indent=indent)
+
+
+def encode_json_python(value: Any, *, indent: int | None = None) -> str:
+    """The pure-Python writer behind `encode_json` (always available)."""
     parts: list[str] = []
     _encode(value, parts.append, indent, 0)
     return "".join(parts)
@@ -139,7 +191,7 @@ def encode_json(value: Any, *, indent: int | None = None) -> str:
 def _encode(value: Any, out: Callable[[str], object], indent: int | None, level: int) -> None:
     kind = type(value)
     if kind is str:
-        out(_quote(value))
+        out(quote(value))
     elif value is None:
         out("null")
     elif value is True:
@@ -175,7 +227,7 @@ def _encode_object(value: Mapping[str, Any], out: Callable[[str], object], inden
     out("{")
     for position, (key, item) in enumerate(value.items()):
         out(inner if position == 0 else "," + inner)
-        out(_quote(key))
+        out(quote(key))
         out(":" if indent is None else ": ")
         _encode(item, out, indent, level + 1)
     out(close + "}")

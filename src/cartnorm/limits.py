@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from itertools import repeat
 from typing import Any, Final
 
 import attrs
@@ -67,9 +68,50 @@ def check_payload(payload: Any, limits: Limits = DEFAULT_LIMITS) -> None:
     """
     Raise `LimitExceededError` if ``payload`` exceeds ``limits``; otherwise return None.
 
-    The walk is iterative (no recursion, whatever the depth) and stops at the first problem.
-    Paths are built only when a problem is found.
+    The walk is iterative (no recursion, whatever the depth). A fast pass answers "within
+    limits" for almost every payload; only when it finds a problem does a second, slower
+    pass find where, to name the JSON path.
     """
+    if _within(payload, limits):
+        return
+    _locate(payload, limits)
+
+
+def _within(payload: Any, limits: Limits) -> bool:
+    """True when ``payload`` is within ``limits`` (no paths kept: this is the hot path)."""
+    max_depth, max_items = limits.max_depth, limits.max_array_items
+    max_chars, max_digits = limits.max_string_chars, limits.max_number_digits
+    max_bits = int(max_digits / _LOG10_2)
+    stack: list[tuple[Any, int]] = [(payload, 0)]
+    pop, extend = stack.pop, stack.extend
+    nodes = 0
+    while stack:
+        value, depth = pop()
+        nodes += 1
+        kind = type(value)
+        if kind is str:
+            if len(value) > max_chars:
+                return False
+        elif kind is dict or kind is list:
+            if depth >= max_depth or len(value) > max_items:
+                return False
+            extend(zip(value.values() if kind is dict else value, repeat(depth + 1)))
+            if kind is dict and any(type(key) is str and len(key) > max_chars for key in value):
+                return False
+        elif kind is int:
+            if value.bit_length() > max_bits:
+                return False
+        elif kind is Decimal:
+            _, digits, exponent = value.as_tuple()
+            if len(digits) > max_digits or not isinstance(exponent, int) or abs(exponent) > max_digits:
+                return False
+        elif kind is not bool and value is not None:
+            return False  # Decimals, tuples, other mappings: let the careful pass judge
+    return nodes <= limits.max_nodes
+
+
+def _locate(payload: Any, limits: Limits) -> None:
+    """The careful pass: raise `LimitExceededError` at the first offending place, if any."""
     stack: list[tuple[Any, int, _Where]] = [(payload, 0, None)]
     nodes = 0
     while stack:

@@ -1,0 +1,176 @@
+"""
+Throughput of normalize + dumps, as a ratio to json.loads + json.dumps of the same payloads.
+
+    python benchmarks/bench.py                 # all sizes, ~1 s per measurement
+    python benchmarks/bench.py --stream 100000 # also: peak memory of the CLI over 100k orders
+
+Payloads are built from the conformance fixtures (real Medusa shapes, the Gearment seed shape):
+small = 1 line; typical = 5 lines and 2 fulfilments/parcels; large = 100 lines. Both sides of
+every ratio are measured in the same run, interleaved, and the median of several rounds is
+reported: absolute times on shared machines drift, ratios much less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import cartnorm
+from cartnorm._json import encode_json, parse_json
+from cartnorm.conformance import FIXTURE_OBSERVED_AT
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SIZES = {"small": (1, 1), "typical": (5, 2), "large": (100, 2)}  # (lines, fulfilments or parcels)
+
+
+def _fixture(name: str) -> Any:
+    return parse_json((FIXTURES / f"{name}.payload.json").read_bytes())
+
+
+def medusa_order(lines: int, fulfilments: int) -> dict[str, Any]:
+    """A Medusa v1 store order (real 1.20.10 shape) with ``lines`` items over ``fulfilments``."""
+    envelope = _fixture("medusa/usd_shipped_captured")
+    order = envelope["order"]
+    template_item = order["items"][0]
+    template_fulfilment = order["fulfillments"][0]
+    items = []
+    for index in range(lines):
+        item = copy.deepcopy(template_item)
+        item["id"] = f"item_bench_{index:04d}"
+        items.append(item)
+    order["items"] = items
+    groups = [items[start::fulfilments] for start in range(fulfilments)]
+    order["fulfillments"] = []
+    for number, group in enumerate(groups):
+        fulfilment = copy.deepcopy(template_fulfilment)
+        fulfilment["id"] = f"ful_bench_{number}"
+        fulfilment["items"] = [
+            {"fulfillment_id": fulfilment["id"], "item_id": item["id"], "quantity": item["quantity"]} for item in group
+        ]
+        for link in fulfilment.get("tracking_links", []):
+            link["fulfillment_id"] = fulfilment["id"]
+        order["fulfillments"].append(fulfilment)
+    return envelope  # type: ignore[no-any-return]
+
+
+def gearment_order(lines: int, parcels: int) -> dict[str, Any]:
+    """A Gearment v3 order (the seed's shape) with ``lines`` line items and ``parcels`` trackings."""
+    envelope = _fixture("gearment/shipped_envelope_full_order")
+    data = envelope["data"]
+    template_line = data["line_items"][0]
+    data["line_items"] = []
+    for index in range(lines):
+        line = copy.deepcopy(template_line)
+        line["id"] = str(880000 + index)
+        data["line_items"].append(line)
+    template_tracking = data["order_trackings"][0]
+    data["order_trackings"] = []
+    for number in range(parcels):
+        tracking = copy.deepcopy(template_tracking)
+        tracking["tracking_no"] = f"{template_tracking['tracking_no']}{number}"
+        tracking["tracking_type"] = "TRACKING_TYPE_PRIMARY" if number == 0 else "TRACKING_TYPE_SECONDARY"
+        data["order_trackings"].append(tracking)
+    return envelope  # type: ignore[no-any-return]
+
+
+def _rate(function: Callable[[], object], seconds: float) -> float:
+    """Calls per second of ``function`` over about ``seconds``."""
+    count, started = 0, time.perf_counter()
+    deadline = started + seconds
+    while True:
+        function()
+        count += 1
+        now = time.perf_counter()
+        if now >= deadline:
+            return count / (now - started)
+
+
+def measure(payload: dict[str, Any], source: str, seconds: float, rounds: int) -> dict[str, float]:
+    """Orders/s for the baseline and for cartnorm, and their ratio (median of ``rounds``)."""
+    text = encode_json(payload)
+    observed_at = FIXTURE_OBSERVED_AT
+    parsed = parse_json(text)
+
+    def baseline() -> object:
+        return json.dumps(json.loads(text))
+
+    def normalize_dumps() -> object:
+        return cartnorm.dumps(cartnorm.normalize(parsed, source, observed_at=observed_at))
+
+    def end_to_end() -> object:
+        return cartnorm.dumps(cartnorm.normalize(parse_json(text), source, observed_at=observed_at))
+
+    base, subject, full = [], [], []
+    for _ in range(rounds):
+        base.append(_rate(baseline, seconds / 3))
+        subject.append(_rate(normalize_dumps, seconds / 3))
+        full.append(_rate(end_to_end, seconds / 3))
+    ratios = [b / s for b, s in zip(base, subject, strict=True)]
+    full_ratios = [b / f for b, f in zip(base, full, strict=True)]
+    return {
+        "bytes": len(text),
+        "baseline_per_s": statistics.median(base),
+        "cartnorm_per_s": statistics.median(subject),
+        "ratio": statistics.median(ratios),
+        "ratio_from_text": statistics.median(full_ratios),
+    }
+
+
+def stream_peak_memory(count: int, jobs: int) -> tuple[float, float, int]:
+    """Seconds and peak RSS (MiB) of `cartnorm normalize` over ``count`` typical orders."""
+    lines = [encode_json(medusa_order(*SIZES["typical"])), encode_json(gearment_order(*SIZES["typical"]))]
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "orders.jsonl"
+        with source.open("w", encoding="utf-8") as out:
+            for index in range(count):
+                out.write(lines[index % 2] + "\n")
+        size = source.stat().st_size
+        command = [sys.executable, "-m", "cartnorm", "normalize", str(source), "-o", str(Path(scratch) / "out.jsonl")]
+        command += ["--jobs", str(jobs), "--observed-at", "2026-01-01T00:00:00Z"]
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        elapsed = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child process so far
+    return elapsed, peak_kib / 1024, size
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--seconds", type=float, default=1.5, help="time per measurement round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--stream", type=int, default=0, metavar="N", help="also stream N orders through the CLI")
+    parser.add_argument("--jobs", type=int, default=1, help="--jobs for the streaming run")
+    args = parser.parse_args()
+
+    print(f"cartnorm {cartnorm.__version__}, Python {sys.version.split()[0]}")
+    print(f"{'vendor':9} {'size':8} {'bytes':>7} {'json/s':>9} {'cartnorm/s':>11} {'ratio':>6} {'ratio incl. parse':>18}")
+    for vendor, build in (("medusa", medusa_order), ("gearment", gearment_order)):
+        for size, shape in SIZES.items():
+            result = measure(build(*shape), vendor, args.seconds, args.rounds)
+            print(
+                f"{vendor:9} {size:8} {result['bytes']:7d} {result['baseline_per_s']:9.0f} "
+                f"{result['cartnorm_per_s']:11.0f} {result['ratio']:5.2f}x {result['ratio_from_text']:17.2f}x"
+            )
+    if args.stream:
+        elapsed, peak, size = stream_peak_memory(args.stream, args.jobs)
+        print(
+            f"stream: {args.stream} typical orders ({size / 2**20:.0f} MiB JSON Lines) through "
+            f"`cartnorm normalize --jobs {args.jobs}`: {elapsed:.1f} s, {args.stream / elapsed:.0f} orders/s, "
+            f"peak RSS {peak:.0f} MiB"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
