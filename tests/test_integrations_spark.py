@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 import pytest
-from pyspark import cloudpickle  # the spark extra is part of the test extra: never skipped
+from pyspark import StorageLevel, cloudpickle  # the spark extra is part of the test extra: never skipped
 from pyspark.sql import SparkSession
 
 import cartnorm
@@ -183,6 +183,31 @@ def test_observed_at_is_pinned_once_on_the_driver(spark, texts):
     [stamp] = stamps
     assert before <= stamp <= datetime.now(timezone.utc)
     assert [first[index] for index in range(400)] == reference(sample, STAMPING, stamp)
+
+
+def test_storage_level_converts_each_record_once_for_both_outputs(spark, texts):
+    """With storage_level, computing both outputs converts each record once; without it, twice."""
+    calls = spark.sparkContext.accumulator(0)
+
+    def counting(payload: Any, **options: Any) -> cartnorm.Normalized:
+        calls.add(1)
+        return TRACKSTAR.convert(payload, **options)
+
+    adapter = attrs.evolve(TRACKSTAR, name="counting", convert=counting)
+    sample = texts[:400]
+    expected = reference(sample, adapter, OBSERVED)
+    passes = []
+    for level in (None, StorageLevel.MEMORY_AND_DISK):
+        calls.value = 0
+        orders, rejections = normalize_dataframe(
+            frame(spark, sample), source=adapter, observed_at=OBSERVED, storage_level=level
+        )
+        got = output_rows(orders, rejections, sample)
+        assert [got[index] for index in range(len(sample))] == expected
+        passes.append(calls.value)
+    spark.catalog.clearCache()
+    without, persisted = passes
+    assert without == 2 * persisted > 0
 
 
 def test_configuration_errors_are_raised_on_the_driver(spark):

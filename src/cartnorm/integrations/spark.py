@@ -28,6 +28,7 @@ from ._core import Job, order_row, outcomes, reserved_columns, warning_rows
 
 try:
     import pyarrow as pa
+    from pyspark import StorageLevel
     from pyspark.sql import Column, DataFrame
     from pyspark.sql import functions as F  # noqa: N812 - the name every Spark user knows
     from pyspark.sql.types import (
@@ -63,6 +64,7 @@ def normalize_dataframe(
     source: str | Adapter | None = None,
     observed_at: datetime | None = None,
     limits: Limits | None = DEFAULT_LIMITS,
+    storage_level: StorageLevel | None = None,
     **options: Any,
 ) -> tuple[DataFrame, DataFrame]:
     """
@@ -82,9 +84,11 @@ def normalize_dataframe(
     ``observed_at`` (default: now) is pinned here, on the driver, so every worker stamps the
     same time and the rows equal those `cartnorm.normalize_many` gives with that time.
 
-    Both results are computed from one plan: each action on either of them normalizes the
-    input again (with the same result). To write both, ``persist()`` the input or the
-    outputs, or accept the second pass.
+    Both results come from one plan. Without ``storage_level``, each action on either of them
+    normalizes the input again (with the same result): writing both is two passes. With
+    ``storage_level`` (``StorageLevel.MEMORY_AND_DISK``, say) the normalized rows are persisted
+    at that level by the first action, and the other output reads them from there: one pass.
+    Those blocks stay until evicted, ``spark.catalog.clearCache()``, or the application ends.
 
     Raises:
         cartnorm.ConfigurationError: no such column, a payload column that is neither string
@@ -99,6 +103,8 @@ def normalize_dataframe(
         raise ConfigurationError(msg)
     schema = StructType([*df.schema.fields, *_ADDED.fields])
     combined = df.mapInArrow(functools.partial(_normalize_batches, job=job, payload_col=payload_col), schema)
+    if storage_level is not None:
+        combined = combined.persist(storage_level)
     kept = [_column(name) for name in df.columns if name != payload_col]
     orders = combined.where(F.col(_OK)).select(*kept, *map(_column, ORDER_COLUMNS))
     rejections = combined.where(~F.col(_OK)).select(*map(_column, df.columns), *map(_column, REJECTION_COLUMNS))
