@@ -83,7 +83,10 @@ def output_rows(orders, rejections, texts):
 def test_every_row_equals_single_process(spark, texts):
     """3,000 records, 15% bad, 2 partitions of several Arrow batches: each row as normalize_many gives it."""
     df = frame(spark, texts)
-    orders, rejections = normalize_dataframe(df, source=TRACKSTAR, observed_at=OBSERVED)
+    # Persisted, so the four actions below convert the records once (the default, unpersisted
+    # path is compared row by row with the reference in the smaller tests further down).
+    level = StorageLevel.MEMORY_AND_DISK
+    orders, rejections = normalize_dataframe(df, source=TRACKSTAR, observed_at=OBSERVED, storage_level=level)
     assert orders.columns == ["id", *ORDER_COLUMNS]
     assert rejections.columns == ["id", "payload", *REJECTION_COLUMNS]
 
@@ -100,6 +103,7 @@ def test_every_row_equals_single_process(spark, texts):
     assert sum(counts) == df.count()
     kinds = {(row["error"], row["path"]) for row in expected if not row["ok"]}
     assert {("PayloadError", "$"), ("LimitExceededError", "$"), ("PayloadError", "$.total_price")} <= kinds
+    spark.catalog.clearCache()
 
 
 @pytest.mark.parametrize("source", ["trackstar", None], ids=["by-name", "detected"])

@@ -28,6 +28,7 @@ from ._core import Job, order_row, outcomes, reserved_columns, warning_rows
 
 try:
     import pyarrow as pa
+    import pyarrow.compute as pc
     from pyspark import StorageLevel
     from pyspark.sql import Column, DataFrame
     from pyspark.sql import functions as F  # noqa: N812 - the name every Spark user knows
@@ -130,7 +131,12 @@ def _normalize_batches(batches: Iterator[Any], *, job: Job, payload_col: str) ->
             for name, value in zip(ORDER_COLUMNS + REJECTION_COLUMNS, row, strict=True):
                 added[name].append(value)
         position += len(texts)
-        arrays = [*batch.columns, *(pa.array(added[field.name], _arrow_type(field)) for field in _ADDED.fields)]
+        columns = list(batch.columns)
+        # Only rejections keep the payload: drop it from orders before it goes back to the JVM.
+        payload = batch.schema.get_field_index(payload_col)
+        ok = pa.array(added[_OK], pa.bool_())
+        columns[payload] = pc.if_else(ok, pa.scalar(None, columns[payload].type), columns[payload])
+        arrays = [*columns, *(pa.array(added[field.name], _arrow_type(field)) for field in _ADDED.fields)]
         names = [*batch.schema.names, *_ADDED.fieldNames()]
         yield pa.RecordBatch.from_arrays(arrays, names=names)
 
