@@ -154,7 +154,9 @@ def main() -> int:
     args = parser.parse_args()
 
     print(f"cartnorm {cartnorm.__version__}, Python {sys.version.split()[0]}")
-    print(f"{'vendor':9} {'size':8} {'bytes':>7} {'json/s':>9} {'cartnorm/s':>11} {'ratio':>6} {'ratio incl. parse':>18}")
+    print(
+        f"{'vendor':9} {'size':8} {'bytes':>7} {'json/s':>9} {'cartnorm/s':>11} {'ratio':>6} {'ratio incl. parse':>18}"
+    )
     for vendor, build in (("medusa", medusa_order), ("gearment", gearment_order)):
         for size, shape in SIZES.items():
             result = measure(build(*shape), vendor, args.seconds, args.rounds)

@@ -25,7 +25,7 @@ from ._stream import RawRecord, parse_pending, read_records
 from .codec import dumps, from_trackstar
 from .conformance import discover_cases, run_case
 from .docgen import regenerate
-from .errors import CartnormError, ConfigurationError, PayloadError
+from .errors import CartnormError, ConfigurationError, MissingDependencyError, PayloadError
 from .etl import Accepted, Rejection, process_record
 from .registry import available_adapters, get_adapter
 from .schema import validate_trackstar
@@ -358,7 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except (_UsageError, ConfigurationError) as error:
+    except (_UsageError, ConfigurationError, MissingDependencyError) as error:
         sys.stderr.write(f"cartnorm: error: {error}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:

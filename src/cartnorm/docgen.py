@@ -9,6 +9,7 @@ when a committed file has drifted from the code.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import re
 import typing
@@ -175,9 +176,17 @@ def render_status_mappings(adapter_names: tuple[str, ...] = ("medusa", "gearment
     return "\n".join(out)
 
 
+#: Built-in adapters whose package has a ``_docs`` module rendering ``docs/vendors/<name>.md``.
+_VENDOR_PAGES = ("medusa", "gearment")
+
+
 def doc_regions() -> dict[str, dict[str, Callable[[], str]]]:
     """Every generated region, by file (relative to the project root) and region name."""
-    return {
+    vendor_pages = {
+        f"docs/vendors/{name}.md": importlib.import_module(f"cartnorm.adapters.{name}._docs").DOC_REGIONS
+        for name in _VENDOR_PAGES
+    }
+    return vendor_pages | {
         "docs/model.md": {"model-reference": render_model_reference},
         "docs/lifecycle.md": {
             "lifecycle-table": render_lifecycle_table,

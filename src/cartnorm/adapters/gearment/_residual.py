@@ -1,0 +1,71 @@
+"""
+What a Gearment object keeps beside the canonical order: its *residual*.
+
+For every Gearment object (the order, a line item, an address, a tracking) the adapter
+knows how to rebuild its mapped fields from the canonical order (the *encoded* object).
+The residual is what that cannot give back exactly: every field it does not produce, and
+every field whose value differs from what was sent. If the encoded object has a field the
+payload did not have, the residual lists it under ``"_omitted"``. Hence, by construction,
+``merge(encoded, residual(raw, encoded)) == raw`` for every object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from ._schema import MessageSpec
+
+__all__ = ["OMITTED", "merge", "ordered", "residual", "same"]
+
+#: Residual key listing fields the payload did not have although the canonical order implies them.
+OMITTED: Final = "_omitted"
+
+
+def same(left: Any, right: Any) -> bool:
+    """JSON equality that tells ``true`` from ``1`` and ``"1"`` from ``1``."""
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, dict):
+        return left.keys() == right.keys() and all(same(value, right[key]) for key, value in left.items())
+    if isinstance(left, list):
+        return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right, strict=True))
+    return bool(left == right)
+
+
+def residual(raw: Mapping[str, Any], encoded: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of ``raw`` that ``encoded`` does not reproduce exactly."""
+    kept = {key: value for key, value in raw.items() if key not in encoded or not same(encoded[key], value)}
+    omitted = [key for key in encoded if key not in raw]
+    if omitted:
+        kept[OMITTED] = omitted
+    return kept
+
+
+def merge(encoded: Mapping[str, Any], rest: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Rebuild an object from its encoded fields and its residual (a fresh deep copy)."""
+    out = dict(encoded)
+    if not rest:
+        return out
+    omitted = rest.get(OMITTED)
+    if isinstance(omitted, list):
+        for key in omitted:
+            out.pop(key, None)
+    for key, value in rest.items():
+        if key != OMITTED:
+            out[key] = _copy(value)
+    return out
+
+
+def ordered(obj: dict[str, Any], spec: MessageSpec) -> dict[str, Any]:
+    """``obj`` with known fields in proto order (Gearment's own key order), unknown ones after."""
+    end = len(spec.rank)
+    return dict(sorted(obj.items(), key=lambda item: spec.rank.get(item[0], end)))
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_copy(item) for item in value]
+    return value

@@ -1,0 +1,347 @@
+"""
+Gearment v3 order (or its ``GET /api/v3/orders/{id}`` envelope) → canonical `CartOrder`.
+
+The payload is first read into Gearment's own encoding (`._protojson`), then mapped; what
+the canonical model has no field for is kept in ``additional_fields["gearment"]`` as
+residuals (`._residual`), so `from_canonical` can give the payload back exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ..._json import freeze_json
+from ..._paths import ROOT, child
+from ...adapter import Normalized, WarningLog
+from ...errors import MISSING, ConfigurationError, PayloadError, VendorErrorResponse
+from ...geo import country_name
+from ...model import (
+    BillToAddress,
+    CartOrder,
+    LineItem,
+    OrderStatus,
+    ShipFromAddress,
+    Shipment,
+    ShipToAddress,
+)
+from ...money import split_per_unit
+from ._from_canonical import (
+    NAMESPACE,
+    address_roles,
+    encode_bill_to,
+    encode_line,
+    encode_order_fields,
+    encode_ship_from,
+    encode_ship_to,
+    encode_tracking,
+    remainder_key,
+)
+from ._protojson import MoneyContext, money_amount, normalize_message, parse_timestamp
+from ._residual import residual
+from ._schema import MESSAGES
+from ._statuses import decide_status, shipment_status
+
+__all__ = ["DEFAULT_CURRENCY", "convert", "to_canonical", "unwrap"]
+
+#: The currency assumed when no amount on the order names one (Gearment bills in USD).
+DEFAULT_CURRENCY = "USD"
+_LIST_KEYS = ("line_items", "addresses", "order_trackings")
+_PARCEL_TYPES = ("TRACKING_TYPE_PRIMARY", "TRACKING_TYPE_SECONDARY", "TRACKING_TYPE_UNSPECIFIED")
+
+
+def unwrap(payload: object) -> tuple[dict[str, Any] | None, object, str]:
+    """
+    Split a payload into (envelope without ``data``, the order, the order's JSON path).
+
+    A bare order has no envelope. An envelope whose ``status`` is ``"error"`` raises
+    `VendorErrorResponse` carrying Gearment's message.
+    """
+    if not isinstance(payload, Mapping):
+        raise PayloadError(ROOT, payload, "a JSON object: a Gearment v3 order or its {status, message, data} envelope")
+    if "status" not in payload:
+        return None, payload, ROOT
+    status = payload.get("status")
+    if not isinstance(status, str):
+        raise PayloadError(child(ROOT, "status"), status, "the envelope status 'success' or 'error'")
+    if status.strip().lower() == "error":
+        message = payload.get("message")
+        raise VendorErrorResponse(
+            child(ROOT, "status"),
+            status,
+            "a 'success' envelope with the order in data",
+            hint=f"Gearment answered: {message!r}. The vendor did not return an order; retry or fix it upstream.",
+        )
+    if "data" not in payload:
+        raise PayloadError(child(ROOT, "data"), MISSING, "the order object (data) of a Gearment envelope")
+    envelope = {key: freeze_json(value, path=child(ROOT, key)) for key, value in payload.items() if key != "data"}
+    return envelope, payload["data"], child(ROOT, "data")
+
+
+def _observed(observed_at: datetime | None) -> datetime:
+    if observed_at is None:
+        return datetime.now(timezone.utc)
+    given: object = observed_at  # a runtime guard for untyped callers
+    if not isinstance(given, datetime):
+        msg = f"observed_at must be a timezone-aware datetime, got {given!r}"
+        raise ConfigurationError(msg)
+    if observed_at.tzinfo is None or observed_at.utcoffset() is None:
+        msg = f"observed_at must be timezone-aware (say tzinfo=timezone.utc), got naive {observed_at!r}"
+        raise ConfigurationError(msg)
+    return observed_at
+
+
+def _text(obj: Mapping[str, Any], key: str) -> str | None:
+    """A proto3 string field: absent, null and "" are all "not set" (None)."""
+    value = obj.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def _amount(obj: Mapping[str, Any], key: str, path: str) -> Decimal | None:
+    money = obj.get(key)
+    return None if money is None else money_amount(money, child(path, key))
+
+
+def _when(obj: Mapping[str, Any], key: str, path: str) -> datetime | None:
+    value = obj.get(key)
+    return None if value is None else parse_timestamp(value, child(path, key))
+
+
+def _enum_text(value: Any, default: str) -> str:
+    """An enum value as table text: its name, or the number as sent (``"42"``)."""
+    return default if value is None else str(value)
+
+
+def _full_name(address: Mapping[str, Any]) -> str | None:
+    return " ".join(part for part in (_text(address, "first_name"), _text(address, "last_name")) if part) or None
+
+
+def _state(address: Mapping[str, Any]) -> str | None:
+    return _text(address, "state_code") or _text(address, "state_name")
+
+
+def _country(address: Mapping[str, Any]) -> str | None:
+    name = _text(address, "country_name")
+    if name is not None:
+        return name
+    code = _text(address, "country_code")
+    return None if code is None else (country_name(code) or code)
+
+
+def _ship_to(address: Mapping[str, Any] | None) -> ShipToAddress:
+    if address is None:
+        return ShipToAddress(
+            full_name=None, company=None, address1=None, address2=None, address3=None, city=None, state=None,
+            postal_code=None, country=None, phone_number=None, email_address=None,
+        )  # fmt: skip
+    return ShipToAddress(
+        full_name=_full_name(address), company=_text(address, "company"), address1=_text(address, "street_1"),
+        address2=_text(address, "street_2"), address3=None, city=_text(address, "city"), state=_state(address),
+        postal_code=_text(address, "zip_code"), country=_country(address), phone_number=_text(address, "phone_no"),
+        email_address=_text(address, "email"),
+    )  # fmt: skip
+
+
+def _bill_to(address: Mapping[str, Any] | None) -> BillToAddress:
+    found = address or {}
+    return BillToAddress(
+        full_name=_full_name(found), address1=_text(found, "street_1"), address2=_text(found, "street_2"),
+        address3=None, city=_text(found, "city"), state=_state(found), postal_code=_text(found, "zip_code"),
+        country=_country(found),
+    )  # fmt: skip
+
+
+def _ship_from(address: Mapping[str, Any] | None) -> ShipFromAddress:
+    found = address or {}
+    return ShipFromAddress(
+        address1=_text(found, "street_1"), address2=_text(found, "street_2"), address3=None,
+        city=_text(found, "city"), state=_state(found), postal_code=_text(found, "zip_code"), country=_country(found),
+    )  # fmt: skip
+
+
+def _list(order: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    value = order.get(key)
+    return value if isinstance(value, list) else []
+
+
+class _Lines:
+    """Canonical line items, with the per-unit remainders that dividing left over."""
+
+    def __init__(self, lines: list[dict[str, Any]], path: str, currency: str, log: WarningLog) -> None:
+        self.items: list[LineItem] = []
+        self.remainders: list[dict[str, Any]] = []
+        for index, line in enumerate(lines):
+            self.items.append(self._line(line, index, child(path, index), currency, log))
+
+    def _line(self, line: dict[str, Any], index: int, path: str, currency: str, log: WarningLog) -> LineItem:
+        quantity = line.get("quantity")
+        if quantity is None or quantity < 1:
+            found = MISSING if "quantity" not in line else line.get("quantity")
+            raise PayloadError(child(path, "quantity"), found, "a quantity of at least 1 (Gearment's minimum)")
+        line_id = _text(line, "line_item_id") or line.get("id") or str(index + 1)
+        per_unit = {}
+        for field in ("line_tax", "line_discount"):
+            amount = _amount(line, field, path)
+            per_unit[field] = None if amount is None else self._split(amount, quantity, index, field, line_id,
+                                                                      child(path, field), currency, log)  # fmt: skip
+        return LineItem(
+            line_item_id=line_id, product_id=_text(line, "variant_id") or "", product_sku=_text(line, "variant_sku"),
+            parent_product_id=_text(line, "product_id"), parent_product_sku=None, quantity=quantity,
+            unit_price=_amount(line, "item_price", path), discount=per_unit["line_discount"],
+            tax=per_unit["line_tax"], warehouse_id=None,
+        )  # fmt: skip
+
+    def _split(self, amount: Decimal, quantity: int, index: int, field: str, line_id: str, path: str,
+               currency: str, log: WarningLog) -> Decimal:  # fmt: skip
+        split = split_per_unit(amount, quantity, currency, path=path)
+        if not split.exact:
+            self.remainders.append(
+                {"line_index": index, "line_item_id": line_id, "field": field, "remainder": str(split.remainder)}
+            )
+            log.add(
+                "rounding_remainder",
+                path,
+                f"{field} {amount} {currency} does not divide by quantity {quantity}: {split.per_unit} per unit, "
+                f"remainder {split.remainder} kept in additional_fields.gearment.per_unit_remainders",
+            )
+        return split.per_unit
+
+
+def _dates(order: dict[str, Any], path: str, observed: datetime, log: WarningLog) -> tuple[datetime, datetime]:
+    created = _when(order, "created_at", path)
+    if created is None:
+        created = _when(order, "order_date", path)
+        source = "order_date" if created is not None else "observed_at"
+        created = created or observed
+        log.add("created_date_filled", child(path, "created_at"), f"created_at is missing: created_date is {source}")
+    updated = _when(order, "updated_at", path)
+    if updated is None:
+        updated = created
+        log.add("updated_at_filled", child(path, "updated_at"), "updated_at is missing: updated_date is created_date")
+    return created, updated
+
+
+def convert(payload: object, *, observed_at: datetime | None = None, **options: Any) -> Normalized:
+    """
+    Convert a Gearment v3 order payload to a `Normalized` canonical order.
+
+    ``observed_at`` (aware; default: now, UTC) becomes the Trackstar created/updated dates.
+    Raises `PayloadError` (`MoneyError`, `CurrencyError`, `VendorErrorResponse`) with the
+    JSON path of the problem; the payload is never modified. The adapter takes no other
+    options: any is a `ConfigurationError`.
+    """
+    if options:
+        msg = f"the gearment adapter takes no options, got {sorted(options)}"
+        raise ConfigurationError(msg)
+    observed = _observed(observed_at)
+    envelope, raw, path = unwrap(payload)
+    money = MoneyContext()
+    order = normalize_message(raw, MESSAGES["VendorOrder"], path, money)
+    log = WarningLog()
+    currency = money.currency
+    if currency is None:
+        currency = DEFAULT_CURRENCY
+        log.add("currency_assumed", path, f"no amount names its currency: {DEFAULT_CURRENCY} (Gearment bills in USD)")
+    order_id = _text(order, "order_id")
+    if order_id is None:
+        found = order.get("order_id", MISSING)
+        raise PayloadError(child(path, "order_id"), found, "the Gearment order id (a non-empty string)")
+
+    order_status = _enum_text(order.get("order_status"), "VENDOR_ORDER_STATUS_UNKNOWN")
+    decision = decide_status(
+        order_status,
+        _enum_text(order.get("cancel_status"), "VENDOR_ORDER_CANCEL_STATUS_ALL"),
+        _enum_text(order.get("refund_status"), "VENDOR_ORDER_REFUND_STATUS_ALL"),
+    )
+    lines = _Lines(_list(order, "line_items"), child(path, "line_items"), currency, log)
+    addresses = _list(order, "addresses")
+    roles = address_roles([address.get("type") for address in addresses])
+    by_role = {role: address for role, address in zip(roles, addresses, strict=True) if role is not None}
+    ship_from = _ship_from(by_role.get("ship_from"))
+    trackings = _list(order, "order_trackings")
+    shipments = [
+        _shipment(tracking, index, order_id, order_status, decision.status, ship_from, child(path, "order_trackings"))
+        for index, tracking in enumerate(trackings)
+    ]
+    main = next((s for kind in _PARCEL_TYPES for s in shipments if s.raw_status == kind), None)
+    created, updated = _dates(order, path, observed, log)
+    shipping_option = order.get("shipping_option")
+    method = shipping_option.get("method") if isinstance(shipping_option, Mapping) else None
+    canonical = CartOrder(
+        id=order_id, order_number=_text(order, "reference_id") or order_id, created_date=created,
+        updated_date=updated, status=decision.status, raw_status=order_status,
+        requested_shipping_method=None if method in (None, "METHOD_UNKNOWN") else str(method),
+        shipping_method_id=None, shipping_method_name=main.shipping_method_name if main else None, carrier_id=None,
+        carrier_name=main.carrier_name if main else None, invoice_currency_code=currency,
+        total_price=_amount(order, "order_total", path), total_tax=_amount(order, "order_tax", path),
+        total_discount=_amount(order, "order_discount", path),
+        total_shipping=_amount(order, "order_shipping_fee", path),
+        ship_to_address=_ship_to(by_role.get("ship_to")), bill_to_address=_bill_to(by_role.get("bill_to")),
+        earliest_ship_date=None, latest_ship_date=None, line_items=tuple(lines.items), shipping_groups=(),
+        shipments=tuple(shipments), tags=(), external_system_url=None, trackstar_tags=None, additional_fields={},
+        trackstar_created_date=observed, trackstar_updated_date=observed,
+    )  # fmt: skip
+    gearment = _residuals(canonical, order, lines, roles, envelope)
+    return Normalized(attrs.evolve(canonical, additional_fields={NAMESPACE: gearment}), log.freeze())
+
+
+def _shipment(tracking: dict[str, Any], index: int, order_id: str, order_status: str, decision: OrderStatus,
+              ship_from: ShipFromAddress, path: str) -> Shipment:  # fmt: skip
+    kind = _enum_text(tracking.get("tracking_type"), "TRACKING_TYPE_UNSPECIFIED")
+    number = _text(tracking, "tracking_no")
+    return Shipment(
+        shipment_id=number or f"{order_id}-tracking-{index + 1}", raw_status=kind,
+        status=shipment_status(kind, order_status, decision), warehouse_id=None, shipping_method_id=None,
+        shipping_method_name=_text(tracking, "service"), carrier_id=None, carrier_name=_text(tracking, "carrier"),
+        tracking_number=number, tracking_url=_text(tracking, "tracking_url"), line_items=(), shipping_groups=(),
+        ship_from_address=ship_from, created_date=None,
+        updated_date=_when(tracking, "tracking_updated_at", child(path, index)),
+    )  # fmt: skip
+
+
+def _residuals(canonical: CartOrder, order: dict[str, Any], lines: _Lines, roles: list[str | None],
+               envelope: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
+    """``additional_fields["gearment"]``: what the canonical order cannot give back by itself."""
+    gearment: dict[str, Any] = {}
+    if envelope is not None:
+        gearment["envelope"] = envelope
+    top = {key: value for key, value in order.items() if not (key in _LIST_KEYS and isinstance(value, list))}
+    rest = residual(top, encode_order_fields(canonical))
+    if rest:
+        gearment["order"] = rest
+    currency = canonical.invoice_currency_code
+    remainders = {remainder_key(r["line_index"], r["field"]): Decimal(r["remainder"]) for r in lines.remainders}
+    if isinstance(order.get("line_items"), list):
+        encoded = [encode_line(line, currency, index, remainders) for index, line in enumerate(canonical.line_items)]
+        _keep_list(gearment, "line_items", order["line_items"], encoded)
+    if isinstance(order.get("addresses"), list):
+        bases: dict[str | None, dict[str, Any]] = {
+            "ship_to": encode_ship_to(canonical.ship_to_address),
+            "bill_to": encode_bill_to(canonical.bill_to_address),
+            "ship_from": encode_ship_from(canonical.shipments[0].ship_from_address) if canonical.shipments else {},
+        }
+        gearment["addresses"] = [
+            residual(address, bases[role] if role else {})
+            for role, address in zip(roles, order["addresses"], strict=True)
+        ]
+    if isinstance(order.get("order_trackings"), list):
+        encoded = [encode_tracking(shipment, index) for index, shipment in enumerate(canonical.shipments)]
+        _keep_list(gearment, "order_trackings", order["order_trackings"], encoded)
+    if lines.remainders:
+        gearment["per_unit_remainders"] = lines.remainders
+    return gearment
+
+
+def _keep_list(gearment: dict[str, Any], key: str, raw: list[dict[str, Any]], encoded: list[dict[str, Any]]) -> None:
+    rests = [residual(item, built) for item, built in zip(raw, encoded, strict=True)]
+    if not rests or any(rests):  # all-empty residuals: the canonical list alone gives the list back
+        gearment[key] = rests
+
+
+def to_canonical(payload: object, *, observed_at: datetime | None = None) -> CartOrder:
+    """Convert a Gearment v3 order payload to a `CartOrder` (warnings dropped; see `convert`)."""
+    return convert(payload, observed_at=observed_at).order

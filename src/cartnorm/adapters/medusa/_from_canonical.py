@@ -1,0 +1,219 @@
+"""
+Trackstar `CartOrder` → Medusa order: the reverse mapping.
+
+`regenerate` builds the Medusa order that the canonical fields alone describe;
+`from_canonical` then applies what ``additional_fields["medusa"]`` kept (see `_layout`),
+which gives back the original payload exactly.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+from decimal import Decimal
+from typing import Any
+
+from ..._paths import ROOT, child
+from ...geo import country_code
+from ...model import CartOrder, LineItem, Shipment, ShipmentStatus
+from ...money import PerUnitSplit, exponent_of
+from . import _layout, _residue
+from ._amounts import BIG_NUMBER_PRECISION, Money, default_exponent
+from ._reading import format_medusa_datetime, wrap
+from ._statuses import parse_raw_status
+
+__all__ = ["from_canonical", "regenerate"]
+
+_DISPLAY_ID = re.compile(r"(0|[1-9][0-9]{0,17})\Z")  # a SERIAL display_id; longer digit strings stay text
+
+
+def from_canonical(order: CartOrder) -> dict[str, Any]:
+    """
+    Return the Medusa order payload for ``order`` (in its original envelope, if any).
+
+    For an order made by `to_canonical` this is the original payload, exactly. For any
+    other order it is the Medusa v1 order its fields describe; amounts with more decimal
+    places than the currency's minor unit raise `cartnorm.errors.MoneyError`.
+    """
+    given: object = order  # callers without a type checker pass anything
+    if not isinstance(given, CartOrder):
+        msg = f"from_canonical() takes a CartOrder, got {type(given).__name__}"
+        raise TypeError(msg)
+    hints, patch, absent = _layout.read_hints(order.additional_fields)
+    medusa = _residue.apply(regenerate(order, hints), patch, absent)
+    return wrap(medusa, hints.envelope)
+
+
+def _money(order: CartOrder, hints: _layout.Hints) -> Money:
+    currency = order.invoice_currency_code.upper()
+    exponent = hints.exponent if hints.exponent is not None else default_exponent(currency, hints.version)
+    if exponent is None:
+        exponent = exponent_of(currency, path="$.invoice_currency_code")  # raises CurrencyError: unknown code
+    return Money(version=hints.version, currency=currency, exponent=exponent)
+
+
+def regenerate(order: CartOrder, hints: _layout.Hints) -> dict[str, Any]:
+    """The Medusa order described by the canonical fields of ``order`` (plus the hints)."""
+    money = _money(order, hints)
+    medusa: dict[str, Any] = {
+        "id": order.id,
+        "created_at": format_medusa_datetime(order.created_date),
+        "updated_at": format_medusa_datetime(order.updated_date),
+        **parse_raw_status(order.raw_status),
+        "display_id": int(order.order_number) if _DISPLAY_ID.match(order.order_number) else order.order_number,
+        "email": order.ship_to_address.email_address,
+        "currency_code": money.currency.lower(),
+    }
+    medusa["shipping_address"] = _shipping_address(order)
+    medusa["billing_address"] = _billing_address(order)
+    medusa["shipping_methods"] = _shipping_methods(order, money)
+    medusa["items"] = [_item(line, index, money, hints) for index, line in enumerate(order.line_items)]
+    medusa["fulfillments"] = [_fulfillment(shipment, money) for shipment in order.shipments]
+    totals = (
+        ("total", order.total_price),
+        ("tax_total", order.total_tax),
+        ("discount_total", order.total_discount),
+        ("shipping_subtotal" if money.version == 2 else "shipping_total", order.total_shipping),
+    )
+    for key, amount in totals:
+        if amount is None:
+            medusa[key] = None
+        else:
+            _write_total(medusa, key, amount, money)
+    return medusa
+
+
+def _write_total(medusa: dict[str, Any], key: str, amount: Decimal, money: Money) -> None:
+    money.write(medusa, key, amount, path=child(ROOT, key))
+    medusa.pop("raw_" + key, None)  # v2 order-level totals come without BigNumber twins
+
+
+def _split_name(full_name: str | None) -> tuple[str | None, str | None]:
+    if full_name is None:
+        return None, None
+    first, space, last = full_name.partition(" ")
+    return first, (last if space else None)
+
+
+def _country_code(name: str | None) -> str | None:
+    if name is None or name == "":
+        return name
+    code = country_code(name)
+    return code.lower() if code is not None else None
+
+
+def _shipping_address(order: CartOrder) -> dict[str, Any] | None:
+    address = order.ship_to_address
+    fields = (address.full_name, address.company, address.address1, address.address2, address.city,
+              address.state, address.postal_code, address.country, address.phone_number)  # fmt: skip
+    if all(value is None for value in fields):
+        return None
+    first, last = _split_name(address.full_name)
+    return {
+        "company": address.company,
+        "first_name": first,
+        "last_name": last,
+        "address_1": address.address1,
+        "address_2": address.address2,
+        "city": address.city,
+        "country_code": _country_code(address.country),
+        "province": address.state,
+        "postal_code": address.postal_code,
+        "phone": address.phone_number,
+    }
+
+
+def _billing_address(order: CartOrder) -> dict[str, Any] | None:
+    address = order.bill_to_address
+    fields = (address.full_name, address.address1, address.address2, address.city, address.state,
+              address.postal_code, address.country)  # fmt: skip
+    if all(value is None for value in fields):
+        return None
+    first, last = _split_name(address.full_name)
+    return {
+        "first_name": first,
+        "last_name": last,
+        "address_1": address.address1,
+        "address_2": address.address2,
+        "city": address.city,
+        "country_code": _country_code(address.country),
+        "province": address.state,
+        "postal_code": address.postal_code,
+    }
+
+
+def _shipping_methods(order: CartOrder, money: Money) -> list[dict[str, Any]]:
+    if order.shipping_method_id is None and order.shipping_method_name is None:
+        return []
+    if money.version == 2:
+        return [{"shipping_option_id": order.shipping_method_id, "name": order.shipping_method_name}]
+    return [
+        {
+            "shipping_option_id": order.shipping_method_id,
+            "shipping_option": {"id": order.shipping_method_id, "name": order.shipping_method_name},
+        }
+    ]
+
+
+def _item(line: LineItem, index: int, money: Money, hints: _layout.Hints) -> dict[str, Any]:
+    where = child(child(ROOT, "items"), index)
+    item: dict[str, Any] = {"id": line.line_item_id, "variant_id": line.product_id}
+    if money.version == 2:
+        item["variant_sku"] = line.product_sku
+        item["product_id"] = line.parent_product_id
+        item["quantity"] = line.quantity
+        item["raw_quantity"] = {"value": str(line.quantity), "precision": BIG_NUMBER_PRECISION}
+    else:
+        item["variant"] = {"id": line.product_id, "sku": line.product_sku, "product_id": line.parent_product_id}
+        item["quantity"] = line.quantity
+    if line.unit_price is not None:
+        money.write(item, "unit_price", line.unit_price, path=child(where, "unit_price"))
+    if line.quantity == 0:
+        return item
+    written: dict[str, Decimal] = {}
+    for key, per_unit in (("subtotal", line.unit_price), ("discount_total", line.discount), ("tax_total", line.tax)):
+        if per_unit is None:
+            continue
+        path = child(where, key)
+        amount = _line_amount(per_unit, line.quantity, hints.remainder(path))
+        money.write(item, key, amount, path=path)
+        written[key] = amount
+    if len(written) == 3:
+        exact = decimal.Context(prec=1000, traps=[decimal.Inexact])
+        total = exact.add(exact.subtract(written["subtotal"], written["discount_total"]), written["tax_total"])
+        money.write(item, "total", total, path=child(where, "total"))
+    return item
+
+
+def _line_amount(per_unit: Decimal, quantity: int, remainder: Decimal) -> Decimal:
+    return PerUnitSplit(per_unit=per_unit, remainder=remainder, quantity=quantity).line_amount
+
+
+def _fulfillment(shipment: Shipment, money: Money) -> dict[str, Any]:
+    moment = format_medusa_datetime(shipment.updated_date or shipment.created_date)
+    status = shipment.status
+    fulfillment: dict[str, Any] = {
+        "id": shipment.shipment_id,
+        "created_at": format_medusa_datetime(shipment.created_date),
+        "updated_at": format_medusa_datetime(shipment.updated_date),
+        "location_id": shipment.warehouse_id,
+        "shipped_at": moment if status in (ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED) else None,
+        "canceled_at": moment if status is ShipmentStatus.CANCELLED else None,
+    }
+    number, url = shipment.tracking_number, shipment.tracking_url
+    if money.version == 2:
+        fulfillment["delivered_at"] = moment if status is ShipmentStatus.DELIVERED else None
+        fulfillment["labels"] = [{"tracking_number": number, "tracking_url": url}] if number is not None else []
+        fulfillment["items"] = [
+            {"line_item_id": line.shipment_line_item_id, "quantity": line.quantity} for line in shipment.line_items
+        ]
+        return fulfillment
+    fulfillment["tracking_numbers"] = []
+    fulfillment["tracking_links"] = (
+        [{"tracking_number": number, "url": url, "fulfillment_id": shipment.shipment_id}] if number is not None else []
+    )
+    fulfillment["items"] = [
+        {"fulfillment_id": shipment.shipment_id, "item_id": line.shipment_line_item_id, "quantity": line.quantity}
+        for line in shipment.line_items
+    ]
+    return fulfillment

@@ -1,0 +1,89 @@
+"""Medusa line items → Trackstar line items: the variant is the sellable unit, amounts per unit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from ..._paths import ROOT, child
+from ...model import LineItem
+from ._context import Context
+from ._reading import optional_str, quantity, required_str
+
+__all__ = ["line_item"]
+
+
+def _per_unit(context: Context, item: Mapping[str, Any], key: str, count: int, index: int) -> Decimal | None:
+    """``item[key]`` (a line amount) per unit; a rounding remainder is kept and reported."""
+    where = context.at("items", index)
+    line = context.money.read(item, key, where)
+    if line is None or count == 0:
+        return None
+    split = context.money.split(line, count, child(where, key))
+    if not split.exact:
+        relative = child(child(child(ROOT, "items"), index), key)
+        context.remainders[relative] = split.remainder
+        context.log.add(
+            "rounding_remainder",
+            child(where, key),
+            f"{key} {line} over quantity {count} is {split.per_unit} per unit; the remainder {split.remainder} "
+            "is kept in additional_fields.medusa.remainders",
+        )
+    return split.per_unit
+
+
+def _identity(context: Context, item: Mapping[str, Any], identifier: str) -> tuple[str, str | None, str | None]:
+    """(product_id, product_sku, parent_product_id): the variant is the sellable unit."""
+    variant = item.get("variant")
+    variant = variant if isinstance(variant, Mapping) else {}
+    found = _first(optional_str(item, "variant_id"), optional_str(variant, "id"))
+    product_id = identifier if found is None else found
+    if context.money.version == 2:
+        sku = _first(optional_str(item, "variant_sku"), optional_str(variant, "sku"))
+        parent = _first(optional_str(item, "product_id"), optional_str(variant, "product_id"))
+    else:
+        sku = optional_str(variant, "sku")
+        parent = optional_str(variant, "product_id")
+    return product_id, sku, parent
+
+
+def _first(*values: str | None) -> str | None:
+    return next((value for value in values if value is not None), None)
+
+
+def line_item(context: Context, item: Mapping[str, Any], index: int) -> LineItem:
+    """
+    The line item for ``items[index]``: ids from the variant, per-unit amounts, net unit price.
+
+    For a tax-inclusive line the unit price is ``subtotal ÷ quantity`` (Medusa's subtotal is net
+    of tax); without a subtotal the gross price is kept and a warning recorded.
+    """
+    where = context.at("items", index)
+    identifier = required_str(item, "id", where)
+    count = quantity(item, "quantity", where)
+    product_id, sku, parent = _identity(context, item, identifier)
+    unit_price = context.money.read(item, "unit_price", where)
+    inclusive = item.get("is_tax_inclusive" if context.money.version == 2 else "includes_tax") is True
+    if inclusive and unit_price is not None and count > 0:
+        net = _per_unit(context, item, "subtotal", count, index)
+        if net is None:
+            context.log.add(
+                "tax_inclusive_unit_price",
+                child(where, "unit_price"),
+                "tax-inclusive line without a subtotal: unit_price is left gross (it includes tax)",
+            )
+        else:
+            unit_price = net
+    return LineItem(
+        line_item_id=identifier,
+        product_id=product_id,
+        product_sku=sku,
+        parent_product_id=parent,
+        parent_product_sku=None,
+        quantity=count,
+        unit_price=unit_price,
+        discount=_per_unit(context, item, "discount_total", count, index),
+        tax=_per_unit(context, item, "tax_total", count, index),
+        warehouse_id=None,
+    )
