@@ -30,6 +30,7 @@ from ...model import (
     ShipToAddress,
 )
 from ...money import split_per_unit
+from ._fast_read import read_order
 from ._from_canonical import (
     NAMESPACE,
     address_roles,
@@ -41,9 +42,8 @@ from ._from_canonical import (
     encode_tracking,
     remainder_key,
 )
-from ._protojson import MoneyContext, money_amount, normalize_message, parse_timestamp
+from ._protojson import money_amount, parse_timestamp
 from ._residual import residual
-from ._schema import MESSAGES
 from ._statuses import decide_status, shipment_status
 
 __all__ = ["DEFAULT_CURRENCY", "convert", "to_canonical", "unwrap"]
@@ -239,10 +239,8 @@ def convert(payload: object, *, observed_at: datetime | None = None, **options: 
         raise ConfigurationError(msg)
     observed = _observed(observed_at)
     envelope, raw, path = unwrap(payload)
-    money = MoneyContext()
-    order = normalize_message(raw, MESSAGES["VendorOrder"], path, money)
+    order, currency = read_order(raw, path)
     log = WarningLog()
-    currency = money.currency
     if currency is None:
         currency = DEFAULT_CURRENCY
         log.add("currency_assumed", path, f"no amount names its currency: {DEFAULT_CURRENCY} (Gearment bills in USD)")
