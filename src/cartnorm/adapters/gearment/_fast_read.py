@@ -116,10 +116,35 @@ def _enum(kind: type[enum.IntEnum]) -> Reader:
 
 
 def _message(name: str) -> Reader:
+    if name == "Money":
+        return _money
+
     def read(value: Any, currency: _Currency) -> Any:
         return _read_message(value, _TABLES[name], currency)
 
     return read
+
+
+#: A Money's keys as protojson writes them.
+_MONEY_KEYS: Final = frozenset({"currency_code", "units", "nanos"})
+
+
+def _money(value: Any, currency: _Currency) -> Any:
+    """
+    A Money: most are ``{"currency_code": str, "units": int64 string, "nanos": int}``, checked
+    here in one go and copied as they are; any other shape goes through the Money table.
+    """
+    if type(value) is not dict or not value.keys() <= _MONEY_KEYS:
+        return _read_message(value, _TABLES["Money"], currency)
+    code, units, nanos = value.get("currency_code"), value.get("units"), value.get("nanos")
+    if (
+        (code is not None and type(code) is not str)
+        or (units is not None and not (type(units) is str and _CANONICAL_INT.match(units)))
+        or (nanos is not None and type(nanos) is not int)
+    ):
+        return _read_message(value, _TABLES["Money"], currency)
+    _check_money(value, currency)
+    return dict(value)
 
 
 def _repeated(single: Reader) -> Reader:
@@ -152,14 +177,24 @@ def _reader(field: Field) -> Reader:
     return _repeated(single) if field.repeated else single
 
 
+#: Fields whose every valid value is stored as it came, by the one Python type it must have.
+_AS_IS: Final[Mapping[str, type]] = {"string": str, "bool": bool}
+
+
 class _Table:
-    """A message's readers by JSON key (either spelling), with the proto name to store under."""
+    """
+    A message's fields by JSON key (either spelling): the proto name to store under, and
+    either the one type a value stored as is must have, or the reader that checks and converts it.
+    """
 
     __slots__ = ("by_key", "is_money")
 
     def __init__(self, spec: MessageSpec) -> None:
-        readers = {name: _reader(field) for name, field in spec.fields.items()}
-        self.by_key: dict[str, tuple[str, Reader]] = {key: (name, readers[name]) for key, name in spec.by_key.items()}
+        self.by_key: dict[str, tuple[str, type | None, Reader]] = {}
+        for key, name in spec.by_key.items():
+            field = spec.fields[name]
+            as_is = None if field.repeated else _AS_IS.get(field.kind)
+            self.by_key[key] = (name, as_is, _reader(field))
         self.is_money = spec.name == "Money"
 
 
@@ -172,10 +207,13 @@ def _read_message(raw: Any, table: _Table, currency: _Currency) -> dict[str, Any
         if known is None:
             out[key] = _unknown(key, value)
             continue
-        name, read = known
+        name, as_is, read = known
         if name in out:
             raise _NeedsFullReadError
-        out[name] = None if value is None else read(value, currency)
+        if value is None or type(value) is as_is:
+            out[name] = value  # null ("unset") is kept; a string or bool is stored as it came
+        else:
+            out[name] = read(value, currency)
     if table.is_money:
         _check_money(out, currency)
     return out
@@ -192,12 +230,14 @@ def _unknown(key: object, value: Any) -> Any:
 
 
 def _check_money(money: dict[str, Any], currency: _Currency) -> None:
-    """google.type.Money's rules: nanos in range and of the sign of units; one currency."""
+    """google.type.Money's rules: units an int64, nanos in range and of the sign of units; one currency."""
     units = money.get("units")
     nanos = money.get("nanos")
     whole = 0 if units is None else int(units)
     part = 0 if nanos is None else nanos
-    if not -NANOS_PER_UNIT < part < NANOS_PER_UNIT or (whole > 0 > part) or (whole < 0 < part):
+    if not _INT64_MIN <= whole <= _INT64_MAX or not -NANOS_PER_UNIT < part < NANOS_PER_UNIT:
+        raise _NeedsFullReadError
+    if (whole > 0 > part) or (whole < 0 < part):
         raise _NeedsFullReadError
     code = money.get("currency_code")
     if code:  # an empty or omitted currency_code defers to the order's currency
