@@ -1,17 +1,19 @@
-"""The Gearment fast reader gives exactly what the full protobuf JSON normaliser gives: same dict, same error."""
+"""The Gearment fast paths give exactly what the general code gives: same dict, same Decimal, same error."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cartnorm import CartnormError
 from cartnorm.adapters.gearment._fast_read import read_order
-from cartnorm.adapters.gearment._protojson import MoneyContext, normalize_message
+from cartnorm.adapters.gearment._protojson import MoneyContext, money_amount, normalize_message
 from cartnorm.adapters.gearment._schema import MESSAGES
+from cartnorm.money import from_units_nanos
 from strategies.canonical import json_values
 from strategies.gearment import OWN, order_trees, render, styles
 
@@ -74,3 +76,19 @@ def test_fast_reader_output_shares_no_container_with_the_input():
     assert order["zz_extra"] is not payload["zz_extra"]
     assert order["zz_extra"]["a"] is not payload["zz_extra"]["a"]
     assert order["line_items"][0] is not payload["line_items"][0]
+
+
+@given(
+    st.integers(min_value=-(2**64), max_value=2**64),
+    st.integers(min_value=-(10**9), max_value=10**9) | st.sampled_from([0, 5, -5, 500_000_000, -999_999_999]),
+)
+def test_money_amount_is_from_units_nanos_digit_for_digit(units, nanos):
+    money = {"currency_code": "USD", "units": str(units), "nanos": nanos}
+    try:
+        expected = from_units_nanos(units, nanos, path="$.m")
+    except CartnormError as error:
+        with pytest.raises(type(error)) as raised:
+            money_amount(money, "$.m")
+        assert (raised.value.path, str(raised.value)) == (error.path, str(error))
+    else:
+        assert money_amount(money, "$.m").as_tuple() == expected.as_tuple()

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from ..._json import freeze_json
-from ..._paths import ROOT, child
+from ..._paths import ROOT
 from ...adapter import Normalized, WarningLog
 from ...errors import MISSING, ConfigurationError, PayloadError, VendorErrorResponse
 from ...geo import country_name
@@ -42,7 +42,7 @@ from ._from_canonical import (
     encode_tracking,
     remainder_key,
 )
-from ._protojson import money_amount, parse_timestamp
+from ._protojson import child, money_amount, parse_timestamp  # child: JSON paths, cached
 from ._residual import residual
 from ._statuses import decide_status, shipment_status
 
