@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,9 +12,9 @@ from hypothesis import strategies as st
 
 from cartnorm import CartnormError
 from cartnorm.adapters.gearment._fast_read import read_order
-from cartnorm.adapters.gearment._protojson import MoneyContext, money_amount, normalize_message
+from cartnorm.adapters.gearment._protojson import MoneyContext, money_amount, normalize_message, units_nanos
 from cartnorm.adapters.gearment._schema import MESSAGES
-from cartnorm.money import from_units_nanos
+from cartnorm.money import from_units_nanos, to_units_nanos
 from strategies.canonical import json_values
 from strategies.gearment import OWN, order_trees, render, styles
 
@@ -92,3 +93,23 @@ def test_money_amount_is_from_units_nanos_digit_for_digit(units, nanos):
         assert (raised.value.path, str(raised.value)) == (error.path, str(error))
     else:
         assert money_amount(money, "$.m").as_tuple() == expected.as_tuple()
+
+
+_any_decimals = st.decimals(allow_nan=True, allow_infinity=True) | st.builds(
+    lambda sign, digits, exponent: Decimal((sign, tuple(int(d) for d in str(digits)), exponent)),
+    st.integers(0, 1),
+    st.integers(0, 10**30),
+    st.integers(-50, 50),
+)
+
+
+@given(_any_decimals)
+def test_units_nanos_is_to_units_nanos(amount):
+    try:
+        expected = to_units_nanos(amount, path="$.m")
+    except CartnormError as error:
+        with pytest.raises(type(error)) as raised:
+            units_nanos(amount, "$.m")
+        assert (raised.value.path, str(raised.value)) == (error.path, str(error))
+    else:
+        assert units_nanos(amount, "$.m") == expected
