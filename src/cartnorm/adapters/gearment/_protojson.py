@@ -35,6 +35,7 @@ __all__ = [
     "money_json",
     "normalize_message",
     "parse_timestamp",
+    "units_nanos",
 ]
 
 _INTEGER = re.compile(r"-?[0-9]+\Z")
@@ -134,11 +135,33 @@ def money_amount(money: Mapping[str, Any], path: str) -> Decimal:
     """The exact amount of a Money in the own encoding (``units`` string, ``nanos`` int)."""
     units = money.get("units")
     nanos = money.get("nanos")
-    return from_units_nanos(
-        0 if units is None else int(units),
-        0 if nanos is None else nanos,
-        path=path,
+    whole = 0 if units is None else int(units)
+    part = 0 if nanos is None else nanos
+    if _valid_money(whole, part):
+        return _exact_amount(whole, part)
+    return from_units_nanos(whole, part, path=path)  # raises the MoneyError that says what is wrong
+
+
+def _valid_money(whole: int, part: object) -> bool:
+    """What `from_units_nanos` accepts: int64 units, nanos in range and of the sign of units."""
+    return (
+        type(part) is int
+        and -NANOS_PER_UNIT < part < NANOS_PER_UNIT
+        and _INT64[0] <= whole <= _INT64[1]
+        and not (whole > 0 > part or whole < 0 < part)
     )
+
+
+def _exact_amount(whole: int, part: int) -> Decimal:
+    """
+    ``whole + part / 10**9`` as `from_units_nanos` gives it (trailing zeros dropped), built
+    from text, which `Decimal` reads exactly whatever the context: cheaper than digit tuples.
+    """
+    if not part:
+        return Decimal(whole)
+    fraction = f"{abs(part):09d}".rstrip("0")
+    sign = "-" if whole < 0 or part < 0 else ""
+    return Decimal(f"{sign}{abs(whole)}.{fraction}")
 
 
 def money_json(amount: Decimal, currency: str, path: str = "$") -> dict[str, Any]:
@@ -148,13 +171,32 @@ def money_json(amount: Decimal, currency: str, path: str = "$") -> dict[str, Any
     >>> money_json(Decimal("-1.75"), "USD")
     {'currency_code': 'USD', 'units': '-1', 'nanos': -750000000}
     """
-    units, nanos = to_units_nanos(amount, path=path)
+    units, nanos = units_nanos(amount, path)
     out: dict[str, Any] = {"currency_code": currency}
     if units:
         out["units"] = str(units)
     if nanos:
         out["nanos"] = nanos
     return out
+
+
+def units_nanos(amount: Decimal, path: str = "$") -> tuple[int, int]:
+    """
+    `to_units_nanos`, with a shortcut for the usual amount: a Decimal with 0 to 9 decimal
+    places (exponent -9..0) whose whole units fit an int64. Anything else, valid or not,
+    goes to `to_units_nanos` itself, which also raises its errors.
+    """
+    if type(amount) is Decimal and amount.is_finite():
+        exponent = amount.as_tuple().exponent
+        if type(exponent) is int and -9 <= exponent <= 0:
+            numerator, denominator = amount.as_integer_ratio()
+            total = numerator * NANOS_PER_UNIT // denominator  # exact: denominator divides 10**9
+            units, nanos = divmod(abs(total), NANOS_PER_UNIT)
+            if total < 0:
+                units, nanos = -units, -nanos
+            if _INT64[0] <= units <= _INT64[1]:
+                return units, nanos
+    return to_units_nanos(amount, path=path)
 
 
 def normalize_message(raw: object, spec: MessageSpec, path: str, money: MoneyContext) -> dict[str, Any]:

@@ -12,6 +12,7 @@ payload did not have, the residual lists it under ``"_omitted"``. Hence, by cons
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Final
 
 from ._schema import MessageSpec
@@ -20,6 +21,10 @@ __all__ = ["OMITTED", "merge", "ordered", "residual", "same"]
 
 #: Residual key listing fields the payload did not have although the canonical order implies them.
 OMITTED: Final = "_omitted"
+#: Immutable JSON scalars: shared, never copied.
+_SCALARS: Final = frozenset({str, int, bool, type(None), Decimal, float})
+#: Scalars for which ``==`` between two values of one type is exactly `same` (no NaN among them).
+_PLAIN: Final = frozenset({str, int, bool, type(None)})
 
 
 def same(left: Any, right: Any) -> bool:
@@ -27,10 +32,17 @@ def same(left: Any, right: Any) -> bool:
     if type(left) is not type(right):
         return False
     if isinstance(left, dict):
-        return left.keys() == right.keys() and all(same(value, right[key]) for key, value in left.items())
+        return left == right and all(_same_member(value, right[key]) for key, value in left.items())
     if isinstance(left, list):
-        return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right, strict=True))
+        return left == right and all(_same_member(a, b) for a, b in zip(left, right, strict=True))
     return bool(left == right)
+
+
+def _same_member(left: Any, right: Any) -> bool:
+    """`same` for two members of containers already known equal (``==``): only types remain to check."""
+    if type(left) is not type(right):
+        return False
+    return type(left) in _PLAIN or same(left, right)
 
 
 def residual(raw: Mapping[str, Any], encoded: Mapping[str, Any]) -> dict[str, Any]:
@@ -59,11 +71,20 @@ def merge(encoded: Mapping[str, Any], rest: Mapping[str, Any] | None) -> dict[st
 
 def ordered(obj: dict[str, Any], spec: MessageSpec) -> dict[str, Any]:
     """``obj`` with known fields in proto order (Gearment's own key order), unknown ones after."""
-    end = len(spec.rank)
-    return dict(sorted(obj.items(), key=lambda item: spec.rank.get(item[0], end)))
+    out = {name: obj[name] for name in spec.fields if name in obj}
+    if len(out) < len(obj):
+        out.update((key, value) for key, value in obj.items() if key not in out)
+    return out
 
 
 def _copy(value: Any) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:  # the usual containers first: isinstance(…, Mapping) is an ABC check, slow
+        return {key: _copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy(item) for item in value]
     if isinstance(value, Mapping):
         return {key: _copy(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

@@ -1,0 +1,115 @@
+"""The Gearment fast paths give exactly what the general code gives: same dict, same Decimal, same error."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cartnorm import CartnormError
+from cartnorm.adapters.gearment._fast_read import read_order
+from cartnorm.adapters.gearment._protojson import MoneyContext, money_amount, normalize_message, units_nanos
+from cartnorm.adapters.gearment._schema import MESSAGES
+from cartnorm.money import from_units_nanos, to_units_nanos
+from strategies.canonical import json_values
+from strategies.gearment import OWN, order_trees, render, styles
+
+_AWKWARD = (
+    st.sampled_from(["007", "-0", "1e3", " 1", "", "usd", "XXX", "EUR", "2026-01-01T00:00:00Z", "NaN"])
+    | st.integers(min_value=-(2**64), max_value=2**64)
+    | json_values
+)
+
+
+def _full(payload: Any) -> tuple[Any, Any]:
+    money = MoneyContext()
+    try:
+        return normalize_message(payload, MESSAGES["VendorOrder"], "$", money), money.currency
+    except CartnormError as error:
+        return type(error), (error.path, str(error))
+
+
+def _fast(payload: Any) -> tuple[Any, Any]:
+    try:
+        return read_order(payload, "$")
+    except CartnormError as error:
+        return type(error), (error.path, str(error))
+
+
+def _mutate(payload: Any, data: st.DataObject) -> Any:
+    """Replace one value somewhere in ``payload`` (a deep copy) by an awkward one."""
+    out = copy.deepcopy(payload)
+    node = out
+    while True:
+        keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+        if not keys:
+            return out
+        key = data.draw(st.sampled_from(keys))
+        if isinstance(node[key], (dict, list)) and data.draw(st.booleans()):
+            node = node[key]
+            continue
+        node[key] = data.draw(_AWKWARD)
+        return out
+
+
+@given(order_trees(), styles)
+def test_fast_reader_agrees_on_every_spelling(tree, style):
+    payload = render(tree, style)
+    before = copy.deepcopy(payload)
+    assert _fast(payload) == _full(payload)
+    assert payload == before
+
+
+@given(order_trees(), styles, st.data())
+def test_fast_reader_agrees_on_mutated_payloads(tree, style, data):
+    payload = _mutate(render(tree, style if data.draw(st.booleans()) else OWN), data)
+    assert _fast(payload) == _full(payload)
+
+
+def test_fast_reader_output_shares_no_container_with_the_input():
+    payload = {"order_id": "o1", "zz_extra": {"a": [1, {"b": 2}]}, "line_items": [{"id": "1", "quantity": 1}]}
+    order, _ = read_order(payload, "$")
+    assert order == payload
+    assert order["zz_extra"] is not payload["zz_extra"]
+    assert order["zz_extra"]["a"] is not payload["zz_extra"]["a"]
+    assert order["line_items"][0] is not payload["line_items"][0]
+
+
+@given(
+    st.integers(min_value=-(2**64), max_value=2**64),
+    st.integers(min_value=-(10**9), max_value=10**9) | st.sampled_from([0, 5, -5, 500_000_000, -999_999_999]),
+)
+def test_money_amount_is_from_units_nanos_digit_for_digit(units, nanos):
+    money = {"currency_code": "USD", "units": str(units), "nanos": nanos}
+    try:
+        expected = from_units_nanos(units, nanos, path="$.m")
+    except CartnormError as error:
+        with pytest.raises(type(error)) as raised:
+            money_amount(money, "$.m")
+        assert (raised.value.path, str(raised.value)) == (error.path, str(error))
+    else:
+        assert money_amount(money, "$.m").as_tuple() == expected.as_tuple()
+
+
+_any_decimals = st.decimals(allow_nan=True, allow_infinity=True) | st.builds(
+    lambda sign, digits, exponent: Decimal((sign, tuple(int(d) for d in str(digits)), exponent)),
+    st.integers(0, 1),
+    st.integers(0, 10**30),
+    st.integers(-50, 50),
+)
+
+
+@given(_any_decimals)
+def test_units_nanos_is_to_units_nanos(amount):
+    try:
+        expected = to_units_nanos(amount, path="$.m")
+    except CartnormError as error:
+        with pytest.raises(type(error)) as raised:
+            units_nanos(amount, "$.m")
+        assert (raised.value.path, str(raised.value)) == (error.path, str(error))
+    else:
+        assert units_nanos(amount, "$.m") == expected
