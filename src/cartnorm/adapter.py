@@ -10,12 +10,13 @@ status tables as data (`StatusTable`), from which the documentation is generated
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import Any, Protocol
 
 import attrs
 
+from .errors import ConfigurationError
 from .model import CartOrder, OrderStatus
 
 __all__ = [
@@ -26,7 +27,26 @@ __all__ = [
     "StatusDecision",
     "StatusTable",
     "WarningLog",
+    "observation_time",
 ]
+
+
+def observation_time(observed_at: object = None) -> datetime:
+    """
+    The ``observed_at`` an adapter stamps on ``trackstar_created_date``/``trackstar_updated_date``.
+
+    ``None`` means now (UTC); anything but a timezone-aware `datetime` is a `ConfigurationError`
+    (a naive time would silently mean the machine's local zone).
+    """
+    if observed_at is None:
+        return datetime.now(timezone.utc)
+    if not isinstance(observed_at, datetime):
+        msg = f"observed_at must be a timezone-aware datetime, got {type(observed_at).__name__}"
+        raise ConfigurationError(msg)
+    if observed_at.tzinfo is None or observed_at.utcoffset() is None:
+        msg = f"observed_at must be timezone-aware (e.g. datetime.now(timezone.utc)), got naive {observed_at!r}"
+        raise ConfigurationError(msg)
+    return observed_at
 
 
 @attrs.frozen

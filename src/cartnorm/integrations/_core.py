@@ -8,14 +8,14 @@ driver so that every worker stamps the same time and a re-run gives the same row
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import attrs
 
 from .._json import parse_json
 from .._paths import ROOT
-from ..adapter import Adapter
+from ..adapter import Adapter, observation_time
 from ..codec import dumps
 from ..errors import ConfigurationError, PayloadError
 from ..etl import Accepted, Rejection, process_record
@@ -58,12 +58,7 @@ class Job:
         """
         if isinstance(source, str):
             get_adapter(source)  # fail fast, on the driver
-        if observed_at is None:
-            observed_at = datetime.now(timezone.utc)
-        elif observed_at.utcoffset() is None:
-            msg = f"observed_at must be a timezone-aware datetime, got {observed_at!r}"
-            raise ConfigurationError(msg)
-        return cls(source, observed_at, dict(options), limits)
+        return cls(source, observation_time(observed_at), dict(options), limits)
 
     def adapter(self) -> Adapter | None:
         """The adapter to use for every record (``None``: detect per record)."""

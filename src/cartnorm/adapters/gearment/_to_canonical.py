@@ -9,13 +9,13 @@ residuals (`._residual`), so `from_canonical` can give the payload back exactly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from ..._json import freeze_json
 from ..._paths import ROOT
-from ...adapter import Normalized, WarningLog
+from ...adapter import Normalized, WarningLog, observation_time
 from ...errors import MISSING, ConfigurationError, PayloadError, VendorErrorResponse
 from ...geo import country_name
 from ...model import (
@@ -78,19 +78,6 @@ def unwrap(payload: object) -> tuple[dict[str, Any] | None, object, str]:
         raise PayloadError(child(ROOT, "data"), MISSING, "the order object (data) of a Gearment envelope")
     envelope = {key: freeze_json(value, path=child(ROOT, key)) for key, value in payload.items() if key != "data"}
     return envelope, payload["data"], child(ROOT, "data")
-
-
-def _observed(observed_at: datetime | None) -> datetime:
-    if observed_at is None:
-        return datetime.now(timezone.utc)
-    given: object = observed_at  # a runtime guard for untyped callers
-    if not isinstance(given, datetime):
-        msg = f"observed_at must be a timezone-aware datetime, got {given!r}"
-        raise ConfigurationError(msg)
-    if observed_at.tzinfo is None or observed_at.utcoffset() is None:
-        msg = f"observed_at must be timezone-aware (say tzinfo=timezone.utc), got naive {observed_at!r}"
-        raise ConfigurationError(msg)
-    return observed_at
 
 
 def _text(obj: Mapping[str, Any], key: str) -> str | None:
@@ -235,7 +222,7 @@ def convert(payload: object, *, observed_at: datetime | None = None, **options: 
     if options:
         msg = f"the gearment adapter takes no options, got {sorted(options)}"
         raise ConfigurationError(msg)
-    observed = _observed(observed_at)
+    observed = observation_time(observed_at)
     envelope, raw, path = unwrap(payload)
     order, currency = read_order(raw, path)
     log = WarningLog()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from ..._paths import ROOT, child
-from ...adapter import Normalized, WarningLog
+from ...adapter import Normalized, WarningLog, observation_time
 from ...errors import MISSING, ConfigurationError, CurrencyError, PayloadError
 from ...model import CartOrder, OrderStatus
 from ...money import exponent_of, normalize_currency
@@ -30,18 +30,6 @@ __all__ = ["convert", "convert_options", "to_canonical"]
 #: Timestamps of the records an order owns, used to fill a missing ``updated_at``.
 _ACTIVITY_RECORDS = ("items", "fulfillments", "payments", "refunds")
 _ACTIVITY_FIELDS = ("created_at", "updated_at", "shipped_at", "captured_at", "canceled_at", "delivered_at")
-
-
-def _observed(observed_at: object) -> datetime:
-    if observed_at is None:
-        return datetime.now(timezone.utc)
-    if not isinstance(observed_at, datetime):
-        msg = f"observed_at must be a datetime, got {type(observed_at).__name__}"
-        raise ConfigurationError(msg)
-    if observed_at.tzinfo is None or observed_at.utcoffset() is None:
-        msg = f"observed_at must be timezone-aware (e.g. datetime.now(timezone.utc)), got naive {observed_at!r}"
-        raise ConfigurationError(msg)
-    return observed_at
 
 
 def _currency(order: Mapping[str, Any], path: str, exponents: object, version: int) -> tuple[str, int]:
@@ -74,7 +62,7 @@ def convert(
     overrides the minor-unit exponent per currency (``{"KWD": 2}``).
     Raises `cartnorm.errors.PayloadError` (with the JSON path) for data it cannot map exactly.
     """
-    observed = _observed(observed_at)
+    observed = observation_time(observed_at)
     order, path, envelope = unwrap(payload)
     version = 2 if is_v2(order) else 1
     currency, exponent = _currency(order, path, exponents, version)
