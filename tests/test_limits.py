@@ -6,10 +6,12 @@ import time
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
 
 import cartnorm
 from cartnorm.errors import ConfigurationError, LimitExceededError
 from cartnorm.limits import DEFAULT_LIMITS, Limits, check_payload
+from strategies.mutations import arbitrary_json
 
 
 def _deep(levels: int) -> list:
@@ -59,3 +61,14 @@ def test_normalize_applies_the_limits_before_any_adapter():
         cartnorm.normalize({"x": _deep(1000)}, "trackstar")
     (rejection,) = cartnorm.normalize_many([{"x": _deep(1000)}], "trackstar")
     assert rejection.error == "LimitExceededError"
+
+
+@given(arbitrary_json)
+def test_fast_pass_never_accepts_what_the_careful_pass_refuses(payload):
+    """The pathless fast walk and the careful walk agree: 'within' is never a false yes."""
+    from cartnorm.limits import _locate, _within
+
+    small = Limits(max_depth=4, max_number_digits=12, max_string_chars=8, max_array_items=3)
+    for limits in (DEFAULT_LIMITS, small):
+        if _within(payload, limits):
+            _locate(payload, limits)  # must not raise

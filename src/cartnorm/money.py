@@ -159,7 +159,10 @@ def _pow10(exponent: int) -> int:
 
 
 def _digits_to_int(digits: tuple[int, ...]) -> int:
-    return int("".join(map(str, digits))) if digits else 0
+    magnitude = 0
+    for digit in digits:  # faster than int("".join(map(str, digits))) for money-sized numbers
+        magnitude = magnitude * 10 + digit
+    return magnitude
 
 
 def _check_finite(amount: Any, path: str) -> Decimal:
@@ -176,8 +179,8 @@ def _check_finite(amount: Any, path: str) -> Decimal:
 
 def _decimal(negative: bool, magnitude: int, exponent: int) -> Decimal:
     """Build ``±magnitude * 10**exponent`` exactly, whatever the context precision."""
-    digits = tuple(int(d) for d in str(magnitude))
-    return Decimal((1 if negative else 0, digits, exponent))
+    # Decimal("123E-2") is exact (no context rounding) and keeps the exponent: Decimal('1.23').
+    return Decimal(f"{'-' if negative else ''}{magnitude}E{exponent}")
 
 
 def from_minor_units(
