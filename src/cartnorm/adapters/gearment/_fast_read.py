@@ -143,7 +143,9 @@ def _money(value: Any, currency: _Currency) -> Any:
         or (nanos is not None and type(nanos) is not int)
     ):
         return _read_message(value, _TABLES["Money"], currency)
-    _check_money(value, currency)
+    _check_amount(0 if units is None else int(units), 0 if nanos is None else nanos)
+    if code:  # an empty or omitted currency_code defers to the order's currency
+        currency.check(code)
     return dict(value)
 
 
@@ -233,15 +235,18 @@ def _check_money(money: dict[str, Any], currency: _Currency) -> None:
     """google.type.Money's rules: units an int64, nanos in range and of the sign of units; one currency."""
     units = money.get("units")
     nanos = money.get("nanos")
-    whole = 0 if units is None else int(units)
-    part = 0 if nanos is None else nanos
+    _check_amount(0 if units is None else int(units), 0 if nanos is None else nanos)
+    code = money.get("currency_code")
+    if code:  # an empty or omitted currency_code defers to the order's currency
+        currency.check(code)
+
+
+def _check_amount(whole: int, part: int) -> None:
+    """Units an int64, nanos in range and of the sign of units."""
     if not _INT64_MIN <= whole <= _INT64_MAX or not -NANOS_PER_UNIT < part < NANOS_PER_UNIT:
         raise _NeedsFullReadError
     if (whole > 0 > part) or (whole < 0 < part):
         raise _NeedsFullReadError
-    code = money.get("currency_code")
-    if code:  # an empty or omitted currency_code defers to the order's currency
-        currency.check(code)
 
 
 _TABLES: Final[Mapping[str, _Table]] = {name: _Table(spec) for name, spec in MESSAGES.items()}
