@@ -215,12 +215,12 @@ def _read_message(raw: Any, table: _Table, seen: _Seen) -> dict[str, Any]:
             out[key] = _unknown(key, value)
             continue
         name, as_is, read = known
-        if name in out:
-            raise _NeedsFullReadError
         if value is None or type(value) is as_is:
             out[name] = value  # null ("unset") is kept; a string or bool is stored as it came
         else:
             out[name] = read(value, seen)
+    if len(out) < len(raw):  # a field sent under both spellings: one overwrote the other
+        raise _NeedsFullReadError
     if table.is_money:
         _check_money(out, seen)
     return out
