@@ -14,6 +14,7 @@ from cartnorm import CartnormError
 from cartnorm.adapters.gearment._fast_read import read_order
 from cartnorm.adapters.gearment._protojson import MoneyContext, money_amount, normalize_message, units_nanos
 from cartnorm.adapters.gearment._schema import MESSAGES
+from cartnorm.errors import PayloadError
 from cartnorm.money import from_units_nanos, to_units_nanos
 from strategies.canonical import json_values
 from strategies.gearment import OWN, order_trees, render, styles
@@ -113,3 +114,16 @@ def test_units_nanos_is_to_units_nanos(amount):
         assert (raised.value.path, str(raised.value)) == (error.path, str(error))
     else:
         assert units_nanos(amount, "$.m") == expected
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"order_id": "o1", "orderId": "o2"},
+        {"order_id": "o1", "order_total": {"currency_code": "USD", "units": "1", "unitsX": 1, "currencyCode": "USD"}},
+        {"order_id": "o1", "line_items": [{"quantity": 1, "line_item_id": "a", "lineItemId": "b"}]},
+    ],
+)
+def test_fast_reader_gives_a_field_sent_under_both_spellings_to_the_full_reader(payload):
+    assert _fast(payload) == _full(payload)
+    assert _full(payload)[0] is PayloadError

@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, Final
 
 from ..._datetime import parse_rfc3339
@@ -28,7 +29,7 @@ from ...money import NANOS_PER_UNIT, normalize_currency
 from ._protojson import MoneyContext, normalize_message
 from ._schema import MESSAGES, Field, MessageSpec
 
-__all__ = ["read_order"]
+__all__ = ["read_order", "read_order_and_timestamps"]
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
@@ -40,16 +41,20 @@ class _NeedsFullReadError(Exception):
     """The fast reader met a value it does not take: the full normaliser must read the order."""
 
 
-class _Currency:
-    """The order's one currency, as far as the fast reader has seen (no paths kept)."""
+class _Seen:
+    """
+    What the fast reader has seen so far (no paths kept): the order's one currency, and
+    every timestamp it parsed (by text), so that the mapping need not parse them again.
+    """
 
-    __slots__ = ("code", "last_sent")
+    __slots__ = ("code", "last_sent", "timestamps")
 
     def __init__(self) -> None:
         self.code: str | None = None
         self.last_sent: str | None = None  # the last code as sent, known to normalise to `code`
+        self.timestamps: dict[str, datetime] = {}
 
-    def check(self, sent: str) -> None:
+    def check_currency(self, sent: str) -> None:
         if sent == self.last_sent:
             return
         try:
@@ -63,28 +68,28 @@ class _Currency:
         self.last_sent = sent
 
 
-Reader = Callable[[Any, _Currency], Any]
+Reader = Callable[[Any, _Seen], Any]
 
 
-def _string(value: Any, currency: _Currency) -> Any:
+def _string(value: Any, seen: _Seen) -> Any:
     if type(value) is not str:
         raise _NeedsFullReadError
     return value
 
 
-def _bool(value: Any, currency: _Currency) -> Any:
+def _bool(value: Any, seen: _Seen) -> Any:
     if type(value) is not bool:
         raise _NeedsFullReadError
     return value
 
 
-def _int32(value: Any, currency: _Currency) -> Any:
+def _int32(value: Any, seen: _Seen) -> Any:
     if type(value) is not int or not _INT32_MIN <= value <= _INT32_MAX:
         raise _NeedsFullReadError
     return value
 
 
-def _int64(value: Any, currency: _Currency) -> Any:
+def _int64(value: Any, seen: _Seen) -> Any:
     if type(value) is str and _CANONICAL_INT.match(value) and _INT64_MIN <= int(value) <= _INT64_MAX:
         return value
     if type(value) is int and _INT64_MIN <= value <= _INT64_MAX:
@@ -92,9 +97,9 @@ def _int64(value: Any, currency: _Currency) -> Any:
     raise _NeedsFullReadError
 
 
-def _timestamp(value: Any, currency: _Currency) -> Any:
+def _timestamp(value: Any, seen: _Seen) -> Any:
     try:
-        parse_rfc3339(value, sub_microsecond="truncate")
+        seen.timestamps[value] = parse_rfc3339(value, sub_microsecond="truncate")
     except CartnormError:
         raise _NeedsFullReadError from None
     return value
@@ -105,7 +110,7 @@ def _enum(kind: type[enum.IntEnum]) -> Reader:
     by_name = {name: member.name for name, member in kind.__members__.items()}
     by_number = {member.value: member.name for member in kind}
 
-    def read(value: Any, currency: _Currency) -> Any:
+    def read(value: Any, seen: _Seen) -> Any:
         if type(value) is str:
             return by_name.get(value, value)
         if type(value) is int and _INT32_MIN <= value <= _INT32_MAX:
@@ -119,8 +124,8 @@ def _message(name: str) -> Reader:
     if name == "Money":
         return _money
 
-    def read(value: Any, currency: _Currency) -> Any:
-        return _read_message(value, _TABLES[name], currency)
+    def read(value: Any, seen: _Seen) -> Any:
+        return _read_message(value, _TABLES[name], seen)
 
     return read
 
@@ -129,29 +134,31 @@ def _message(name: str) -> Reader:
 _MONEY_KEYS: Final = frozenset({"currency_code", "units", "nanos"})
 
 
-def _money(value: Any, currency: _Currency) -> Any:
+def _money(value: Any, seen: _Seen) -> Any:
     """
     A Money: most are ``{"currency_code": str, "units": int64 string, "nanos": int}``, checked
     here in one go and copied as they are; any other shape goes through the Money table.
     """
     if type(value) is not dict or not value.keys() <= _MONEY_KEYS:
-        return _read_message(value, _TABLES["Money"], currency)
+        return _read_message(value, _TABLES["Money"], seen)
     code, units, nanos = value.get("currency_code"), value.get("units"), value.get("nanos")
     if (
         (code is not None and type(code) is not str)
         or (units is not None and not (type(units) is str and _CANONICAL_INT.match(units)))
         or (nanos is not None and type(nanos) is not int)
     ):
-        return _read_message(value, _TABLES["Money"], currency)
-    _check_money(value, currency)
+        return _read_message(value, _TABLES["Money"], seen)
+    _check_amount(0 if units is None else int(units), 0 if nanos is None else nanos)
+    if code:  # an empty or omitted currency_code defers to the order's currency
+        seen.check_currency(code)
     return dict(value)
 
 
 def _repeated(single: Reader) -> Reader:
-    def read(value: Any, currency: _Currency) -> Any:
+    def read(value: Any, seen: _Seen) -> Any:
         if type(value) is not list:
             raise _NeedsFullReadError
-        return [single(item, currency) for item in value]
+        return [single(item, seen) for item in value]
 
     return read
 
@@ -198,7 +205,7 @@ class _Table:
         self.is_money = spec.name == "Money"
 
 
-def _read_message(raw: Any, table: _Table, currency: _Currency) -> dict[str, Any]:
+def _read_message(raw: Any, table: _Table, seen: _Seen) -> dict[str, Any]:
     if type(raw) is not dict:
         raise _NeedsFullReadError
     out: dict[str, Any] = {}
@@ -208,14 +215,14 @@ def _read_message(raw: Any, table: _Table, currency: _Currency) -> dict[str, Any
             out[key] = _unknown(key, value)
             continue
         name, as_is, read = known
-        if name in out:
-            raise _NeedsFullReadError
         if value is None or type(value) is as_is:
             out[name] = value  # null ("unset") is kept; a string or bool is stored as it came
         else:
-            out[name] = read(value, currency)
+            out[name] = read(value, seen)
+    if len(out) < len(raw):  # a field sent under both spellings: one overwrote the other
+        raise _NeedsFullReadError
     if table.is_money:
-        _check_money(out, currency)
+        _check_money(out, seen)
     return out
 
 
@@ -229,19 +236,22 @@ def _unknown(key: object, value: Any) -> Any:
         raise _NeedsFullReadError from None
 
 
-def _check_money(money: dict[str, Any], currency: _Currency) -> None:
+def _check_money(money: dict[str, Any], seen: _Seen) -> None:
     """google.type.Money's rules: units an int64, nanos in range and of the sign of units; one currency."""
     units = money.get("units")
     nanos = money.get("nanos")
-    whole = 0 if units is None else int(units)
-    part = 0 if nanos is None else nanos
+    _check_amount(0 if units is None else int(units), 0 if nanos is None else nanos)
+    code = money.get("currency_code")
+    if code:  # an empty or omitted currency_code defers to the order's currency
+        seen.check_currency(code)
+
+
+def _check_amount(whole: int, part: int) -> None:
+    """Units an int64, nanos in range and of the sign of units."""
     if not _INT64_MIN <= whole <= _INT64_MAX or not -NANOS_PER_UNIT < part < NANOS_PER_UNIT:
         raise _NeedsFullReadError
     if (whole > 0 > part) or (whole < 0 < part):
         raise _NeedsFullReadError
-    code = money.get("currency_code")
-    if code:  # an empty or omitted currency_code defers to the order's currency
-        currency.check(code)
 
 
 _TABLES: Final[Mapping[str, _Table]] = {name: _Table(spec) for name, spec in MESSAGES.items()}
@@ -253,9 +263,18 @@ def read_order(raw: object, path: str) -> tuple[dict[str, Any], str | None]:
 
     Same result, and same errors, as `normalize_message` with a fresh `MoneyContext`.
     """
-    currency = _Currency()
+    order, currency, _ = read_order_and_timestamps(raw, path)
+    return order, currency
+
+
+def read_order_and_timestamps(raw: object, path: str) -> tuple[dict[str, Any], str | None, dict[str, datetime]]:
+    """
+    `read_order`, and the timestamps the fast reader parsed on the way, by text (as
+    `parse_timestamp` gives them; none when the full normaliser had to read the order).
+    """
+    seen = _Seen()
     try:
-        return _read_message(raw, _TABLES["VendorOrder"], currency), currency.code
+        return _read_message(raw, _TABLES["VendorOrder"], seen), seen.code, seen.timestamps
     except _NeedsFullReadError:
         money = MoneyContext()
-        return normalize_message(raw, MESSAGES["VendorOrder"], path, money), money.currency
+        return normalize_message(raw, MESSAGES["VendorOrder"], path, money), money.currency, {}

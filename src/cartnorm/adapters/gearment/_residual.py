@@ -47,11 +47,23 @@ def _same_member(left: Any, right: Any) -> bool:
 
 def residual(raw: Mapping[str, Any], encoded: Mapping[str, Any]) -> dict[str, Any]:
     """The part of ``raw`` that ``encoded`` does not reproduce exactly."""
-    kept = {key: value for key, value in raw.items() if key not in encoded or not same(encoded[key], value)}
+    kept: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in encoded and _reproduces(encoded[key], value):
+            continue
+        kept[key] = value
     omitted = [key for key in encoded if key not in raw]
     if omitted:
         kept[OMITTED] = omitted
     return kept
+
+
+def _reproduces(mapped: Any, sent: Any) -> bool:
+    """`same`, with the usual case (two plain scalars of one type) decided inline."""
+    kind = type(sent)
+    if type(mapped) is not kind:
+        return False
+    return bool(mapped == sent) if kind in _PLAIN else same(mapped, sent)
 
 
 def merge(encoded: Mapping[str, Any], rest: Mapping[str, Any] | None) -> dict[str, Any]:

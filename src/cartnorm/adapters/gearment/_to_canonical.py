@@ -28,7 +28,7 @@ from ...model import (
     ShipToAddress,
 )
 from ...money import split_per_unit
-from ._fast_read import read_order
+from ._fast_read import read_order_and_timestamps
 from ._from_canonical import (
     NAMESPACE,
     address_roles,
@@ -91,9 +91,13 @@ def _amount(obj: Mapping[str, Any], key: str, path: str) -> Decimal | None:
     return None if money is None else money_amount(money, child(path, key))
 
 
-def _when(obj: Mapping[str, Any], key: str, path: str) -> datetime | None:
+def _when(obj: Mapping[str, Any], key: str, path: str, parsed: Mapping[str, datetime]) -> datetime | None:
+    """A timestamp field: the reader's parse of its text when it made one, else parsed here."""
     value = obj.get(key)
-    return None if value is None else parse_timestamp(value, child(path, key))
+    if value is None:
+        return None
+    known = parsed.get(value) if type(value) is str else None
+    return known if known is not None else parse_timestamp(value, child(path, key))
 
 
 def _enum_text(value: Any, default: str) -> str:
@@ -196,14 +200,15 @@ class _Lines:
         return split.per_unit
 
 
-def _dates(order: dict[str, Any], path: str, observed: datetime, log: WarningLog) -> tuple[datetime, datetime]:
-    created = _when(order, "created_at", path)
+def _dates(order: dict[str, Any], path: str, observed: datetime, log: WarningLog,
+           parsed: Mapping[str, datetime]) -> tuple[datetime, datetime]:  # fmt: skip
+    created = _when(order, "created_at", path, parsed)
     if created is None:
-        created = _when(order, "order_date", path)
+        created = _when(order, "order_date", path, parsed)
         source = "order_date" if created is not None else "observed_at"
         created = created or observed
         log.add("created_date_filled", child(path, "created_at"), f"created_at is missing: created_date is {source}")
-    updated = _when(order, "updated_at", path)
+    updated = _when(order, "updated_at", path, parsed)
     if updated is None:
         updated = created
         log.add("updated_at_filled", child(path, "updated_at"), "updated_at is missing: updated_date is created_date")
@@ -224,7 +229,7 @@ def convert(payload: object, *, observed_at: datetime | None = None, **options: 
         raise ConfigurationError(msg)
     observed = observation_time(observed_at)
     envelope, raw, path = unwrap(payload)
-    order, currency = read_order(raw, path)
+    order, currency, parsed = read_order_and_timestamps(raw, path)
     log = WarningLog()
     if currency is None:
         currency = DEFAULT_CURRENCY
@@ -247,11 +252,13 @@ def convert(payload: object, *, observed_at: datetime | None = None, **options: 
     ship_from = _ship_from(by_role.get("ship_from"))
     trackings = _list(order, "order_trackings")
     shipments = [
-        _shipment(tracking, index, order_id, order_status, decision.status, ship_from, child(path, "order_trackings"))
+        _shipment(
+            tracking, index, order_id, order_status, decision.status, ship_from, child(path, "order_trackings"), parsed
+        )
         for index, tracking in enumerate(trackings)
     ]
     main = next((s for kind in _PARCEL_TYPES for s in shipments if s.raw_status == kind), None)
-    created, updated = _dates(order, path, observed, log)
+    created, updated = _dates(order, path, observed, log, parsed)
     shipping_option = order.get("shipping_option")
     method = shipping_option.get("method") if isinstance(shipping_option, Mapping) else None
     # The residuals are computed from the canonical order that holds them: the order is built once
@@ -277,7 +284,7 @@ def convert(payload: object, *, observed_at: datetime | None = None, **options: 
 
 
 def _shipment(tracking: dict[str, Any], index: int, order_id: str, order_status: str, decision: OrderStatus,
-              ship_from: ShipFromAddress, path: str) -> Shipment:  # fmt: skip
+              ship_from: ShipFromAddress, path: str, parsed: Mapping[str, datetime]) -> Shipment:  # fmt: skip
     kind = _enum_text(tracking.get("tracking_type"), "TRACKING_TYPE_UNSPECIFIED")
     number = _text(tracking, "tracking_no")
     return Shipment(
@@ -286,7 +293,7 @@ def _shipment(tracking: dict[str, Any], index: int, order_id: str, order_status:
         shipping_method_name=_text(tracking, "service"), carrier_id=None, carrier_name=_text(tracking, "carrier"),
         tracking_number=number, tracking_url=_text(tracking, "tracking_url"), line_items=(), shipping_groups=(),
         ship_from_address=ship_from, created_date=None,
-        updated_date=_when(tracking, "tracking_updated_at", child(path, index)),
+        updated_date=_when(tracking, "tracking_updated_at", child(path, index), parsed),
     )  # fmt: skip
 
 
