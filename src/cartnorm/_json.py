@@ -19,6 +19,7 @@ __all__ = [
     "decimal_within",
     "encode_json",
     "encode_json_python",
+    "exact_float",
     "freeze_json",
     "parse_json",
     "quote",
@@ -138,6 +139,19 @@ def freeze_json(value: Any, limits: JsonLimits = JSON_LIMITS, path: str = ROOT) 
     return _freeze(value, limits, path, 0)
 
 
+def exact_float(value: float, path: str = ROOT) -> Decimal:
+    """
+    The number a JSON parser read as ``value``, exactly: the Decimal of its shortest repr.
+
+    A float reaches cartnorm only from a parser that produced it from JSON text, and its repr is
+    the shortest text that reads back to it, i.e. the number as written. NaN and infinities are
+    not JSON: `PayloadError`.
+    """
+    if not math.isfinite(value):
+        raise PayloadError(path, value, "a finite number (NaN and Infinity are not JSON)")
+    return Decimal(repr(value))
+
+
 def _freeze(value: Any, limits: JsonLimits, path: str, depth: int) -> Any:
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
@@ -147,9 +161,7 @@ def _freeze(value: Any, limits: JsonLimits, path: str, depth: int) -> Any:
             return value
         raise PayloadError(path, value, f"a finite number of at most {limits.max_number_digits} digits")
     if kind is float:
-        if math.isfinite(value):
-            return Decimal(repr(value))
-        raise PayloadError(path, value, "a finite number")
+        return exact_float(value, path)
     if depth >= limits.max_depth:
         raise LimitExceededError(path, "…", f"JSON nested at most {limits.max_depth} levels deep")
     if isinstance(value, Mapping):

@@ -10,6 +10,7 @@ dates as RFC 3339 UTC with ``Z``).
 from __future__ import annotations
 
 import collections.abc
+import math
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -24,7 +25,7 @@ from cattrs.gen import make_dict_structure_fn
 
 from ._datetime import format_rfc3339, parse_rfc3339
 from ._fastdump import dump_order
-from ._json import JSON_LIMITS, JsonLimits, decimal_within, encode_json, freeze_json, parse_json
+from ._json import JSON_LIMITS, JsonLimits, decimal_within, encode_json, exact_float, freeze_json, parse_json
 from ._paths import ROOT, child
 from .errors import MISSING, CartnormError, PayloadError
 from .model import CartOrder, OrderStatus, ShipmentStatus
@@ -77,10 +78,8 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
         return value  # type: ignore[no-any-return]
     if kind is int and len(str(abs(value))) <= JSON_LIMITS.max_number_digits:
         return Decimal(value)
-    if kind is float and value == value and value not in (float("inf"), float("-inf")):
-        # A float here came from a JSON parser: its repr is the shortest text that
-        # reads back to the same float, i.e. the number as written in the document.
-        return Decimal(repr(value))
+    if kind is float and math.isfinite(value):
+        return exact_float(value)  # a float came from a JSON parser: read back as written
     raise _Invalid(f"a finite number of at most {JSON_LIMITS.max_number_digits} digits", value)
 
 

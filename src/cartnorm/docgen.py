@@ -25,6 +25,7 @@ from .schema import trackstar_schema
 
 __all__ = [
     "doc_regions",
+    "markdown_cell",
     "regenerate",
     "render_lifecycle_diagram",
     "render_lifecycle_table",
@@ -35,7 +36,8 @@ __all__ = [
 ]
 
 
-def _cell(text: str) -> str:
+def markdown_cell(text: str) -> str:
+    """``text`` made safe for one Markdown table cell (pipes escaped, one line)."""
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -51,10 +53,10 @@ def render_status_table(table: StatusTable) -> str:
         "|" + "|".join(" --- " for _ in header) + "|",
     ]
     for key, decision in table.rows.items():
-        cells = [*(f"`{value}`" for value in key), f"`{decision.status.value}`", _cell(decision.reason)]
+        cells = [*(f"`{value}`" for value in key), f"`{decision.status.value}`", markdown_cell(decision.reason)]
         lines.append("| " + " | ".join(cells) + " |")
     anything = ["*any other value*"] * len(table.axes)
-    lines.append("| " + " | ".join([*anything, "`other`", _cell(table.unknown_reason)]) + " |")
+    lines.append("| " + " | ".join([*anything, "`other`", markdown_cell(table.unknown_reason)]) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -123,8 +125,10 @@ def render_model_reference() -> str:
             nullable = "yes" if "null" in types else "no"
             if "null" in types and "enum" in prop and None not in prop["enum"]:
                 nullable = "no: the type allows null, the enum does not"
-            meaning = _cell(prop.get("description") or "")
-            out.append(f"| `{name}` | {shown} | {nullable} | `{_cell(_python_type(hints[name]))}` | {meaning} |")
+            meaning = markdown_cell(prop.get("description") or "")
+            out.append(
+                f"| `{name}` | {shown} | {nullable} | `{markdown_cell(_python_type(hints[name]))}` | {meaning} |"
+            )
         out.append("")
     return "\n".join(out)
 
@@ -134,7 +138,9 @@ def render_lifecycle_table() -> str:
     lines = ["| status | rank on the main line | terminal | Trackstar's definition |", "| --- | --- | --- | --- |"]
     for status, info in STATUS_INFO.items():
         rank = "—" if info.rank is None else str(info.rank)
-        lines.append(f"| `{status.value}` | {rank} | {'yes' if info.terminal else 'no'} | {_cell(info.definition)} |")
+        lines.append(
+            f"| `{status.value}` | {rank} | {'yes' if info.terminal else 'no'} | {markdown_cell(info.definition)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -5,16 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from ...docgen import render_status_table
+from ...docgen import markdown_cell, render_status_table
 from ...money import ISO_4217_MINOR_UNITS
 from ._amounts import ADMIN_UI_EXPONENTS
 from ._statuses import AXES, RULES_V1, RULES_V2, STATUS_TABLE_V1, STATUS_TABLE_V2, V1_VALUES, V2_VALUES, Rule
 
 __all__ = ["DOC_REGIONS"]
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_rules(rules: tuple[Rule, ...]) -> str:
@@ -26,7 +22,9 @@ def render_rules(rules: tuple[Rule, ...]) -> str:
             ", ".join(f"`{value}`" for value in sorted(rule.when[axis])) if axis in rule.when else "*any*"
             for axis in AXES
         ]
-        lines.append(f"| {number} | " + " | ".join(cells) + f" | `{rule.status.value}` | {_cell(rule.reason)} |")
+        lines.append(
+            f"| {number} | " + " | ".join(cells) + f" | `{rule.status.value}` | {markdown_cell(rule.reason)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -24,8 +24,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from ..._json import exact_float
 from ..._paths import ROOT, child
-from ...errors import PayloadError
 
 __all__ = ["apply", "copy_json", "diff", "parse_path", "same"]
 
@@ -58,18 +58,6 @@ def _same_list(left: Sequence[Any], right: Sequence[Any]) -> bool:
 #: Types `copy_json` returns as they are (immutable JSON leaves), tested with ``type(x) in``:
 #: an exact type look-up is much cheaper than ``isinstance`` against the ``Mapping`` ABC.
 _LEAVES: frozenset[type] = frozenset({str, int, bool, type(None), Decimal})
-
-
-def exact_float(value: float) -> Decimal:
-    """
-    The number a JSON parser read as ``value``, exactly: the Decimal of its shortest repr.
-
-    The canonical order holds no floats (they would not survive `cartnorm.dumps` and
-    `cartnorm.loads` unchanged); parse with cartnorm's exact parser to avoid them entirely.
-    """
-    if value != value or value in (float("inf"), float("-inf")):
-        raise PayloadError("$", value, "a finite number (NaN and Infinity are not JSON)")
-    return Decimal(repr(value))
 
 
 def copy_json(value: Any) -> Any:
