@@ -148,3 +148,31 @@ def test_hostile_amounts_are_bounded():
         m.to_minor_units(Decimal("1E+100000000"), "usd")
     with pytest.raises(MoneyError):
         m.from_minor_units(10**100, "usd")
+
+
+#: Decimals of every shape a split meets: any digits, exponents either side of zero, signed zeros.
+any_amounts = st.builds(
+    lambda sign, digits, exponent: Decimal(f"{sign}{digits}E{exponent}"),
+    st.sampled_from(["", "-"]),
+    st.integers(min_value=0, max_value=10**30),
+    st.integers(min_value=-15, max_value=6),
+)
+
+
+@given(line=any_amounts, quantity=st.integers(min_value=1, max_value=10**6), exponent=st.integers(0, 4))
+def test_exact_split_in_c_matches_the_integer_route_digit_for_digit(line, quantity, exponent):
+    """The C fast path answers only exact divisions, and then exactly as the integer route does."""
+    fast = m._exact_split(line, quantity, exponent)
+    slow = m._split_by_integers(line, quantity, exponent)
+    if fast is None:  # declined: only when rounding is needed, or the amount is too long for C
+        assert not slow.exact or len(line.as_tuple().digits) > 60
+    else:
+        assert (str(fast.per_unit), str(fast.remainder)) == (str(slow.per_unit), str(slow.remainder))
+
+
+@given(per_unit=any_amounts, quantity=st.integers(min_value=1, max_value=10**6), remainder=any_amounts)
+def test_line_amount_in_c_matches_the_integer_route_digit_for_digit(per_unit, quantity, remainder):
+    """PerUnitSplit.line_amount: one fused multiply-add, same digits and exponent as integer arithmetic."""
+    assert str(m._decimal_sum(per_unit, quantity, remainder)) == str(
+        m._decimal_sum_by_integers(per_unit, quantity, remainder)
+    )

@@ -9,7 +9,17 @@ because vendors send ``"usd"`` and a lower-case look-up is a silent 100x bug for
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import (
+    Clamped,
+    Context,
+    Decimal,
+    DivisionByZero,
+    FloatOperation,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    Rounded,
+)
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -310,10 +320,36 @@ class PerUnitSplit:
         return _decimal_sum(self.per_unit, self.quantity, self.remainder)
 
 
+#: Decimal arithmetic that never rounds, clamps or guesses: any such result raises instead
+#: (callers then take an exact integer route), so whatever it returns is exact.
+_EXACT: Final = Context(
+    prec=2 * _MAX_EXPONENT_SPAN + 40,
+    traps=[Clamped, DivisionByZero, FloatOperation, Inexact, InvalidOperation, Overflow, Rounded],
+)
+#: The same, but dropping trailing zeros is allowed (values stay exact; exponents may move).
+_EXACT_VALUE: Final = Context(
+    prec=_EXACT.prec, traps=[Clamped, DivisionByZero, FloatOperation, Inexact, InvalidOperation, Overflow]
+)
+
+
 def _decimal_sum(per_unit: Decimal, quantity: int, remainder: Decimal) -> Decimal:
+    """
+    ``per_unit * quantity + remainder`` exactly, at the smaller exponent of the two amounts.
+
+    One fused multiply-add in C under a context that refuses to round (the usual case);
+    amounts too long for it, and anything odd, take the integer route, which is exact always.
+    """
+    try:
+        total = _EXACT.fma(per_unit, quantity, remainder)
+    except (ArithmeticError, TypeError):
+        return _decimal_sum_by_integers(per_unit, quantity, remainder)
+    return total if total else total.copy_abs()  # zero carries no sign, as the integer route gives it
+
+
+def _decimal_sum_by_integers(per_unit: Decimal, quantity: int, remainder: Decimal) -> Decimal:
     exponent = min(_exp(per_unit), _exp(remainder))
     scaled = _scaled(per_unit, exponent) * quantity + _scaled(remainder, exponent)
-    return _decimal(scaled < 0, abs(scaled), exponent)
+    return Decimal(f"{scaled}E{exponent}")  # exact whatever the context, like _decimal
 
 
 def _exp(value: Decimal) -> int:
@@ -323,11 +359,20 @@ def _exp(value: Decimal) -> int:
 
 
 def _scaled(value: Decimal, exponent: int) -> int:
-    """``value`` as an integer count of ``10**exponent`` (exponent <= value's own)."""
-    sign, digits, exp = value.as_tuple()
-    assert isinstance(exp, int)
-    magnitude = _digits_to_int(digits) * _pow10(exp - exponent)
-    return -magnitude if sign else magnitude
+    """``value`` as an integer count of ``10**exponent`` (exponent <= value's own, so exact)."""
+    # as_integer_ratio is done in C: much cheaper than rebuilding the int from as_tuple()'s digits
+    numerator, denominator = value.as_integer_ratio()
+    if exponent <= 0:
+        return numerator * _pow10(-exponent) // denominator
+    return numerator // (denominator * _pow10(exponent))
+
+
+_QUANTA: Final = {exponent: Decimal(f"1E{-exponent}") for exponent in range(10)}
+
+
+def _quantum(exponent: int) -> Decimal:
+    """``Decimal("1E-<exponent>")``: the currency's minor unit, for `Decimal.quantize`."""
+    return _QUANTA.get(exponent) or Decimal(f"1E{-exponent}")
 
 
 def split_per_unit(
@@ -355,6 +400,27 @@ def split_per_unit(
     _check_finite(line_amount, path)
     if type(quantity) is not int or quantity <= 0:
         raise MoneyError(path, quantity, "a positive integer quantity to divide by")
+    return _exact_split(line_amount, quantity, exponent) or _split_by_integers(line_amount, quantity, exponent)
+
+
+def _exact_split(line_amount: Decimal, quantity: int, exponent: int) -> PerUnitSplit | None:
+    """
+    The usual case, in C: the amount divides exactly at the currency's exponent (None if not).
+
+    Same digits and exponents as `_split_by_integers` gives (a test holds them together).
+    """
+    try:
+        # the quotient's own exponent is irrelevant: quantize puts it at the currency's
+        per_unit = _EXACT_VALUE.quantize(_EXACT_VALUE.divide(line_amount, quantity), _quantum(exponent))
+        remainder = _EXACT.fma(per_unit, -quantity, line_amount)  # zero, at the smaller exponent
+    except ArithmeticError:  # inexact at that exponent: rounding is needed
+        return None
+    return PerUnitSplit(per_unit=per_unit if per_unit else per_unit.copy_abs(),
+                        remainder=remainder.copy_abs(), quantity=quantity)  # fmt: skip
+
+
+def _split_by_integers(line_amount: Decimal, quantity: int, exponent: int) -> PerUnitSplit:
+    """Round the quotient half-even at the exponent, with integers; the remainder is what that lost."""
     scale = min(_exp(line_amount), -exponent)
     numerator = _scaled(line_amount, scale)
     divisor = quantity * _pow10(-exponent - scale)

@@ -11,7 +11,7 @@ an order from elsewhere gets the closest Gearment order the canonical fields all
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
@@ -49,6 +49,10 @@ _LINE = MESSAGES["VendorOrderLineItem"]
 _ADDRESS = MESSAGES["VendorAddress"]
 _TRACKING = MESSAGES["VendorOrderTracking"]
 
+#: How an encoder writes a Money: `money_json` for a payload; the residual passes
+#: `ExpectedMoney`, which compares with what was sent without building the dict.
+MoneyWriter = Callable[[Decimal, str], Any]
+
 
 def _enum_back(raw: str | None, prefix: str, names: Collection[str]) -> str | int | None:
     """A raw enum value kept as text back to its JSON form: a name, or a number if it was one."""
@@ -66,12 +70,12 @@ def _put(out: dict[str, Any], key: str, value: str | None) -> None:
         out[key] = value
 
 
-def _put_money(out: dict[str, Any], key: str, amount: Decimal | None, currency: str) -> None:
+def _put_money(out: dict[str, Any], key: str, amount: Decimal | None, currency: str, money: MoneyWriter) -> None:
     if amount is not None:
-        out[key] = money_json(amount, currency)
+        out[key] = money(amount, currency)
 
 
-def encode_order_fields(order: CartOrder) -> dict[str, Any]:
+def encode_order_fields(order: CartOrder, money: MoneyWriter = money_json) -> dict[str, Any]:
     """The top-level Gearment fields the canonical order determines (lists aside)."""
     out: dict[str, Any] = {}
     _put(out, "order_id", order.id)
@@ -88,10 +92,10 @@ def encode_order_fields(order: CartOrder) -> dict[str, Any]:
     out["created_at"] = format_timestamp(order.created_date)
     out["updated_at"] = format_timestamp(order.updated_date)
     currency = order.invoice_currency_code
-    _put_money(out, "order_tax", order.total_tax, currency)
-    _put_money(out, "order_discount", order.total_discount, currency)
-    _put_money(out, "order_total", order.total_price, currency)
-    _put_money(out, "order_shipping_fee", order.total_shipping, currency)
+    _put_money(out, "order_tax", order.total_tax, currency, money)
+    _put_money(out, "order_discount", order.total_discount, currency, money)
+    _put_money(out, "order_total", order.total_price, currency, money)
+    _put_money(out, "order_shipping_fee", order.total_shipping, currency, money)
     return out
 
 
@@ -100,19 +104,20 @@ def remainder_key(index: int, field: str) -> str:
     return f"{index}/{field}"
 
 
-def encode_line(line: LineItem, currency: str, index: int, remainders: Mapping[str, Decimal]) -> dict[str, Any]:
+def encode_line(line: LineItem, currency: str, index: int, remainders: Mapping[str, Decimal],
+                money: MoneyWriter = money_json) -> dict[str, Any]:  # fmt: skip
     """The Gearment line item fields a canonical line determines (tax and discount back per line)."""
     out: dict[str, Any] = {}
     _put(out, "variant_id", line.product_id)
     if line.quantity:
         out["quantity"] = line.quantity
     _put(out, "product_id", line.parent_product_id)
-    _put_money(out, "item_price", line.unit_price, currency)
+    _put_money(out, "item_price", line.unit_price, currency, money)
     for field, per_unit in (("line_tax", line.tax), ("line_discount", line.discount)):
         if per_unit is not None:
             remainder = remainders.get(remainder_key(index, field), Decimal(0))
             split = PerUnitSplit(per_unit=per_unit, remainder=remainder, quantity=line.quantity)
-            out[field] = money_json(split.line_amount, currency)
+            out[field] = money(split.line_amount, currency)
     _put(out, "line_item_id", line.line_item_id)
     _put(out, "variant_sku", line.product_sku)
     return out

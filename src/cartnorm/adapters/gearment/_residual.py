@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+from ...money import NANOS_PER_UNIT
 from ._schema import MessageSpec
 
-__all__ = ["OMITTED", "merge", "ordered", "residual", "same"]
+__all__ = ["OMITTED", "ExpectedMoney", "merge", "ordered", "residual", "same", "strip_reproduced"]
 
 #: Residual key listing fields the payload did not have although the canonical order implies them.
 OMITTED: Final = "_omitted"
@@ -58,11 +59,77 @@ def residual(raw: Mapping[str, Any], encoded: Mapping[str, Any]) -> dict[str, An
     return kept
 
 
+def strip_reproduced(raw: dict[str, Any], encoded: Mapping[str, Any]) -> dict[str, Any]:
+    """
+    `residual`, computed in place: ``raw`` (a dict of our own, e.g. the reader's copy of the
+    payload) loses the fields ``encoded`` reproduces, and is returned.
+
+    Same result, key order included, as ``residual(raw, encoded)``, but the work is per
+    *encoded* field (a handful) rather than per payload field, and nothing is copied.
+    """
+    omitted = []
+    for key, mapped in encoded.items():
+        if key not in raw:
+            omitted.append(key)
+        elif _reproduces(mapped, raw[key]):
+            del raw[key]
+    if omitted:
+        raw[OMITTED] = omitted
+    return raw
+
+
+class ExpectedMoney:
+    """
+    A Money the canonical order implies, for comparison only: it matches a sent Money exactly
+    when ``money_json(amount, currency)`` would equal it, without building that dict.
+
+    Protojson's Money is ``{"currency_code", "units" (int64 text, left out when 0), "nanos"
+    (left out when 0, of the sign of units)}``; the residual keeps every other spelling.
+    """
+
+    __slots__ = ("amount", "currency")
+
+    def __init__(self, amount: Decimal, currency: str) -> None:
+        self.amount = amount
+        self.currency = currency
+
+    def matches(self, sent: Any) -> bool:
+        """True when ``sent`` is this amount exactly as `money_json` writes it."""
+        if type(sent) is not dict or sent.get("currency_code") != self.currency:
+            return False
+        units, nanos = sent.get("units"), sent.get("nanos")
+        whole = part = 0
+        size = 1
+        if units is not None:
+            if type(units) is not str or not _is_int_text(units):
+                return False
+            whole, size = int(units), size + 1
+        if nanos is not None:
+            if type(nanos) is not int or not nanos:
+                return False
+            part, size = nanos, size + 1
+        if len(sent) != size or (not whole and units is not None):
+            return False  # another key, a null, or an explicit zero: money_json writes none of them
+        if not -NANOS_PER_UNIT < part < NANOS_PER_UNIT or whole > 0 > part or whole < 0 < part:
+            return False
+        try:
+            numerator, denominator = self.amount.as_integer_ratio()
+        except (ValueError, OverflowError):  # NaN, infinity: never a Money
+            return False
+        return numerator * NANOS_PER_UNIT == (whole * NANOS_PER_UNIT + part) * denominator
+
+
+def _is_int_text(text: str) -> bool:
+    """An integer as `str(int)` writes it: optional minus, no leading zeros, no "-0"."""
+    digits = text[1:] if text[:1] == "-" else text
+    return digits.isdigit() and digits.isascii() and (digits == "0" or digits[0] != "0") and text != "-0"
+
+
 def _reproduces(mapped: Any, sent: Any) -> bool:
     """`same`, with the usual case (two plain scalars of one type) decided inline."""
     kind = type(sent)
     if type(mapped) is not kind:
-        return False
+        return type(mapped) is ExpectedMoney and mapped.matches(sent)
     return bool(mapped == sent) if kind in _PLAIN else same(mapped, sent)
 
 

@@ -41,7 +41,7 @@ from ._from_canonical import (
     remainder_key,
 )
 from ._protojson import child, money_amount, parse_timestamp  # child: JSON paths, cached
-from ._residual import residual
+from ._residual import ExpectedMoney, strip_reproduced
 from ._statuses import decide_status, shipment_status
 
 __all__ = ["DEFAULT_CURRENCY", "convert", "to_canonical", "unwrap"]
@@ -299,39 +299,45 @@ def _shipment(tracking: dict[str, Any], index: int, order_id: str, order_status:
 
 def _residuals(canonical: CartOrder, order: dict[str, Any], lines: _Lines, roles: list[str | None],
                envelope: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
-    """``additional_fields["gearment"]``: what the canonical order cannot give back by itself."""
+    """
+    ``additional_fields["gearment"]``: what the canonical order cannot give back by itself.
+
+    ``order`` is the reader's own copy of the payload, made for this conversion: each of its
+    objects becomes its residual in place (`strip_reproduced`), so nothing is copied twice.
+    """
     gearment: dict[str, Any] = {}
     if envelope is not None:
         gearment["envelope"] = envelope
-    top = {key: value for key, value in order.items() if not (key in _LIST_KEYS and isinstance(value, list))}
-    rest = residual(top, encode_order_fields(canonical))
+    lists = {key: order.pop(key) for key in _LIST_KEYS if isinstance(order.get(key), list)}
+    rest = strip_reproduced(order, encode_order_fields(canonical, ExpectedMoney))
     if rest:
         gearment["order"] = rest
     currency = canonical.invoice_currency_code
     remainders = {remainder_key(r["line_index"], r["field"]): Decimal(r["remainder"]) for r in lines.remainders}
-    if isinstance(order.get("line_items"), list):
-        encoded = [encode_line(line, currency, index, remainders) for index, line in enumerate(canonical.line_items)]
-        _keep_list(gearment, "line_items", order["line_items"], encoded)
-    if isinstance(order.get("addresses"), list):
+    if "line_items" in lists:
+        encoded = [encode_line(line, currency, index, remainders, ExpectedMoney)
+                   for index, line in enumerate(canonical.line_items)]  # fmt: skip
+        _keep_list(gearment, "line_items", lists["line_items"], encoded)
+    if "addresses" in lists:
         bases: dict[str | None, dict[str, Any]] = {
             "ship_to": encode_ship_to(canonical.ship_to_address),
             "bill_to": encode_bill_to(canonical.bill_to_address),
             "ship_from": encode_ship_from(canonical.shipments[0].ship_from_address) if canonical.shipments else {},
         }
         gearment["addresses"] = [
-            residual(address, bases[role] if role else {})
-            for role, address in zip(roles, order["addresses"], strict=True)
+            strip_reproduced(address, bases[role] if role else {})
+            for role, address in zip(roles, lists["addresses"], strict=True)
         ]
-    if isinstance(order.get("order_trackings"), list):
+    if "order_trackings" in lists:
         encoded = [encode_tracking(shipment, index) for index, shipment in enumerate(canonical.shipments)]
-        _keep_list(gearment, "order_trackings", order["order_trackings"], encoded)
+        _keep_list(gearment, "order_trackings", lists["order_trackings"], encoded)
     if lines.remainders:
         gearment["per_unit_remainders"] = lines.remainders
     return gearment
 
 
 def _keep_list(gearment: dict[str, Any], key: str, raw: list[dict[str, Any]], encoded: list[dict[str, Any]]) -> None:
-    rests = [residual(item, built) for item, built in zip(raw, encoded, strict=True)]
+    rests = [strip_reproduced(item, built) for item, built in zip(raw, encoded, strict=True)]
     if not rests or any(rests):  # all-empty residuals: the canonical list alone gives the list back
         gearment[key] = rests
 

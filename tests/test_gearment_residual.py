@@ -1,0 +1,70 @@
+"""The residual's fast forms agree with its plain definition (`residual`, `money_json` + `same`)."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cartnorm.adapters.gearment._protojson import money_amount, money_json
+from cartnorm.adapters.gearment._residual import ExpectedMoney, residual, same, strip_reproduced
+from strategies.canonical import json_values
+from strategies.gearment import OWN, moneys, render
+
+keys = st.sampled_from(["a", "b", "c", "d", "_omitted"])
+
+
+@st.composite
+def raw_and_encoded(draw):
+    """An object and an 'encoded' one sharing some keys, with equal, different or retyped values."""
+    raw = draw(st.dictionaries(keys, json_values, max_size=5))
+    encoded = {}
+    for key in draw(st.lists(keys, unique=True, max_size=5)):
+        if key in raw and draw(st.booleans()):
+            encoded[key] = copy.deepcopy(raw[key])  # reproduced
+        else:
+            encoded[key] = draw(json_values)
+    return raw, encoded
+
+
+@given(raw_and_encoded())
+def test_strip_reproduced_is_residual_computed_in_place(pair):
+    raw, encoded = pair
+    expected = residual(raw, encoded)
+    stripped = strip_reproduced(copy.deepcopy(raw), encoded)
+    assert list(stripped.items()) == list(expected.items())  # key order included
+
+
+amounts = st.decimals(allow_nan=False, allow_infinity=False, places=9, min_value=-(10**12), max_value=10**12)
+sent_moneys = st.sampled_from(["USD", "JPY", "usd"]).flatmap(moneys).map(lambda tree: render(tree, OWN))
+
+
+@given(sent_moneys, st.sampled_from(["USD", "JPY"]), amounts | st.just(None))
+def test_expected_money_matches_exactly_when_money_json_equals_what_was_sent(sent, currency, amount):
+    if amount is None:  # most often: the very amount that was sent
+        amount = money_amount(sent, "$")
+    expected = ExpectedMoney(amount, currency)
+    assert expected.matches(sent) == same(money_json(amount, currency), sent)
+
+
+@given(amounts, st.sampled_from(["USD", "JPY"]))
+def test_expected_money_matches_what_money_json_writes(amount, currency):
+    assert ExpectedMoney(amount, currency).matches(money_json(amount, currency))
+    assert not ExpectedMoney(amount + Decimal("1E-9"), currency).matches(money_json(amount, currency))
+
+
+def test_expected_money_refuses_other_spellings_of_the_same_amount():
+    expected = ExpectedMoney(Decimal("1.5"), "USD")
+    assert expected.matches({"currency_code": "USD", "units": "1", "nanos": 500000000})
+    for other in (
+        {"currency_code": "usd", "units": "1", "nanos": 500000000},
+        {"currency_code": "USD", "units": "01", "nanos": 500000000},
+        {"currency_code": "USD", "units": "1", "nanos": 500000000, "extra": None},
+        {"units": "1", "nanos": 500000000},
+        {"currency_code": "USD", "units": "2", "nanos": -500000000},
+    ):
+        assert not expected.matches(other), other
+    assert not ExpectedMoney(Decimal(0), "USD").matches({"currency_code": "USD", "units": "0"})
+    assert ExpectedMoney(Decimal(0), "USD").matches({"currency_code": "USD"})
