@@ -22,6 +22,8 @@ from strategies.gearment import OWN, order_trees, render, styles
 _AWKWARD = (
     st.sampled_from(["007", "-0", "1e3", " 1", "", "usd", "XXX", "EUR", "2026-01-01T00:00:00Z", "NaN"])
     | st.integers(min_value=-(2**64), max_value=2**64)
+    | st.floats()  # NaN and infinities included: unknown fields copy floats as exact Decimals
+    | st.sampled_from([Decimal("NaN"), Decimal("1E+99"), Decimal("-0"), Decimal("1." + "1" * 50), 10**200])
     | json_values
 )
 

@@ -160,6 +160,9 @@ class Adapter:
         convert: payload → `Normalized`; raises `cartnorm.errors.PayloadError` on bad data.
         from_canonical: `CartOrder` → vendor payload dict.
         status_tables: the status mappings, as data, for documentation and tests.
+        checks_limits: True when ``convert`` takes ``limits=`` (`cartnorm.Limits`) and
+            enforces them itself as it reads, raising what `cartnorm.limits.check_payload`
+            would, before any other error; cartnorm then skips its separate pre-check walk.
     """
 
     name: str
@@ -168,6 +171,7 @@ class Adapter:
     convert: ConvertFunction
     from_canonical: Callable[..., dict[str, Any]]
     status_tables: tuple[StatusTable, ...]
+    checks_limits: bool = False
 
     def to_canonical(self, payload: Any, *, observed_at: datetime | None = None, **options: Any) -> CartOrder:
         """Convert and keep only the order (warnings are dropped)."""

@@ -54,15 +54,36 @@ def convert(
     ``source`` names the adapter (``"medusa"``, ``"gearment"``, a plugin's name, or an
     `Adapter`); ``None`` detects it from the payload's shape, and a payload no adapter
     (or more than one) recognises is an `UnrecognizedPayloadError`, never a guess.
-    The payload is first checked against ``limits`` (`cartnorm.Limits`; ``None`` skips that).
+    The payload is first checked against ``limits`` (`cartnorm.Limits`; ``None`` skips that),
+    by cartnorm, or by the adapter while it reads when it says it can (`Adapter.checks_limits`).
     """
-    if limits is not None:
-        check_payload(payload, limits)
-    adapter = _adapter_for(payload, source)
+    adapter = None if source is None else _adapter_for(payload, source)
     try:
-        return adapter.convert(payload, observed_at=observed_at, **adapter_options)
+        return _checked_convert(payload, adapter, observed_at, adapter_options, limits)[1]
     except RecursionError:
         raise _too_deep() from None
+
+
+def _checked_convert(
+    payload: Any,
+    adapter: Adapter | None,
+    observed_at: datetime | None,
+    adapter_options: dict[str, Any],
+    limits: Limits | None,
+) -> tuple[Adapter, Normalized]:
+    """
+    Check ``payload`` against ``limits``, detect its adapter if none is given, convert.
+
+    An adapter that `checks_limits` gets them and checks while it reads (one walk, not two);
+    otherwise the separate walk runs first, before detection too.
+    """
+    if limits is not None and (adapter is None or not adapter.checks_limits):
+        check_payload(payload, limits)
+        limits = None
+    chosen = adapter if adapter is not None else detect_adapter(payload)
+    if limits is not None:
+        adapter_options = {**adapter_options, "limits": limits}
+    return chosen, chosen.convert(payload, observed_at=observed_at, **adapter_options)
 
 
 def _too_deep() -> LimitExceededError:
@@ -173,10 +194,7 @@ def process_record(
 ) -> Accepted | Rejection:
     """Convert one record with ``adapter`` (or the detected one); a data error becomes a `Rejection`."""
     try:
-        if limits is not None:
-            check_payload(record, limits)
-        chosen = adapter if adapter is not None else detect_adapter(record)
-        result = chosen.convert(record, observed_at=observed_at, **adapter_options)
+        chosen, result = _checked_convert(record, adapter, observed_at, adapter_options, limits)
     except ConfigurationError:
         raise
     except CartnormError as error:

@@ -21,12 +21,12 @@ import attrs
 from ._paths import ROOT, child
 from .errors import ConfigurationError, LimitExceededError
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "check_payload"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "check_payload", "count_nested"]
 
 _LOG10_2 = 0.30103
 # JSON text may escape lone surrogates ("\\ud800"), which are not Unicode text: they cannot be
 # written as UTF-8, and a high one followed by a low one reads back as a different character.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 # Where a value sits, as a linked list (key, parent) built in O(1) per value; None is the root.
 _Where = tuple[Any, Any] | None
 
@@ -68,6 +68,26 @@ def _float_decimal(value: float) -> Decimal:
     return Decimal(repr(value))
 
 
+def max_int_bits(limits: Limits) -> int:
+    """The most bits an int may have and still be within ``limits.max_number_digits`` (the fast pass's test)."""
+    return int(limits.max_number_digits / _LOG10_2)
+
+
+def count_nested(value: Any) -> int:
+    """How many values ``value``'s containers hold, all levels together (``value`` itself not counted)."""
+    total = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            total += len(item)
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            total += len(item)
+            stack.extend(item)
+    return total
+
+
 def _int_digits(value: int) -> int:
     # bit_length is O(1); str(value) on a huge int is quadratic (and capped by Python 3.11+).
     return int(abs(value).bit_length() * _LOG10_2) + 1
@@ -96,7 +116,7 @@ def _within(payload: Any, limits: Limits) -> bool:
     """
     max_depth, max_items = limits.max_depth, limits.max_array_items
     max_chars, max_digits = limits.max_string_chars, limits.max_number_digits
-    max_bits = int(max_digits / _LOG10_2)
+    max_bits = max_int_bits(limits)
     containers: list[tuple[Any, int]] = [([payload], -1)]  # a wrapper, so the root is a member too
     pop, push = containers.pop, containers.append
     nodes = 0
@@ -117,7 +137,7 @@ def _within(payload: Any, limits: Limits) -> bool:
         for member in members:
             kind = type(member)
             if kind is str:
-                if len(member) > max_chars or (not member.isascii() and _SURROGATE.search(member)):
+                if len(member) > max_chars or (not member.isascii() and LONE_SURROGATE.search(member)):
                     return False
             elif kind is dict or kind is list:
                 push((member, depth + 1))
@@ -146,7 +166,7 @@ def _locate(payload: Any, limits: Limits) -> None:
         if kind is str:
             if len(value) > limits.max_string_chars:
                 _fail(where, f"{len(value)} characters", f"strings of at most {limits.max_string_chars} characters")
-            if not value.isascii() and _SURROGATE.search(value):
+            if not value.isascii() and LONE_SURROGATE.search(value):
                 _fail(where, value, "text without lone surrogates (valid Unicode)")
         elif kind is int:
             if value and _int_digits(value) > limits.max_number_digits:

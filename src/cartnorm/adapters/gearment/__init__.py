@@ -70,4 +70,5 @@ ADAPTER: Final = Adapter(
     convert=convert,
     from_canonical=from_canonical,
     status_tables=STATUS_TABLES,
+    checks_limits=True,
 )

@@ -17,19 +17,23 @@ full reader accepts too and turns into the same dict.
 from __future__ import annotations
 
 import enum
+import math
 import re
+import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Final
 
 from ..._datetime import parse_rfc3339
-from ..._json import freeze_json
+from ..._json import JSON_LIMITS, JsonLimits, decimal_within
 from ...errors import CartnormError
+from ...limits import LONE_SURROGATE, Limits, max_int_bits
 from ...money import NANOS_PER_UNIT, normalize_currency
 from ._protojson import MoneyContext, normalize_message
 from ._schema import MESSAGES, Field, MessageSpec
 
-__all__ = ["read_order", "read_order_and_timestamps"]
+__all__ = ["ReadBudget", "read_order", "read_order_and_timestamps"]
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
@@ -41,18 +45,98 @@ class _NeedsFullReadError(Exception):
     """The fast reader met a value it does not take: the full normaliser must read the order."""
 
 
+#: The longest timestamp text the fast reader takes (RFC 3339 with nanoseconds is 35 characters).
+_MAX_TIMESTAMP_CHARS: Final = 64
+#: The longest int64 text: "-9223372036854775808".
+_MAX_INT64_CHARS: Final = 20
+
+
+def _message_depth(name: str, seen: frozenset[str] = frozenset()) -> int:
+    """How many containers deep a message's deepest message field sits below it (lists count)."""
+    if name in seen:
+        msg = f"recursive Gearment message {name}: the fast reader's depth bound needs a finite schema"
+        raise AssertionError(msg)
+    depth = 0
+    for field in MESSAGES[name].fields.values():
+        if field.kind == "message" and field.message is not None:
+            below = _message_depth(field.message, seen | {name})
+            depth = max(depth, below + (2 if field.repeated else 1))
+    return depth
+
+
+#: The deepest a known message sits in a payload: under the envelope's ``data``, at this depth.
+_DEEPEST_MESSAGE: Final = 1 + _message_depth("VendorOrder")
+
+
+class ReadBudget:
+    """
+    `cartnorm.Limits` as the fast reader enforces them while it reads, so that no separate
+    walk is needed: whatever it accepts is within the limits; at the first value that may
+    not be, it declines, and the caller's careful pass (`cartnorm.limits.check_payload`)
+    decides and names the place. ``spent_nodes`` counts the values the reader does not see:
+    the payload's root, and the envelope's values when the order comes in one.
+    """
+
+    __slots__ = ("free_depth", "free_limits", "max_bits", "max_chars", "max_items", "max_nodes")
+
+    def __init__(self, limits: Limits | None, spent_nodes: int = 1) -> None:
+        if limits is None:
+            self.max_chars = self.max_items = self.max_bits = self.max_nodes = sys.maxsize
+            self.free_limits, self.free_depth = JSON_LIMITS, JSON_LIMITS.max_depth
+            return
+        self.max_chars, self.max_items = limits.max_string_chars, limits.max_array_items
+        self.max_bits, self.max_nodes = max_int_bits(limits), limits.max_nodes - spent_nodes
+        # unknown fields hang below a known message: their own nesting gets what is left
+        self.free_depth = min(JSON_LIMITS.max_depth, limits.max_depth - _DEEPEST_MESSAGE - 1)
+        self.free_limits = JsonLimits(
+            max_depth=JSON_LIMITS.max_depth,
+            max_number_digits=min(limits.max_number_digits, JSON_LIMITS.max_number_digits),
+        )
+
+    @staticmethod
+    def applies_to(limits: Limits) -> bool:
+        """
+        True when known fields can never exceed ``limits`` (int64s have 19 digits, enum names
+        and timestamps are short, messages nest a few levels): then the reader's checks suffice.
+        """
+        return (
+            limits.max_number_digits >= _MAX_INT64_CHARS
+            and limits.max_string_chars >= max(_MAX_TIMESTAMP_CHARS, _LONGEST_NAME)
+            and limits.max_array_items >= len(_MONEY_KEYS)
+            and limits.max_depth > _DEEPEST_MESSAGE + 1
+        )
+
+
+_UNBOUNDED: Final = ReadBudget(None)
+
+
+def _plain_text(text: Any) -> bool:
+    """True when ``text`` (a str) is valid Unicode: no lone surrogates, which JSON escapes can smuggle in."""
+    return bool(text.isascii() or not LONE_SURROGATE.search(text))
+
+
 class _Seen:
     """
     What the fast reader has seen so far (no paths kept): the order's one currency, and
-    every timestamp it parsed (by text), so that the mapping need not parse them again.
+    every timestamp it parsed (by text), so that the mapping need not parse them again;
+    also the values it counted, and the limits it reads under.
     """
 
-    __slots__ = ("code", "last_sent", "timestamps")
+    __slots__ = ("code", "free_depth", "free_limits", "last_sent", "max_bits", "max_chars", "max_items", "nodes",
+                 "timestamps")  # fmt: skip
 
-    def __init__(self) -> None:
+    def __init__(self, budget: ReadBudget) -> None:
         self.code: str | None = None
         self.last_sent: str | None = None  # the last code as sent, known to normalise to `code`
         self.timestamps: dict[str, datetime] = {}
+        self.nodes = 0
+        self.max_chars, self.max_items, self.max_bits = budget.max_chars, budget.max_items, budget.max_bits
+        self.free_limits, self.free_depth = budget.free_limits, budget.free_depth
+
+    def check_text(self, text: str) -> None:
+        """A string of unknown content: not too long, and valid Unicode."""
+        if len(text) > self.max_chars or not _plain_text(text):
+            raise _NeedsFullReadError
 
     def check_currency(self, sent: str) -> None:
         if sent == self.last_sent:
@@ -74,6 +158,7 @@ Reader = Callable[[Any, _Seen], Any]
 def _string(value: Any, seen: _Seen) -> Any:
     if type(value) is not str:
         raise _NeedsFullReadError
+    seen.check_text(value)
     return value
 
 
@@ -90,7 +175,12 @@ def _int32(value: Any, seen: _Seen) -> Any:
 
 
 def _int64(value: Any, seen: _Seen) -> Any:
-    if type(value) is str and _CANONICAL_INT.match(value) and _INT64_MIN <= int(value) <= _INT64_MAX:
+    if (
+        type(value) is str
+        and len(value) <= _MAX_INT64_CHARS
+        and _CANONICAL_INT.match(value)
+        and _INT64_MIN <= int(value) <= _INT64_MAX
+    ):
         return value
     if type(value) is int and _INT64_MIN <= value <= _INT64_MAX:
         return str(value)
@@ -98,6 +188,8 @@ def _int64(value: Any, seen: _Seen) -> Any:
 
 
 def _timestamp(value: Any, seen: _Seen) -> Any:
+    if type(value) is not str or len(value) > _MAX_TIMESTAMP_CHARS:
+        raise _NeedsFullReadError
     try:
         seen.timestamps[value] = parse_rfc3339(value, sub_microsecond="truncate")
     except CartnormError:
@@ -112,7 +204,11 @@ def _enum(kind: type[enum.IntEnum]) -> Reader:
 
     def read(value: Any, seen: _Seen) -> Any:
         if type(value) is str:
-            return by_name.get(value, value)
+            name = by_name.get(value)
+            if name is None:  # an unknown name, kept as sent
+                seen.check_text(value)
+                return value
+            return name
         if type(value) is int and _INT32_MIN <= value <= _INT32_MAX:
             return by_number.get(value, value)
         raise _NeedsFullReadError
@@ -144,20 +240,25 @@ def _money(value: Any, seen: _Seen) -> Any:
     code, units, nanos = value.get("currency_code"), value.get("units"), value.get("nanos")
     if (
         (code is not None and type(code) is not str)
-        or (units is not None and not (type(units) is str and _CANONICAL_INT.match(units)))
+        or (
+            units is not None
+            and not (type(units) is str and len(units) <= _MAX_INT64_CHARS and _CANONICAL_INT.match(units))
+        )
         or (nanos is not None and type(nanos) is not int)
     ):
         return _read_message(value, _TABLES["Money"], seen)
     _check_amount(0 if units is None else int(units), 0 if nanos is None else nanos)
     if code:  # an empty or omitted currency_code defers to the order's currency
-        seen.check_currency(code)
+        seen.check_currency(code)  # a valid ISO 4217 code: short, ASCII
+    seen.nodes += len(value)
     return dict(value)
 
 
 def _repeated(single: Reader) -> Reader:
     def read(value: Any, seen: _Seen) -> Any:
-        if type(value) is not list:
+        if type(value) is not list or len(value) > seen.max_items:
             raise _NeedsFullReadError
+        seen.nodes += len(value)
         return [single(item, seen) for item in value]
 
     return read
@@ -206,17 +307,23 @@ class _Table:
 
 
 def _read_message(raw: Any, table: _Table, seen: _Seen) -> dict[str, Any]:
-    if type(raw) is not dict:
+    if type(raw) is not dict or len(raw) > seen.max_items:
         raise _NeedsFullReadError
+    seen.nodes += len(raw)
+    max_chars = seen.max_chars
     out: dict[str, Any] = {}
     for key, value in raw.items():
         known = table.by_key.get(key)
         if known is None:
-            out[key] = _unknown(key, value)
+            out[key] = _unknown(key, value, seen)
             continue
         name, as_is, read = known
-        if value is None or type(value) is as_is:
-            out[name] = value  # null ("unset") is kept; a string or bool is stored as it came
+        if value is None:
+            out[name] = None  # null ("unset") is kept
+        elif type(value) is as_is:  # a string or bool, stored as it came
+            if type(value) is str and (len(value) > max_chars or not (value.isascii() or _plain_text(value))):
+                raise _NeedsFullReadError
+            out[name] = value
         else:
             out[name] = read(value, seen)
     if len(out) < len(raw):  # a field sent under both spellings: one overwrote the other
@@ -226,14 +333,47 @@ def _read_message(raw: Any, table: _Table, seen: _Seen) -> dict[str, Any]:
     return out
 
 
-def _unknown(key: object, value: Any) -> Any:
+def _unknown(key: object, value: Any, seen: _Seen) -> Any:
     """An unknown field, carried as it came (a checked deep copy)."""
-    if type(key) is not str:
+    if type(key) is not str or len(key) > seen.max_chars:
         raise _NeedsFullReadError
-    try:
-        return freeze_json(value)
-    except CartnormError:
-        raise _NeedsFullReadError from None
+    return _free_copy(value, seen, 0)
+
+
+def _free_copy(value: Any, seen: _Seen, depth: int) -> Any:
+    """
+    `cartnorm._json.freeze_json`'s copy of free JSON, within the reader's limits too: the same
+    result where both accept (a test holds them together), and a decline wherever either may not.
+    """
+    kind = type(value)
+    if kind is str:
+        seen.check_text(value)
+        return value
+    if kind is int:
+        if value.bit_length() > seen.max_bits:
+            raise _NeedsFullReadError
+        return value
+    if kind is bool or value is None:
+        return value
+    if kind is dict or kind is list:
+        if depth >= seen.free_depth or len(value) > seen.max_items:
+            raise _NeedsFullReadError
+        seen.nodes += len(value)
+        if kind is list:
+            return [_free_copy(item, seen, depth + 1) for item in value]
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str or len(key) > seen.max_chars:
+                raise _NeedsFullReadError
+            out[key] = _free_copy(item, seen, depth + 1)
+        return out
+    if kind is float and math.isfinite(value):
+        value = Decimal(repr(value))  # the number as written (`cartnorm._json.exact_float`)
+    elif kind is not Decimal or not value.is_finite():
+        raise _NeedsFullReadError  # tuples, other mappings, NaN: the careful readers decide
+    if not decimal_within(value, seen.free_limits):
+        raise _NeedsFullReadError
+    return value
 
 
 def _check_money(money: dict[str, Any], seen: _Seen) -> None:
@@ -255,6 +395,12 @@ def _check_amount(whole: int, part: int) -> None:
 
 
 _TABLES: Final[Mapping[str, _Table]] = {name: _Table(spec) for name, spec in MESSAGES.items()}
+#: The longest key or enum name the reader stores without a length check (known to the schema).
+_LONGEST_NAME: Final = max(
+    *(len(key) for spec in MESSAGES.values() for key in spec.by_key),
+    *(len(name) for spec in MESSAGES.values() for field in spec.fields.values() if field.enum is not None
+      for name in field.enum.__members__),
+)  # fmt: skip
 
 
 def read_order(raw: object, path: str) -> tuple[dict[str, Any], str | None]:
@@ -267,14 +413,27 @@ def read_order(raw: object, path: str) -> tuple[dict[str, Any], str | None]:
     return order, currency
 
 
-def read_order_and_timestamps(raw: object, path: str) -> tuple[dict[str, Any], str | None, dict[str, datetime]]:
+def read_order_and_timestamps(
+    raw: object,
+    path: str,
+    budget: ReadBudget = _UNBOUNDED,
+    before_full_read: Callable[[], object] | None = None,
+) -> tuple[dict[str, Any], str | None, dict[str, datetime]]:
     """
     `read_order`, and the timestamps the fast reader parsed on the way, by text (as
     `parse_timestamp` gives them; none when the full normaliser had to read the order).
+
+    The fast reader reads within ``budget``; when it declines, ``before_full_read`` runs
+    first (the careful limits check, which raises where the payload exceeds them).
     """
-    seen = _Seen()
+    seen = _Seen(budget)
     try:
-        return _read_message(raw, _TABLES["VendorOrder"], seen), seen.code, seen.timestamps
+        order = _read_message(raw, _TABLES["VendorOrder"], seen)
+        if seen.nodes > budget.max_nodes:
+            raise _NeedsFullReadError
     except _NeedsFullReadError:
+        if before_full_read is not None:
+            before_full_read()
         money = MoneyContext()
         return normalize_message(raw, MESSAGES["VendorOrder"], path, money), money.currency, {}
+    return order, seen.code, seen.timestamps

@@ -16,8 +16,9 @@ from typing import Any
 from ..._json import freeze_json
 from ..._paths import ROOT
 from ...adapter import Normalized, WarningLog, observation_time
-from ...errors import MISSING, ConfigurationError, PayloadError, VendorErrorResponse
+from ...errors import MISSING, CartnormError, ConfigurationError, LimitExceededError, PayloadError, VendorErrorResponse
 from ...geo import country_name
+from ...limits import Limits, check_payload, count_nested
 from ...model import (
     BillToAddress,
     CartOrder,
@@ -28,7 +29,7 @@ from ...model import (
     ShipToAddress,
 )
 from ...money import split_per_unit
-from ._fast_read import read_order_and_timestamps
+from ._fast_read import ReadBudget, read_order_and_timestamps
 from ._from_canonical import (
     NAMESPACE,
     address_roles,
@@ -215,21 +216,48 @@ def _dates(order: dict[str, Any], path: str, observed: datetime, log: WarningLog
     return created, updated
 
 
-def convert(payload: object, *, observed_at: datetime | None = None, **options: Any) -> Normalized:
+def convert(
+    payload: object, *, observed_at: datetime | None = None, limits: Limits | None = None, **options: Any
+) -> Normalized:
     """
     Convert a Gearment v3 order payload to a `Normalized` canonical order.
 
     ``observed_at`` (aware; default: now, UTC) becomes the Trackstar created/updated dates.
     Raises `PayloadError` (`MoneyError`, `CurrencyError`, `VendorErrorResponse`) with the
-    JSON path of the problem; the payload is never modified. The adapter takes no other
-    options: any is a `ConfigurationError`.
+    JSON path of the problem; the payload is never modified. ``limits`` (`cartnorm.Limits`)
+    are enforced while reading, with the errors `cartnorm.limits.check_payload` raises, and
+    before any other error. The adapter takes no other options: any is a `ConfigurationError`.
     """
     if options:
         msg = f"the gearment adapter takes no options, got {sorted(options)}"
         raise ConfigurationError(msg)
     observed = observation_time(observed_at)
+    if limits is not None and not ReadBudget.applies_to(limits):
+        check_payload(payload, limits)  # limits tighter than known fields: the separate walk
+        limits = None
+    try:
+        return _convert(payload, observed, limits)
+    except CartnormError:
+        if limits is not None:
+            check_payload(payload, limits)  # a payload over the limits says so first, as with the pre-check
+        raise
+
+
+def _convert(payload: object, observed: datetime, limits: Limits | None) -> Normalized:
     envelope, raw, path = unwrap(payload)
-    order, currency, parsed = read_order_and_timestamps(raw, path)
+    if limits is None:
+        order, currency, parsed = read_order_and_timestamps(raw, path)
+    else:
+        spent = 1  # the root
+        if envelope is not None:  # the envelope's values, checked here: the reader sees only data's
+            try:
+                check_payload(envelope, limits)
+            except LimitExceededError:
+                check_payload(payload, limits)  # the error the whole payload's walk meets first
+                raise
+            spent += 1 + count_nested(envelope)  # data itself, the envelope's other values
+        budget = ReadBudget(limits, spent)
+        order, currency, parsed = read_order_and_timestamps(raw, path, budget, lambda: check_payload(payload, limits))
     log = WarningLog()
     if currency is None:
         currency = DEFAULT_CURRENCY
