@@ -155,6 +155,24 @@ def test_model_refuses_naive_datetimes_and_floats(sample_order):
         order.__class__(**{**_fields(order), "tags": "vip"})
 
 
+@pytest.mark.parametrize(
+    ("field", "bad", "message"),
+    [
+        ("id", None, "id must be a str"),
+        ("carrier_name", 7, "carrier_name must be a str or None"),
+        ("created_date", "2026-01-01T00:00:00Z", "created_date must be a datetime"),
+        ("status", "open", "status must be a OrderStatus"),
+        ("ship_to_address", {}, "ship_to_address must be a ShipToAddress"),
+        ("line_items", [{"sku": "x"}], "line_items must be a tuple of LineItem"),
+    ],
+)
+def test_model_refuses_wrong_types_by_field_name(sample_order, field, bad, message):
+    """Each field's validator names the field and what it must be."""
+    order = cartnorm.from_trackstar(sample_order)
+    with pytest.raises(TypeError, match=message):
+        order.__class__(**{**_fields(order), field: bad})
+
+
 def test_status_enum_values_match_schema():
     """OrderStatus lists exactly the schema's status values, in the schema's order."""
     schema = cartnorm.schema.trackstar_schema()

@@ -80,16 +80,51 @@ def _exact(_instance: object, attribute: attrs.Attribute[Any], value: Decimal | 
         raise TypeError(msg)
 
 
-_str = attrs.validators.instance_of(str)
-_opt_str = attrs.validators.optional(_str)
+# The validators are plain functions, one per field: every order built runs a hundred or more of
+# them, and attrs' composable ones (optional(instance_of(...)), deep_iterable) cost several calls each.
+
+
+def _wrong_type(attribute: attrs.Attribute[Any], value: object, expected: str) -> TypeError:
+    return TypeError(f"{attribute.name} must be {expected}, got {value!r} ({type(value).__name__})")
+
+
+def _is_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise _wrong_type(attribute, value, "a str")
+
+
+def _is_optional_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise _wrong_type(attribute, value, "a str or None")
+
+
+def _is_aware_datetime(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, datetime):
+        raise _wrong_type(attribute, value, "a datetime")
+    _aware(instance, attribute, value)
+
+
+def _is_optional_aware_datetime(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _is_aware_datetime(instance, attribute, value)
+
+
+def _is_a(kind: type) -> Any:
+    """A validator: the value is a ``kind`` (subclasses included)."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            raise _wrong_type(attribute, value, f"a {kind.__name__}")
+
+    return check
 
 
 def _text() -> Any:
-    return attrs.field(validator=_str)
+    return attrs.field(validator=_is_text)
 
 
 def _opt_text() -> Any:
-    return attrs.field(validator=_opt_str)
+    return attrs.field(validator=_is_optional_text)
 
 
 def _money() -> Any:
@@ -97,11 +132,11 @@ def _money() -> Any:
 
 
 def _when() -> Any:
-    return attrs.field(validator=[attrs.validators.instance_of(datetime), _aware])
+    return attrs.field(validator=_is_aware_datetime)
 
 
 def _opt_when() -> Any:
-    return attrs.field(validator=[attrs.validators.optional(attrs.validators.instance_of(datetime)), _aware])
+    return attrs.field(validator=_is_optional_aware_datetime)
 
 
 def _is_count(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -122,10 +157,12 @@ def _to_tuple(value: Any) -> tuple[Any, ...]:
 
 
 def _tuple_of(kind: type) -> Any:
-    return attrs.field(
-        converter=_to_tuple,
-        validator=attrs.validators.deep_iterable(attrs.validators.instance_of(kind)),
-    )
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+        for item in value:
+            if not isinstance(item, kind):
+                raise _wrong_type(attribute, item, f"a tuple of {kind.__name__}")
+
+    return attrs.field(converter=_to_tuple, validator=check)
 
 
 @attrs.frozen(kw_only=True)
@@ -212,7 +249,7 @@ class ShippingGroup:
     created_date: datetime = _when()
     updated_date: datetime = _when()
     raw_status: str | None = _opt_text()
-    status: ShipmentStatus = attrs.field(validator=attrs.validators.instance_of(ShipmentStatus))
+    status: ShipmentStatus = attrs.field(validator=_is_a(ShipmentStatus))
     warehouse_id: str = _text()
     line_items: tuple[ShippingGroupLineItem, ...] = _tuple_of(ShippingGroupLineItem)
 
@@ -239,7 +276,7 @@ class Shipment:
 
     shipment_id: str = _text()
     raw_status: str | None = _opt_text()
-    status: ShipmentStatus = attrs.field(validator=attrs.validators.instance_of(ShipmentStatus))
+    status: ShipmentStatus = attrs.field(validator=_is_a(ShipmentStatus))
     warehouse_id: str | None = _opt_text()
     shipping_method_id: str | None = _opt_text()
     shipping_method_name: str | None = _opt_text()
@@ -249,7 +286,7 @@ class Shipment:
     tracking_url: str | None = _opt_text()
     line_items: tuple[ShipmentLineItem, ...] = _tuple_of(ShipmentLineItem)
     shipping_groups: tuple[str, ...] = _tuple_of(str)
-    ship_from_address: ShipFromAddress = attrs.field(validator=attrs.validators.instance_of(ShipFromAddress))
+    ship_from_address: ShipFromAddress = attrs.field(validator=_is_a(ShipFromAddress))
     created_date: datetime | None = _opt_when()
     updated_date: datetime | None = _opt_when()
 
@@ -279,7 +316,7 @@ class CartOrder:
     order_number: str = _text()
     created_date: datetime = _when()
     updated_date: datetime = _when()
-    status: OrderStatus = attrs.field(validator=attrs.validators.instance_of(OrderStatus))
+    status: OrderStatus = attrs.field(validator=_is_a(OrderStatus))
     raw_status: str | None = _opt_text()
     requested_shipping_method: str | None = _opt_text()
     shipping_method_id: str | None = _opt_text()
@@ -291,8 +328,8 @@ class CartOrder:
     total_tax: Decimal | None = _money()
     total_discount: Decimal | None = _money()
     total_shipping: Decimal | None = _money()
-    ship_to_address: ShipToAddress = attrs.field(validator=attrs.validators.instance_of(ShipToAddress))
-    bill_to_address: BillToAddress = attrs.field(validator=attrs.validators.instance_of(BillToAddress))
+    ship_to_address: ShipToAddress = attrs.field(validator=_is_a(ShipToAddress))
+    bill_to_address: BillToAddress = attrs.field(validator=_is_a(BillToAddress))
     earliest_ship_date: datetime | None = _opt_when()
     latest_ship_date: datetime | None = _opt_when()
     line_items: tuple[LineItem, ...] = _tuple_of(LineItem)

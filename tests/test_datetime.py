@@ -1,0 +1,40 @@
+"""RFC 3339 parsing: the C fast path for everyday spellings agrees with the field-by-field parser."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cartnorm._datetime import _parse_by_parts, parse_rfc3339
+from cartnorm.errors import PayloadError
+
+digits = st.integers(min_value=0, max_value=99).map(lambda n: f"{n:02d}")
+everyday_like = st.builds(
+    lambda year, month, day, hour, minute, second, fraction, zone: (
+        f"{year:04d}-{month}-{day}T{hour}:{minute}:{second}{fraction}{zone}"
+    ),
+    st.integers(min_value=0, max_value=9999),
+    digits,
+    digits,
+    digits,
+    digits,
+    digits,
+    st.sampled_from(["", ".1", ".12", ".123", ".1234", ".123456", ".000000", ".123456789"]),
+    st.sampled_from(["Z", "z", "+00:00", "-00:00", "+05:30", "-23:59", "+24:00", "+23:60", "+14:00", ""]),
+)
+
+
+def _outcome(parse, text):
+    try:
+        value = parse(text)
+    except PayloadError as error:
+        return "error", error.path, error.expected
+    return value, value.utcoffset(), value.tzinfo
+
+
+@given(everyday_like | st.datetimes(timezones=st.timezones()).map(datetime.isoformat))
+def test_fast_path_agrees_with_the_careful_parser(text):
+    careful = _outcome(lambda t: _parse_by_parts(t, "$.at", "error"), text)
+    assert _outcome(lambda t: parse_rfc3339(t, "$.at"), text) == careful
