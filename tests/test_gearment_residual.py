@@ -68,3 +68,25 @@ def test_expected_money_refuses_other_spellings_of_the_same_amount():
         assert not expected.matches(other), other
     assert not ExpectedMoney(Decimal(0), "USD").matches({"currency_code": "USD", "units": "0"})
     assert ExpectedMoney(Decimal(0), "USD").matches({"currency_code": "USD"})
+
+
+money_shapes = sent_moneys | st.fixed_dictionaries(
+    {"currency_code": st.sampled_from(["USD", "usd", ""])},
+    optional={"units": st.sampled_from([None, "0", "1", "-3", "12"]), "nanos": st.sampled_from([None, 0, 5, -5])},
+)
+
+
+@given(money_shapes, st.sampled_from(["USD", "JPY"]), amounts | st.just(None))
+def test_the_readers_verdict_on_a_money_is_the_plain_comparisons(sent, currency, amount):
+    """ExpectedMoney consulting the fast reader's Amounts decides as money_json + same would."""
+    from cartnorm.adapters.gearment._fast_read import _UNBOUNDED, _money, _NeedsFullReadError, _Seen
+
+    seen = _Seen(_UNBOUNDED)
+    try:
+        copy_read = _money(sent, seen)
+    except _NeedsFullReadError:
+        return  # a Money the fast reader leaves to the full one: no verdict kept
+    if amount is None:
+        amount = money_amount(copy_read, "$")
+    informed = ExpectedMoney(amount, currency, seen.amounts).matches(copy_read)
+    assert informed == same(money_json(amount, currency), copy_read)

@@ -30,15 +30,32 @@ from ..._json import JSON_LIMITS, JsonLimits, decimal_within
 from ...errors import CartnormError
 from ...limits import LONE_SURROGATE, Limits, max_int_bits
 from ...money import NANOS_PER_UNIT, normalize_currency
-from ._protojson import MoneyContext, normalize_message
+from ._protojson import MoneyContext, exact_amount, normalize_message
 from ._schema import MESSAGES, Field, MessageSpec
 
-__all__ = ["ReadBudget", "read_order", "read_order_and_timestamps"]
+__all__ = ["Amounts", "ReadBudget", "money_of", "read_order", "read_order_and_timestamps"]
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 #: An int64 exactly as protojson writes it: no sign on zero, no leading zeros.
 _CANONICAL_INT: Final = re.compile(r"(?:0|-?[1-9][0-9]*)\Z")
+
+
+#: Every Money the fast reader copied, by ``id`` of the copy: ``[the copy itself (so the id stays
+#: its own), units, nanos, whether `money_json` would write it exactly so, its Decimal amount
+#: once someone asked (see `money_of`)]``.
+Amounts = dict[int, list[Any]]
+
+
+def money_of(money: Any, amounts: Amounts) -> Decimal | None:
+    """The exact amount of a Money the fast reader read (computed once), or None if it did not."""
+    known = amounts.get(id(money))
+    if known is None or known[0] is not money:
+        return None
+    amount: Decimal | None = known[4]
+    if amount is None:
+        amount = known[4] = exact_amount(known[1], known[2])
+    return amount
 
 
 class _NeedsFullReadError(Exception):
@@ -122,13 +139,14 @@ class _Seen:
     also the values it counted, and the limits it reads under.
     """
 
-    __slots__ = ("code", "free_depth", "free_limits", "last_sent", "max_bits", "max_chars", "max_items", "nodes",
-                 "timestamps")  # fmt: skip
+    __slots__ = ("amounts", "code", "free_depth", "free_limits", "last_sent", "max_bits", "max_chars", "max_items",
+                 "nodes", "timestamps")  # fmt: skip
 
     def __init__(self, budget: ReadBudget) -> None:
         self.code: str | None = None
         self.last_sent: str | None = None  # the last code as sent, known to normalise to `code`
         self.timestamps: dict[str, datetime] = {}
+        self.amounts: Amounts = {}
         self.nodes = 0
         self.max_chars, self.max_items, self.max_bits = budget.max_chars, budget.max_items, budget.max_bits
         self.free_limits, self.free_depth = budget.free_limits, budget.free_depth
@@ -247,11 +265,31 @@ def _money(value: Any, seen: _Seen) -> Any:
         or (nanos is not None and type(nanos) is not int)
     ):
         return _read_message(value, _TABLES["Money"], seen)
-    _check_amount(0 if units is None else int(units), 0 if nanos is None else nanos)
-    if code:  # an empty or omitted currency_code defers to the order's currency
+    whole = 0 if units is None else int(units)
+    part = 0 if nanos is None else nanos
+    _check_amount(whole, part)
+    if code and code != seen.last_sent:  # an empty or omitted currency_code defers to the order's
         seen.check_currency(code)  # a valid ISO 4217 code: short, ASCII
     seen.nodes += len(value)
-    return dict(value)
+    copy = dict(value)
+    # money_json's own spelling: a currency, units and nanos only when not zero (canonical texts here)
+    canonical = (
+        bool(code) and len(value) == 1 + (units is not None) + (nanos is not None) and units != "0" and nanos != 0
+    )
+    seen.amounts[id(copy)] = [copy, whole, part, canonical, None]
+    return copy
+
+
+def _remember(money: dict[str, Any], whole: int, part: int, seen: _Seen) -> None:
+    """Keep a Money's units and nanos, and whether it is in `money_json`'s exact spelling, for the mapping."""
+    has_units, has_nanos = money.get("units") is not None, money.get("nanos") is not None
+    canonical = (
+        bool(money.get("currency_code"))
+        and len(money) == 1 + has_units + has_nanos  # no other keys, no nulls
+        and (whole != 0) == has_units  # protojson leaves zeros out
+        and (part != 0) == has_nanos
+    )
+    seen.amounts[id(money)] = [money, whole, part, canonical, None]
 
 
 def _repeated(single: Reader) -> Reader:
@@ -380,10 +418,12 @@ def _check_money(money: dict[str, Any], seen: _Seen) -> None:
     """google.type.Money's rules: units an int64, nanos in range and of the sign of units; one currency."""
     units = money.get("units")
     nanos = money.get("nanos")
-    _check_amount(0 if units is None else int(units), 0 if nanos is None else nanos)
+    whole, part = 0 if units is None else int(units), 0 if nanos is None else nanos
+    _check_amount(whole, part)
     code = money.get("currency_code")
     if code:  # an empty or omitted currency_code defers to the order's currency
         seen.check_currency(code)
+    _remember(money, whole, part, seen)
 
 
 def _check_amount(whole: int, part: int) -> None:
@@ -409,7 +449,7 @@ def read_order(raw: object, path: str) -> tuple[dict[str, Any], str | None]:
 
     Same result, and same errors, as `normalize_message` with a fresh `MoneyContext`.
     """
-    order, currency, _ = read_order_and_timestamps(raw, path)
+    order, currency, _, _ = read_order_and_timestamps(raw, path)
     return order, currency
 
 
@@ -418,10 +458,11 @@ def read_order_and_timestamps(
     path: str,
     budget: ReadBudget = _UNBOUNDED,
     before_full_read: Callable[[], object] | None = None,
-) -> tuple[dict[str, Any], str | None, dict[str, datetime]]:
+) -> tuple[dict[str, Any], str | None, dict[str, datetime], Amounts]:
     """
     `read_order`, and the timestamps the fast reader parsed on the way, by text (as
-    `parse_timestamp` gives them; none when the full normaliser had to read the order).
+    `parse_timestamp` gives them), and the amounts of the Moneys it copied (`Amounts`);
+    neither when the full normaliser had to read the order.
 
     The fast reader reads within ``budget``; when it declines, ``before_full_read`` runs
     first (the careful limits check, which raises where the payload exceeds them).
@@ -435,5 +476,5 @@ def read_order_and_timestamps(
         if before_full_read is not None:
             before_full_read()
         money = MoneyContext()
-        return normalize_message(raw, MESSAGES["VendorOrder"], path, money), money.currency, {}
-    return order, seen.code, seen.timestamps
+        return normalize_message(raw, MESSAGES["VendorOrder"], path, money), money.currency, {}, {}
+    return order, seen.code, seen.timestamps, seen.amounts

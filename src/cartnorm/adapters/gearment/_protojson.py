@@ -30,6 +30,7 @@ from ._schema import MESSAGES, Field, MessageSpec, camel_name
 __all__ = [
     "MoneyContext",
     "enum_value",
+    "exact_amount",
     "format_timestamp",
     "money_amount",
     "money_json",
@@ -138,7 +139,7 @@ def money_amount(money: Mapping[str, Any], path: str) -> Decimal:
     whole = 0 if units is None else int(units)
     part = 0 if nanos is None else nanos
     if _valid_money(whole, part):
-        return _exact_amount(whole, part)
+        return exact_amount(whole, part)
     return from_units_nanos(whole, part, path=path)  # raises the MoneyError that says what is wrong
 
 
@@ -152,7 +153,7 @@ def _valid_money(whole: int, part: object) -> bool:
     )
 
 
-def _exact_amount(whole: int, part: int) -> Decimal:
+def exact_amount(whole: int, part: int) -> Decimal:
     """
     ``whole + part / 10**9`` as `from_units_nanos` gives it (trailing zeros dropped), built
     from text, which `Decimal` reads exactly whatever the context: cheaper than digit tuples.

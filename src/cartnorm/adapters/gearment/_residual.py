@@ -11,12 +11,15 @@ payload did not have, the residual lists it under ``"_omitted"``. Hence, by cons
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ...money import NANOS_PER_UNIT
 from ._schema import MessageSpec
+
+if TYPE_CHECKING:
+    from ._fast_read import Amounts
 
 __all__ = ["OMITTED", "ExpectedMoney", "merge", "ordered", "residual", "same", "strip_reproduced"]
 
@@ -87,16 +90,30 @@ class ExpectedMoney:
     (left out when 0, of the sign of units)}``; the residual keeps every other spelling.
     """
 
-    __slots__ = ("amount", "currency")
+    __slots__ = ("amount", "amounts", "currency")
 
-    def __init__(self, amount: Decimal, currency: str) -> None:
+    def __init__(self, amount: Decimal, currency: str, amounts: Amounts | None = None) -> None:
         self.amount = amount
         self.currency = currency
+        self.amounts = amounts
+
+    @classmethod
+    def writer(cls, amounts: Amounts) -> Callable[[Decimal, str], ExpectedMoney]:
+        """A Money writer for the encoders whose expectations consult the reader's `Amounts`."""
+        return lambda amount, currency: cls(amount, currency, amounts)
 
     def matches(self, sent: Any) -> bool:
         """True when ``sent`` is this amount exactly as `money_json` writes it."""
         if type(sent) is not dict or sent.get("currency_code") != self.currency:
             return False
+        known = None if self.amounts is None else self.amounts.get(id(sent))
+        if known is not None and known[0] is sent:  # read by the fast reader: its spelling is known
+            if not known[3]:
+                return False
+            amount = known[4]  # its Decimal, if the mapping asked for it (it did, for every mapped Money)
+            if amount is not None:
+                return bool(amount == self.amount)
+            return self._same_amount(known[1], known[2])
         units, nanos = sent.get("units"), sent.get("nanos")
         whole = part = 0
         size = 1
@@ -112,6 +129,10 @@ class ExpectedMoney:
             return False  # another key, a null, or an explicit zero: money_json writes none of them
         if not -NANOS_PER_UNIT < part < NANOS_PER_UNIT or whole > 0 > part or whole < 0 < part:
             return False
+        return self._same_amount(whole, part)
+
+    def _same_amount(self, whole: int, part: int) -> bool:
+        """True when ``whole + part / 10**9`` is this amount, exactly."""
         try:
             numerator, denominator = self.amount.as_integer_ratio()
         except (ValueError, OverflowError):  # NaN, infinity: never a Money

@@ -29,7 +29,7 @@ from ...model import (
     ShipToAddress,
 )
 from ...money import split_per_unit
-from ._fast_read import ReadBudget, read_order_and_timestamps
+from ._fast_read import Amounts, ReadBudget, money_of, read_order_and_timestamps
 from ._from_canonical import (
     NAMESPACE,
     address_roles,
@@ -87,9 +87,13 @@ def _text(obj: Mapping[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _amount(obj: Mapping[str, Any], key: str, path: str) -> Decimal | None:
+def _amount(obj: Mapping[str, Any], key: str, path: str, amounts: Amounts) -> Decimal | None:
+    """A Money field's exact amount: the reader's, when it read that Money, else computed here."""
     money = obj.get(key)
-    return None if money is None else money_amount(money, child(path, key))
+    if money is None:
+        return None
+    known = money_of(money, amounts)
+    return known if known is not None else money_amount(money, child(path, key))
 
 
 def _when(obj: Mapping[str, Any], key: str, path: str, parsed: Mapping[str, datetime]) -> datetime | None:
@@ -161,9 +165,11 @@ def _list(order: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
 class _Lines:
     """Canonical line items, with the per-unit remainders that dividing left over."""
 
-    def __init__(self, lines: list[dict[str, Any]], path: str, currency: str, log: WarningLog) -> None:
+    def __init__(self, lines: list[dict[str, Any]], path: str, currency: str, log: WarningLog,
+                 amounts: Amounts) -> None:  # fmt: skip
         self.items: list[LineItem] = []
         self.remainders: list[dict[str, Any]] = []
+        self.amounts = amounts
         for index, line in enumerate(lines):
             self.items.append(self._line(line, index, child(path, index), currency, log))
 
@@ -175,13 +181,13 @@ class _Lines:
         line_id = _text(line, "line_item_id") or line.get("id") or str(index + 1)
         per_unit = {}
         for field in ("line_tax", "line_discount"):
-            amount = _amount(line, field, path)
+            amount = _amount(line, field, path, self.amounts)
             per_unit[field] = None if amount is None else self._split(amount, quantity, index, field, line_id,
                                                                       child(path, field), currency, log)  # fmt: skip
         return LineItem(
             line_item_id=line_id, product_id=_text(line, "variant_id") or "", product_sku=_text(line, "variant_sku"),
             parent_product_id=_text(line, "product_id"), parent_product_sku=None, quantity=quantity,
-            unit_price=_amount(line, "item_price", path), discount=per_unit["line_discount"],
+            unit_price=_amount(line, "item_price", path, self.amounts), discount=per_unit["line_discount"],
             tax=per_unit["line_tax"], warehouse_id=None,
         )  # fmt: skip
 
@@ -246,7 +252,7 @@ def convert(
 def _convert(payload: object, observed: datetime, limits: Limits | None) -> Normalized:
     envelope, raw, path = unwrap(payload)
     if limits is None:
-        order, currency, parsed = read_order_and_timestamps(raw, path)
+        order, currency, parsed, amounts = read_order_and_timestamps(raw, path)
     else:
         spent = 1  # the root
         if envelope is not None:  # the envelope's values, checked here: the reader sees only data's
@@ -257,7 +263,9 @@ def _convert(payload: object, observed: datetime, limits: Limits | None) -> Norm
                 raise
             spent += 1 + count_nested(envelope)  # data itself, the envelope's other values
         budget = ReadBudget(limits, spent)
-        order, currency, parsed = read_order_and_timestamps(raw, path, budget, lambda: check_payload(payload, limits))
+        order, currency, parsed, amounts = read_order_and_timestamps(
+            raw, path, budget, lambda: check_payload(payload, limits)
+        )
     log = WarningLog()
     if currency is None:
         currency = DEFAULT_CURRENCY
@@ -273,7 +281,7 @@ def _convert(payload: object, observed: datetime, limits: Limits | None) -> Norm
         _enum_text(order.get("cancel_status"), "VENDOR_ORDER_CANCEL_STATUS_ALL"),
         _enum_text(order.get("refund_status"), "VENDOR_ORDER_REFUND_STATUS_ALL"),
     )
-    lines = _Lines(_list(order, "line_items"), child(path, "line_items"), currency, log)
+    lines = _Lines(_list(order, "line_items"), child(path, "line_items"), currency, log, amounts)
     addresses = _list(order, "addresses")
     roles = address_roles([address.get("type") for address in addresses])
     by_role = {role: address for role, address in zip(roles, addresses, strict=True) if role is not None}
@@ -298,9 +306,9 @@ def _convert(payload: object, observed: datetime, limits: Limits | None) -> Norm
         requested_shipping_method=None if method in (None, "METHOD_UNKNOWN") else str(method),
         shipping_method_id=None, shipping_method_name=main.shipping_method_name if main else None, carrier_id=None,
         carrier_name=main.carrier_name if main else None, invoice_currency_code=currency,
-        total_price=_amount(order, "order_total", path), total_tax=_amount(order, "order_tax", path),
-        total_discount=_amount(order, "order_discount", path),
-        total_shipping=_amount(order, "order_shipping_fee", path),
+        total_price=_amount(order, "order_total", path, amounts), total_tax=_amount(order, "order_tax", path, amounts),
+        total_discount=_amount(order, "order_discount", path, amounts),
+        total_shipping=_amount(order, "order_shipping_fee", path, amounts),
         ship_to_address=_ship_to(by_role.get("ship_to")), bill_to_address=_bill_to(by_role.get("bill_to")),
         earliest_ship_date=None, latest_ship_date=None, line_items=tuple(lines.items), shipping_groups=(),
         shipments=tuple(shipments), tags=(), external_system_url=None, trackstar_tags=None,
@@ -337,13 +345,14 @@ def _residuals(canonical: CartOrder, order: dict[str, Any], lines: _Lines, roles
     if envelope is not None:
         gearment["envelope"] = envelope
     lists = {key: order.pop(key) for key in _LIST_KEYS if isinstance(order.get(key), list)}
-    rest = strip_reproduced(order, encode_order_fields(canonical, ExpectedMoney))
+    expect = ExpectedMoney.writer(lines.amounts)
+    rest = strip_reproduced(order, encode_order_fields(canonical, expect))
     if rest:
         gearment["order"] = rest
     currency = canonical.invoice_currency_code
     remainders = {remainder_key(r["line_index"], r["field"]): Decimal(r["remainder"]) for r in lines.remainders}
     if "line_items" in lists:
-        encoded = [encode_line(line, currency, index, remainders, ExpectedMoney)
+        encoded = [encode_line(line, currency, index, remainders, expect)
                    for index, line in enumerate(canonical.line_items)]  # fmt: skip
         _keep_list(gearment, "line_items", lists["line_items"], encoded)
     if "addresses" in lists:
