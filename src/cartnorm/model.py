@@ -150,6 +150,8 @@ def _quantity() -> Any:
 
 
 def _to_tuple(value: Any) -> tuple[Any, ...]:
+    if type(value) is tuple:  # the usual case, decided before the (slow) Mapping ABC check
+        return value
     if isinstance(value, (str, bytes, Mapping)):
         msg = f"expected a list or tuple, got {type(value).__name__}"
         raise TypeError(msg)
@@ -292,7 +294,7 @@ class Shipment:
 
 
 def _json_object(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+    if not (type(value) is dict or isinstance(value, Mapping)) or not all(isinstance(key, str) for key in value):
         msg = f"{attribute.name} must be a mapping with string keys, got {value!r}"
         raise TypeError(msg)
 

@@ -37,6 +37,7 @@ __all__ = [
     "exponent_of",
     "from_minor_units",
     "from_units_nanos",
+    "line_amount",
     "normalize_currency",
     "split_per_unit",
     "to_minor_units",
@@ -320,6 +321,17 @@ class PerUnitSplit:
         return _decimal_sum(self.per_unit, self.quantity, self.remainder)
 
 
+def line_amount(per_unit: Decimal, quantity: int, remainder: Decimal | None = None) -> Decimal:
+    """
+    ``per_unit * quantity + remainder``, exactly: a split line amount given back
+    (`PerUnitSplit.line_amount` without building the split; no remainder is zero).
+
+    >>> line_amount(Decimal("3.33"), 3, Decimal("0.01"))
+    Decimal('10.00')
+    """
+    return _decimal_sum(per_unit, quantity, _ZERO if remainder is None else remainder)
+
+
 #: Decimal arithmetic that never rounds, clamps or guesses: any such result raises instead
 #: (callers then take an exact integer route), so whatever it returns is exact.
 _EXACT: Final = Context(
@@ -367,6 +379,7 @@ def _scaled(value: Decimal, exponent: int) -> int:
     return numerator // (denominator * _pow10(exponent))
 
 
+_ZERO: Final = Decimal(0)
 _QUANTA: Final = {exponent: Decimal(f"1E{-exponent}") for exponent in range(10)}
 
 

@@ -66,6 +66,8 @@ class _NeedsFullReadError(Exception):
 _MAX_TIMESTAMP_CHARS: Final = 64
 #: The longest int64 text: "-9223372036854775808".
 _MAX_INT64_CHARS: Final = 20
+#: Integer texts this long always fit an int64.
+_SURE_INT64_CHARS: Final = 18
 
 
 def _message_depth(name: str, seen: frozenset[str] = frozenset()) -> int:
@@ -245,7 +247,7 @@ def _message(name: str) -> Reader:
 
 
 #: A Money's keys as protojson writes them.
-_MONEY_KEYS: Final = frozenset({"currency_code", "units", "nanos"})
+_MONEY_KEYS: Final = ("currency_code", "units", "nanos")
 
 
 def _money(value: Any, seen: _Seen) -> Any:
@@ -253,30 +255,35 @@ def _money(value: Any, seen: _Seen) -> Any:
     A Money: most are ``{"currency_code": str, "units": int64 string, "nanos": int}``, checked
     here in one go and copied as they are; any other shape goes through the Money table.
     """
-    if type(value) is not dict or not value.keys() <= _MONEY_KEYS:
-        return _read_message(value, _TABLES["Money"], seen)
+    if type(value) is not dict:
+        raise _NeedsFullReadError
     code, units, nanos = value.get("currency_code"), value.get("units"), value.get("nanos")
-    if (
-        (code is not None and type(code) is not str)
-        or (
-            units is not None
-            and not (type(units) is str and len(units) <= _MAX_INT64_CHARS and _CANONICAL_INT.match(units))
-        )
-        or (nanos is not None and type(nanos) is not int)
-    ):
+    size = len(value)
+    if size != (code is not None) + (units is not None) + (nanos is not None):
+        return _read_message(value, _TABLES["Money"], seen)  # other keys, or nulls
+    if units is None:
+        whole = 0
+    elif type(units) is str and len(units) <= _SURE_INT64_CHARS and _CANONICAL_INT.match(units):
+        whole = int(units)
+    else:
         return _read_message(value, _TABLES["Money"], seen)
-    whole = 0 if units is None else int(units)
-    part = 0 if nanos is None else nanos
-    _check_amount(whole, part)
-    if code and code != seen.last_sent:  # an empty or omitted currency_code defers to the order's
-        seen.check_currency(code)  # a valid ISO 4217 code: short, ASCII
-    seen.nodes += len(value)
-    copy = dict(value)
-    # money_json's own spelling: a currency, units and nanos only when not zero (canonical texts here)
-    canonical = (
-        bool(code) and len(value) == 1 + (units is not None) + (nanos is not None) and units != "0" and nanos != 0
-    )
-    seen.amounts[id(copy)] = [copy, whole, part, canonical, None]
+    if nanos is None:
+        part = 0
+    elif type(nanos) is int and -NANOS_PER_UNIT < nanos < NANOS_PER_UNIT:
+        part = nanos
+    else:
+        return _read_message(value, _TABLES["Money"], seen)
+    if whole > 0 > part or whole < 0 < part:
+        raise _NeedsFullReadError
+    if code is not None:
+        if type(code) is not str:
+            raise _NeedsFullReadError
+        if code and code != seen.last_sent:  # an empty currency_code defers to the order's currency
+            seen.check_currency(code)  # a valid ISO 4217 code: short, ASCII
+    seen.nodes += size
+    copy = value.copy()
+    # in money_json's own spelling when it names a currency and leaves zeros out (no nulls, no other keys here)
+    seen.amounts[id(copy)] = [copy, whole, part, bool(code) and units != "0" and nanos != 0, None]
     return copy
 
 

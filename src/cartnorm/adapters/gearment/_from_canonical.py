@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from ...geo import country_code
 from ...model import BillToAddress, CartOrder, LineItem, ShipFromAddress, Shipment, ShipmentStatus, ShipToAddress
-from ...money import PerUnitSplit
+from ...money import line_amount
 from ._enums import VendorOrderStatus, VendorShippingMethod, VendorTrackingType
 from ._protojson import format_timestamp, money_json
 from ._residual import merge, ordered
@@ -115,9 +115,8 @@ def encode_line(line: LineItem, currency: str, index: int, remainders: Mapping[s
     _put_money(out, "item_price", line.unit_price, currency, money)
     for field, per_unit in (("line_tax", line.tax), ("line_discount", line.discount)):
         if per_unit is not None:
-            remainder = remainders.get(remainder_key(index, field), Decimal(0))
-            split = PerUnitSplit(per_unit=per_unit, remainder=remainder, quantity=line.quantity)
-            out[field] = money(split.line_amount, currency)
+            remainder = remainders.get(remainder_key(index, field)) if remainders else None
+            out[field] = money(line_amount(per_unit, line.quantity, remainder), currency)
     _put(out, "line_item_id", line.line_item_id)
     _put(out, "variant_sku", line.product_sku)
     return out

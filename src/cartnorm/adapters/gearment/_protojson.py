@@ -124,11 +124,12 @@ def format_timestamp(value: datetime) -> str:
     >>> format_timestamp(datetime(2026, 3, 1, 12, 0, 0, 120000, tzinfo=timezone.utc))
     '2026-03-01T12:00:00.120Z'
     """
-    utc = value.astimezone(timezone.utc)
-    text = f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
+    utc = value if value.tzinfo is timezone.utc else value.astimezone(timezone.utc)
+    # isoformat (in C) writes YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00 for a UTC datetime
+    text = utc.isoformat()[:-6]
     micro = utc.microsecond
-    if micro:
-        text += f".{micro // 1000:03d}" if micro % 1000 == 0 else f".{micro:06d}"
+    if micro and micro % 1000 == 0:
+        text = text[:-3]  # milliseconds: protojson writes 3 digits
     return text + "Z"
 
 

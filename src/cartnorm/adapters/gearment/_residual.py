@@ -74,7 +74,13 @@ def strip_reproduced(raw: dict[str, Any], encoded: Mapping[str, Any]) -> dict[st
     for key, mapped in encoded.items():
         if key not in raw:
             omitted.append(key)
-        elif _reproduces(mapped, raw[key]):
+            continue
+        sent = raw[key]
+        kind = type(sent)
+        if type(mapped) is kind and kind in _PLAIN:  # the usual case, inline: two scalars of one type
+            if mapped == sent:
+                del raw[key]
+        elif _reproduces(mapped, sent):
             del raw[key]
     if omitted:
         raw[OMITTED] = omitted

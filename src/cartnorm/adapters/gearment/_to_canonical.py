@@ -84,7 +84,7 @@ def unwrap(payload: object) -> tuple[dict[str, Any] | None, object, str]:
 def _text(obj: Mapping[str, Any], key: str) -> str | None:
     """A proto3 string field: absent, null and "" are all "not set" (None)."""
     value = obj.get(key)
-    return value if isinstance(value, str) and value else None
+    return value if type(value) is str and value else None  # the reader made every string field a str
 
 
 def _amount(obj: Mapping[str, Any], key: str, path: str, amounts: Amounts) -> Decimal | None:
