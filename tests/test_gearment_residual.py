@@ -90,3 +90,53 @@ def test_the_readers_verdict_on_a_money_is_the_plain_comparisons(sent, currency,
         amount = money_amount(copy_read, "$")
     informed = ExpectedMoney(amount, currency, seen.amounts).matches(copy_read)
     assert informed == same(money_json(amount, currency), copy_read)
+
+
+@st.composite
+def payloads_with_odd_lines(draw):
+    """Generated orders in any spelling, some line fields made null, empty or oddly spelled."""
+    from strategies.gearment import order_trees, styles
+
+    payload = render(draw(order_trees()), draw(styles))
+    order = payload.get("data", payload)
+    for line in order.get("line_items") or order.get("lineItems") or []:
+        for key in draw(st.lists(st.sampled_from(sorted(line)), max_size=3)):
+            line[key] = draw(st.sampled_from([None, "", {"currency_code": "USD"}, {"units": "0"}]))
+    return payload
+
+
+@given(payloads_with_odd_lines())
+def test_line_residuals_are_what_rebuilding_each_line_leaves(payload):
+    """The line residuals the mapping decides equal residual(line, encode_line(...)) (the plain definition)."""
+    from datetime import datetime, timezone
+
+    from cartnorm import CartnormError
+    from cartnorm.adapters import gearment
+    from cartnorm.adapters.gearment._fast_read import read_order
+    from cartnorm.adapters.gearment._from_canonical import encode_line, remainder_key
+    from cartnorm.adapters.gearment._to_canonical import unwrap
+
+    try:
+        order = gearment.convert(copy.deepcopy(payload), observed_at=datetime(2026, 1, 1, tzinfo=timezone.utc)).order
+    except CartnormError:
+        return
+    kept = order.additional_fields["gearment"]
+    _, raw, path = unwrap(payload)
+    read, _ = read_order(raw, path)
+    lines = read.get("line_items")
+    if not isinstance(lines, list):
+        assert "line_items" not in kept
+        return
+    remainders = {
+        remainder_key(entry["line_index"], entry["field"]): Decimal(entry["remainder"])
+        for entry in kept.get("per_unit_remainders", [])
+    }
+    currency = order.invoice_currency_code
+    expected = [
+        residual(line, encode_line(item, currency, index, remainders))
+        for index, (line, item) in enumerate(zip(lines, order.line_items, strict=True))
+    ]
+    if not expected or any(expected):
+        assert [list(rest.items()) for rest in kept["line_items"]] == [list(rest.items()) for rest in expected]
+    else:
+        assert "line_items" not in kept

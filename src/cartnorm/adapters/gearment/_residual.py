@@ -15,13 +15,15 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
+from ...errors import CartnormError
 from ...money import NANOS_PER_UNIT
+from ._protojson import money_amount
 from ._schema import MessageSpec
 
 if TYPE_CHECKING:
     from ._fast_read import Amounts
 
-__all__ = ["OMITTED", "ExpectedMoney", "merge", "ordered", "residual", "same", "strip_reproduced"]
+__all__ = ["OMITTED", "ExpectedMoney", "merge", "money_reproduced", "ordered", "residual", "same", "strip_reproduced"]
 
 #: Residual key listing fields the payload did not have although the canonical order implies them.
 OMITTED: Final = "_omitted"
@@ -144,6 +146,21 @@ class ExpectedMoney:
         except (ValueError, OverflowError):  # NaN, infinity: never a Money
             return False
         return numerator * NANOS_PER_UNIT == (whole * NANOS_PER_UNIT + part) * denominator
+
+
+def money_reproduced(sent: Any, currency: str, amounts: Amounts) -> bool:
+    """
+    True when a sent Money is what ``money_json(<its own amount>, currency)`` writes: the
+    residual's test for a Money field mapped to an amount that gives the same amount back.
+    """
+    known = amounts.get(id(sent))
+    if known is not None and known[0] is sent:  # read by the fast reader: its spelling is known
+        return bool(known[3]) and sent.get("currency_code") == currency
+    try:
+        amount = money_amount(sent, "$")
+    except CartnormError:
+        return False
+    return ExpectedMoney(amount, currency).matches(sent)
 
 
 def _is_int_text(text: str) -> bool:

@@ -34,15 +34,13 @@ from ._from_canonical import (
     NAMESPACE,
     address_roles,
     encode_bill_to,
-    encode_line,
     encode_order_fields,
     encode_ship_from,
     encode_ship_to,
     encode_tracking,
-    remainder_key,
 )
 from ._protojson import child, money_amount, parse_timestamp  # child: JSON paths, cached
-from ._residual import ExpectedMoney, strip_reproduced
+from ._residual import OMITTED, ExpectedMoney, money_reproduced, strip_reproduced
 from ._statuses import decide_status, shipment_status
 
 __all__ = ["DEFAULT_CURRENCY", "convert", "to_canonical", "unwrap"]
@@ -50,6 +48,9 @@ __all__ = ["DEFAULT_CURRENCY", "convert", "to_canonical", "unwrap"]
 #: The currency assumed when no amount on the order names one (Gearment bills in USD).
 DEFAULT_CURRENCY = "USD"
 _LIST_KEYS = ("line_items", "addresses", "order_trackings")
+#: Line item fields mapped to canonical text (see `_Lines._line` and `encode_line`).
+_LINE_TEXTS = ("variant_id", "product_id", "line_item_id", "variant_sku")
+_LINE_MONEYS = ("item_price", "line_tax", "line_discount")
 _PARCEL_TYPES = ("TRACKING_TYPE_PRIMARY", "TRACKING_TYPE_SECONDARY", "TRACKING_TYPE_UNSPECIFIED")
 
 
@@ -170,8 +171,30 @@ class _Lines:
         self.items: list[LineItem] = []
         self.remainders: list[dict[str, Any]] = []
         self.amounts = amounts
+        self.sent = lines
         for index, line in enumerate(lines):
             self.items.append(self._line(line, index, child(path, index), currency, log))
+
+    def residuals(self, currency: str) -> list[dict[str, Any]]:
+        """
+        Each line's residual, made in place from the reader's copy: what `encode_line` would not
+        give back. Decided from the mapping's own rules rather than by encoding each line and
+        comparing; a property test holds the two to the same result.
+        """
+        for line in self.sent:
+            omitted = "line_item_id" not in line  # encode_line always writes the canonical line id
+            for key in _LINE_TEXTS:  # product_id and the like: given back when sent as a non-empty string
+                value = line.get(key)
+                if type(value) is str and value:
+                    del line[key]
+            del line["quantity"]  # at least 1, an int: always given back
+            for key in _LINE_MONEYS:  # per line amounts are given back exactly (remainders are kept)
+                money = line.get(key)
+                if money is not None and money_reproduced(money, currency, self.amounts):
+                    del line[key]
+            if omitted:
+                line[OMITTED] = ["line_item_id"]
+        return self.sent
 
     def _line(self, line: dict[str, Any], index: int, path: str, currency: str, log: WarningLog) -> LineItem:
         quantity = line.get("quantity")
@@ -350,11 +373,8 @@ def _residuals(canonical: CartOrder, order: dict[str, Any], lines: _Lines, roles
     if rest:
         gearment["order"] = rest
     currency = canonical.invoice_currency_code
-    remainders = {remainder_key(r["line_index"], r["field"]): Decimal(r["remainder"]) for r in lines.remainders}
     if "line_items" in lists:
-        encoded = [encode_line(line, currency, index, remainders, expect)
-                   for index, line in enumerate(canonical.line_items)]  # fmt: skip
-        _keep_list(gearment, "line_items", lists["line_items"], encoded)
+        _keep(gearment, "line_items", lines.residuals(currency))
     if "addresses" in lists:
         bases: dict[str | None, dict[str, Any]] = {
             "ship_to": encode_ship_to(canonical.ship_to_address),
@@ -374,7 +394,10 @@ def _residuals(canonical: CartOrder, order: dict[str, Any], lines: _Lines, roles
 
 
 def _keep_list(gearment: dict[str, Any], key: str, raw: list[dict[str, Any]], encoded: list[dict[str, Any]]) -> None:
-    rests = [strip_reproduced(item, built) for item, built in zip(raw, encoded, strict=True)]
+    _keep(gearment, key, [strip_reproduced(item, built) for item, built in zip(raw, encoded, strict=True)])
+
+
+def _keep(gearment: dict[str, Any], key: str, rests: list[dict[str, Any]]) -> None:
     if not rests or any(rests):  # all-empty residuals: the canonical list alone gives the list back
         gearment[key] = rests
 
