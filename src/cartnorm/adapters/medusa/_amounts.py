@@ -11,6 +11,7 @@ Medusa money in both encodings, read and written exactly through `cartnorm.money
 
 from __future__ import annotations
 
+import decimal
 import functools
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -93,6 +94,22 @@ _DIRECT_DIGITS: Final = 18
 _DIRECT_LIMIT: Final = 10**_DIRECT_DIGITS
 
 
+def _exact_context(precision: int) -> decimal.Context:
+    """A context that never rounds: every signal is trapped, so an operation is exact or raises."""
+    return decimal.Context(prec=precision, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=_EVERY_SIGNAL)
+
+
+_EVERY_SIGNAL: Final = [decimal.Clamped, decimal.DivisionByZero, decimal.FloatOperation, decimal.Inexact,
+                        decimal.InvalidOperation, decimal.Overflow, decimal.Rounded, decimal.Subnormal,
+                        decimal.Underflow]  # fmt: skip
+
+
+#: Exact arithmetic on amounts of at most `_DIRECT_DIGITS` digits.
+_EXACT_18: Final = _exact_context(_DIRECT_DIGITS)
+#: Exact arithmetic on line amounts (a per-unit amount times a quantity, plus a remainder).
+_EXACT_WIDE: Final = _exact_context(100)
+
+
 def _pow10(exponent: int) -> int:
     """``10**exponent`` for a non-negative exponent, typed as int."""
     return int(10**exponent)
@@ -121,15 +138,23 @@ def _direct_from_minor(value: object, exponent: int | None) -> Decimal | None:
 
 
 def _direct_to_minor(amount: object, exponent: int | None) -> int | None:
-    """``to_minor_units`` for an ordinary amount that is whole in minor units; else None."""
+    """
+    ``to_minor_units`` for an ordinary amount that is whole in minor units; else None.
+
+    One exact scaling in C (`_EXACT_18`: at most 18 digits, every signal trapped, so nothing
+    is ever rounded) instead of taking the digits apart; an amount below 10**18 in magnitude
+    that is whole in minor units then also lies well inside `cartnorm.money`'s bounds.
+    """
     if exponent is None or type(amount) is not Decimal or not amount.is_finite():
         return None
-    _, digits, places = amount.as_tuple()
-    if len(digits) > _DIRECT_DIGITS or not -_DIRECT_DIGITS <= int(places) <= 0:
+    if not -_DIRECT_LIMIT < amount < _DIRECT_LIMIT:
         return None
-    numerator, denominator = amount.as_integer_ratio()
-    minor, rest = divmod(numerator * _pow10(exponent), denominator)
-    return None if rest else minor
+    try:
+        scaled = _EXACT_18.scaleb(amount, exponent)
+    except decimal.DecimalException:
+        return None  # more than 18 digits: the general path decides
+    minor = int(scaled)
+    return minor if minor == scaled else None
 
 
 def _direct_exact_split(line_amount: object, quantity: object, exponent: int | None) -> PerUnitSplit | None:
@@ -157,22 +182,25 @@ def line_amount(per_unit: Decimal, quantity: int, remainder: Decimal) -> Decimal
     """
     ``per_unit × quantity + remainder`` exactly: `PerUnitSplit.line_amount`, digits and exponent included.
 
-    Computed directly for ordinary finite amounts (in units of the smaller of their exponents);
-    anything else goes through `PerUnitSplit`.
+    For ordinary finite amounts this is one fused multiply-add in C, exact because `_EXACT_WIDE`
+    traps every rounding (its result keeps the smaller exponent of the two terms, as
+    `PerUnitSplit` does; a zero is written unsigned, as `PerUnitSplit` writes it). Anything
+    else, or a result too wide for it, goes through `PerUnitSplit`.
     """
-    if type(per_unit) is Decimal and type(remainder) is Decimal and per_unit.is_finite() and remainder.is_finite():
-        per_unit_places, remainder_places = per_unit.as_tuple().exponent, remainder.as_tuple().exponent
-        if type(quantity) is int and -40 <= int(per_unit_places) <= 40 and -40 <= int(remainder_places) <= 40:
-            places = min(int(per_unit_places), int(remainder_places))
-            scaled = _in_units(per_unit, places) * quantity + _in_units(remainder, places)
-            return Decimal(f"{scaled}E{places}")
+    if (
+        type(per_unit) is Decimal
+        and type(remainder) is Decimal
+        and type(quantity) is int
+        and per_unit.is_finite()
+        and remainder.is_finite()
+    ):
+        try:
+            amount = _EXACT_WIDE.fma(per_unit, quantity, remainder)
+        except decimal.DecimalException:
+            pass  # too many digits or too large an exponent for the context: the general path
+        else:
+            return amount if amount else amount.copy_abs()
     return PerUnitSplit(per_unit=per_unit, remainder=remainder, quantity=quantity).line_amount
-
-
-def _in_units(amount: Decimal, places: int) -> int:
-    """``amount`` as a whole number of ``10**places`` (``places`` at most the amount's own exponent)."""
-    numerator, denominator = amount.as_integer_ratio()
-    return numerator * _pow10(-places) // denominator if places <= 0 else numerator // (denominator * _pow10(places))
 
 
 @attrs.frozen(kw_only=True)

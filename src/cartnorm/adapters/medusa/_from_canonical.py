@@ -25,6 +25,8 @@ from ._statuses import parse_raw_status
 __all__ = ["from_canonical", "regenerate"]
 
 _ITEMS = child(ROOT, "items")
+#: Line totals are sums of amounts the order holds: exact (an inexact result raises, never rounds).
+_EXACT = decimal.Context(prec=1000, traps=[decimal.Inexact])
 _DISPLAY_ID = re.compile(r"(0|[1-9][0-9]{0,17})\Z")  # a SERIAL display_id; longer digit strings stay text
 
 
@@ -179,8 +181,7 @@ def _item(line: LineItem, index: int, money: Money, hints: _layout.Hints) -> dic
         money.write(item, key, amount, path=where)
         written[key] = amount
     if len(written) == 3:
-        exact = decimal.Context(prec=1000, traps=[decimal.Inexact])
-        total = exact.add(exact.subtract(written["subtotal"], written["discount_total"]), written["tax_total"])
+        total = _EXACT.add(_EXACT.subtract(written["subtotal"], written["discount_total"]), written["tax_total"])
         money.write(item, "total", total, path=where)
     return item
 
