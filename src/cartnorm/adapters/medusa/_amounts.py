@@ -110,9 +110,8 @@ _EXACT_18: Final = _exact_context(_DIRECT_DIGITS)
 _EXACT_WIDE: Final = _exact_context(100)
 
 
-def _pow10(exponent: int) -> int:
-    """``10**exponent`` for a non-negative exponent, typed as int."""
-    return int(10**exponent)
+#: One minor unit per exponent (``Decimal('1E-2')``), the quantum of a per-unit amount.
+_MINOR_UNIT: Final = {exponent: Decimal(f"1E-{exponent}") for exponent in range(_DIRECT_DIGITS + 1)}
 
 
 @functools.lru_cache(maxsize=64)
@@ -161,6 +160,9 @@ def _direct_exact_split(line_amount: object, quantity: object, exponent: int | N
     """
     ``split_per_unit`` when an ordinary amount divides exactly at ``exponent`` (the same per-unit
     and zero remainder, digits and exponents included); None otherwise, rounding included.
+
+    The quotient is computed and set to the minor unit in C (`_EXACT_WIDE`); a zero per-unit
+    amount is unsigned, as `split_per_unit` writes it.
     """
     if exponent is None or type(line_amount) is not Decimal or type(quantity) is not int or quantity <= 0:
         return None
@@ -169,13 +171,16 @@ def _direct_exact_split(line_amount: object, quantity: object, exponent: int | N
     _, digits, places = line_amount.as_tuple()
     if len(digits) > _DIRECT_DIGITS or not -_DIRECT_DIGITS <= int(places) <= _DIRECT_DIGITS:
         return None
-    scale = min(int(places), -exponent)  # split_per_unit works in units of 10**scale
-    numerator, denominator = line_amount.as_integer_ratio()
-    scaled = numerator * _pow10(-scale) // denominator  # exact: scale is at most the amount's own exponent
-    per_unit, rest = divmod(scaled, quantity * _pow10(-exponent - scale))
-    if rest:
+    quantum = _MINOR_UNIT.get(exponent)
+    if quantum is None:
         return None
-    return PerUnitSplit(per_unit=Decimal(f"{per_unit}E-{exponent}"), remainder=Decimal(f"0E{scale}"), quantity=quantity)
+    try:  # exact in C: every rounding is trapped, so a split that would round raises here
+        per_unit = _EXACT_WIDE.quantize(_EXACT_WIDE.divide(line_amount, quantity), quantum)
+    except decimal.DecimalException:
+        return None
+    scale = min(int(places), -exponent)  # split_per_unit's remainder is a zero in units of 10**scale
+    return PerUnitSplit(per_unit=per_unit if per_unit else per_unit.copy_abs(), remainder=Decimal(f"0E{scale}"),
+                        quantity=quantity)  # fmt: skip
 
 
 def line_amount(per_unit: Decimal, quantity: int, remainder: Decimal) -> Decimal:

@@ -187,12 +187,13 @@ def _item(line: LineItem, index: int, money: Money, hints: _layout.Hints) -> dic
 
 
 def _fulfillment(shipment: Shipment, money: Money) -> dict[str, Any]:
-    moment = format_medusa_datetime(shipment.updated_date or shipment.created_date)
+    created, updated = format_medusa_datetime(shipment.created_date), format_medusa_datetime(shipment.updated_date)
+    moment = created if updated is None else updated  # when the status last changed
     status = shipment.status
     fulfillment: dict[str, Any] = {
         "id": shipment.shipment_id,
-        "created_at": format_medusa_datetime(shipment.created_date),
-        "updated_at": format_medusa_datetime(shipment.updated_date),
+        "created_at": created,
+        "updated_at": updated,
         "location_id": shipment.warehouse_id,
         "shipped_at": moment if status in (ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED) else None,
         "canceled_at": moment if status is ShipmentStatus.CANCELLED else None,

@@ -75,8 +75,23 @@ def looks_like_order(order: Mapping[str, Any]) -> bool:
     )
 
 
+def _may_have_raw_keys(item: Mapping[Any, Any]) -> bool:
+    """
+    False when no key of ``item`` starts with ``raw_``: one scan in C over the joined keys.
+
+    True (look at each key) when some key might, or when a key is not a string.
+    """
+    try:
+        names = "\0" + "\0".join(item)
+    except TypeError:
+        return True
+    return "\0raw_" in names
+
+
 def _has_big_number(item: object) -> bool:
     if not isinstance(item, Mapping):
+        return False
+    if not _may_have_raw_keys(item):
         return False
     for key, value in item.items():  # a plain loop: this runs over every key of every order
         if isinstance(key, str) and key.startswith("raw_") and isinstance(value, Mapping) and "value" in value:
