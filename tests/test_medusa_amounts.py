@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from cartnorm import money
 from cartnorm.adapters.medusa._amounts import (
+    Money,
     _direct_exact_split,
     _direct_from_minor,
     _direct_to_minor,
@@ -82,3 +83,19 @@ def test_line_amount_writes_zero_unsigned_like_per_unit_split():
         assert outcome(line_amount, Decimal(per_unit), quantity, Decimal(remainder)) == outcome(
             lambda split=split: split.line_amount
         )
+
+
+@given(
+    st.one_of(st.integers(-(10**6), 10**6), st.integers(-(10**20), 10**20), st.none(), st.booleans(), decimals),
+    quantities,
+    exponents,
+    st.sampled_from([1, 2]),
+)
+def test_exact_per_unit_is_the_per_unit_amount_of_an_exact_split(value, quantity, exponent, version):
+    amounts = Money(version=version, currency="USD", exponent=exponent)
+    item = {"subtotal": value}
+    exact = amounts.exact_per_unit(item, "subtotal", quantity)
+    if exact is not None:
+        split = amounts.split(amounts.read(item, "subtotal", "$"), quantity, "$", "subtotal")
+        assert split.exact
+        assert exact.as_tuple() == split.per_unit.as_tuple()

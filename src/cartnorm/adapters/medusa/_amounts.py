@@ -284,3 +284,20 @@ class Money:
             where = child(path, key)
             split = split_per_unit(line_amount, quantity, self.currency, exponents=self.exponents, path=where)
         return split
+
+    def exact_per_unit(self, obj: Mapping[str, Any], key: str, quantity: int) -> Decimal | None:
+        """
+        ``split(read(obj, key), quantity).per_unit`` when ``obj[key]`` is an ordinary v1 integer
+        that divides exactly by ``quantity``; None otherwise (then read and split it).
+
+        Most line amounts divide evenly: in minor units that is one integer division, with no
+        Decimal between reading the amount and writing the per-unit one.
+        """
+        exponent = _accepted_exponent(self.currency, self.exponent) if self.version == 1 else None
+        value = obj.get(key)
+        if exponent is None or type(value) is not int or type(quantity) is not int or quantity <= 0:
+            return None
+        if not -_DIRECT_LIMIT < value < _DIRECT_LIMIT:
+            return None
+        per_unit, rest = divmod(value, quantity)
+        return None if rest else Decimal(f"{per_unit}E-{exponent}")

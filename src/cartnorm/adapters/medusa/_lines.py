@@ -18,6 +18,9 @@ def _per_unit(
     context: Context, item: Mapping[str, Any], key: str, count: int, index: int, where: str
 ) -> Decimal | None:
     """``item[key]`` (a line amount) per unit; a rounding remainder is kept and reported. ``where``: the item's path."""
+    exact = context.money.exact_per_unit(item, key, count)
+    if exact is not None:
+        return exact
     line = context.money.read(item, key, where)
     if line is None or count == 0:
         return None
