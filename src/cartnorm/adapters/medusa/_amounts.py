@@ -92,6 +92,7 @@ def v2_number(amount: Decimal) -> int | Decimal:
 #: every error. Well inside `cartnorm.money`'s own bound of 40.
 _DIRECT_DIGITS: Final = 18
 _DIRECT_LIMIT: Final = 10**_DIRECT_DIGITS
+_DIRECT_LIMIT_AMOUNT: Final = Decimal(_DIRECT_LIMIT)  # compared with Decimals without a conversion each time
 
 
 def _exact_context(precision: int) -> decimal.Context:
@@ -146,7 +147,7 @@ def _direct_to_minor(amount: object, exponent: int | None) -> int | None:
     """
     if exponent is None or type(amount) is not Decimal or not amount.is_finite():
         return None
-    if not -_DIRECT_LIMIT < amount < _DIRECT_LIMIT:
+    if not -_DIRECT_LIMIT_AMOUNT < amount < _DIRECT_LIMIT_AMOUNT:
         return None
     try:
         scaled = _EXACT_18.scaleb(amount, exponent)

@@ -41,8 +41,11 @@ def _currency(order: Mapping[str, Any], path: str, exponents: object, version: i
     table: dict[str, int] = dict(ADMIN_UI_EXPONENTS) if version == 1 else {}
     if exponents:
         table.update({key.strip().upper(): number for key, number in exponents.items() if isinstance(key, str)})
-    code = normalize_currency(value, path=where, exponents=table)
-    return code, exponent_of(code, exponents=table, path=where)
+    # cartnorm.money reads only the entry of this code (it walks the whole table, key by key)
+    upper = value.strip().upper()
+    relevant = {upper: table[upper]} if upper in table else None
+    code = normalize_currency(value, path=where, exponents=relevant)
+    return code, exponent_of(code, exponents=relevant, path=where)
 
 
 def convert(
