@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..._paths import ROOT, child
+from ..._paths import ROOT
 from ...model import LineItem
 from ._context import Context
-from ._reading import optional_str, quantity, required_str
+from ._reading import child, optional_str, quantity, required_str
 
 __all__ = ["line_item"]
 

@@ -7,16 +7,19 @@ place in the payload as the caller passed it (``$.order.items[0].quantity``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, Final
 
 from ..._datetime import parse_rfc3339
-from ..._paths import ROOT, child
+from ..._paths import ROOT
+from ..._paths import child as _child
 from ...errors import MISSING, PayloadError
 
 __all__ = [
     "ENVELOPES",
+    "child",
     "format_medusa_datetime",
     "is_v2",
     "looks_like_order",
@@ -28,6 +31,11 @@ __all__ = [
     "unwrap",
     "wrap",
 ]
+
+#: `cartnorm._paths.child`, remembered. The forward mapping builds the path of each object it
+#: reads before it knows whether an error will need it, and the same paths (``$.order.items[3]``,
+#: ``$.order.fulfillments[0].created_at``) come back order after order.
+child: Final = functools.lru_cache(maxsize=4096)(_child)
 
 #: Recognised response envelopes: name → (the keys besides the order, the key holding it).
 ENVELOPES: Final[Mapping[str, tuple[Mapping[str, str], str]]] = {

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..._paths import child
 from ...model import LineItem, ShipFromAddress, Shipment, ShipmentLineItem, ShipmentStatus
 from ._context import Context
-from ._reading import object_list, optional_datetime, optional_str, quantity, required_str
+from ._reading import child, object_list, optional_datetime, optional_str, quantity, required_str
 
 __all__ = ["shipment"]
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ..._paths import ROOT, child
+from ..._paths import ROOT
 from ...adapter import Normalized, WarningLog, observation_time
 from ...errors import MISSING, ConfigurationError, CurrencyError, PayloadError
 from ...model import CartOrder, OrderStatus
@@ -18,7 +18,7 @@ from ._amounts import ADMIN_UI_EXPONENTS, Money, default_exponent
 from ._context import Context
 from ._from_canonical import regenerate
 from ._lines import line_item
-from ._reading import is_v2, object_list, optional_datetime, optional_str, required_str, unwrap
+from ._reading import child, is_v2, object_list, optional_datetime, optional_str, required_str, unwrap
 from ._shipments import shipment
 from ._statuses import STATUS_TABLE_V1, STATUS_TABLE_V2, decide, format_raw_status
 from ._totals import ORDER_TOTALS, recompute
