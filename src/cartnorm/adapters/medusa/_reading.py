@@ -181,6 +181,8 @@ def object_list(obj: Mapping[str, Any], key: str, path: str) -> Sequence[Mapping
         return ()
     if not isinstance(value, list):
         raise PayloadError(child(path, key), value, "a list of objects")
+    if all(type(item) is dict for item in value):  # parsed JSON: no Mapping check per element
+        return value
     for index, item in enumerate(value):
         if not isinstance(item, Mapping):
             raise PayloadError(child(child(path, key), index), item, "an object")
