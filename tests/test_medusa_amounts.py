@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from cartnorm import money
 from cartnorm.adapters.medusa._amounts import (
+    Money,
     _direct_exact_split,
     _direct_from_minor,
     _direct_to_minor,
@@ -74,3 +75,27 @@ def test_odd_values_take_the_general_path():
     assert _direct_to_minor(Decimal("0.001"), 2) is None  # not whole in cents: cartnorm.money raises
     assert _direct_exact_split(Decimal("10.00"), 3, 2) is None  # a remainder: cartnorm.money rounds
     assert _direct_to_minor(Decimal("1"), None) is None  # an exponent cartnorm.money refused
+
+
+def test_line_amount_writes_zero_unsigned_like_per_unit_split():
+    for per_unit, quantity, remainder in (("-0.00", 3, "-0"), ("-1.50", 0, "-0.000"), ("0E+5", 2, "-0E-3")):
+        split = money.PerUnitSplit(per_unit=Decimal(per_unit), remainder=Decimal(remainder), quantity=quantity)
+        assert outcome(line_amount, Decimal(per_unit), quantity, Decimal(remainder)) == outcome(
+            lambda split=split: split.line_amount
+        )
+
+
+@given(
+    st.one_of(st.integers(-(10**6), 10**6), st.integers(-(10**20), 10**20), st.none(), st.booleans(), decimals),
+    quantities,
+    exponents,
+    st.sampled_from([1, 2]),
+)
+def test_exact_per_unit_is_the_per_unit_amount_of_an_exact_split(value, quantity, exponent, version):
+    amounts = Money(version=version, currency="USD", exponent=exponent)
+    item = {"subtotal": value}
+    exact = amounts.exact_per_unit(item, "subtotal", quantity)
+    if exact is not None:
+        split = amounts.split(amounts.read(item, "subtotal", "$"), quantity, "$", "subtotal")
+        assert split.exact
+        assert exact.as_tuple() == split.per_unit.as_tuple()

@@ -11,6 +11,7 @@ Medusa money in both encodings, read and written exactly through `cartnorm.money
 
 from __future__ import annotations
 
+import decimal
 import functools
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -91,11 +92,27 @@ def v2_number(amount: Decimal) -> int | Decimal:
 #: every error. Well inside `cartnorm.money`'s own bound of 40.
 _DIRECT_DIGITS: Final = 18
 _DIRECT_LIMIT: Final = 10**_DIRECT_DIGITS
+_DIRECT_LIMIT_AMOUNT: Final = Decimal(_DIRECT_LIMIT)  # compared with Decimals without a conversion each time
 
 
-def _pow10(exponent: int) -> int:
-    """``10**exponent`` for a non-negative exponent, typed as int."""
-    return int(10**exponent)
+def _exact_context(precision: int) -> decimal.Context:
+    """A context that never rounds: every signal is trapped, so an operation is exact or raises."""
+    return decimal.Context(prec=precision, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=_EVERY_SIGNAL)
+
+
+_EVERY_SIGNAL: Final = [decimal.Clamped, decimal.DivisionByZero, decimal.FloatOperation, decimal.Inexact,
+                        decimal.InvalidOperation, decimal.Overflow, decimal.Rounded, decimal.Subnormal,
+                        decimal.Underflow]  # fmt: skip
+
+
+#: Exact arithmetic on amounts of at most `_DIRECT_DIGITS` digits.
+_EXACT_18: Final = _exact_context(_DIRECT_DIGITS)
+#: Exact arithmetic on line amounts (a per-unit amount times a quantity, plus a remainder).
+_EXACT_WIDE: Final = _exact_context(100)
+
+
+#: One minor unit per exponent (``Decimal('1E-2')``), the quantum of a per-unit amount.
+_MINOR_UNIT: Final = {exponent: Decimal(f"1E-{exponent}") for exponent in range(_DIRECT_DIGITS + 1)}
 
 
 @functools.lru_cache(maxsize=64)
@@ -121,21 +138,32 @@ def _direct_from_minor(value: object, exponent: int | None) -> Decimal | None:
 
 
 def _direct_to_minor(amount: object, exponent: int | None) -> int | None:
-    """``to_minor_units`` for an ordinary amount that is whole in minor units; else None."""
+    """
+    ``to_minor_units`` for an ordinary amount that is whole in minor units; else None.
+
+    One exact scaling in C (`_EXACT_18`: at most 18 digits, every signal trapped, so nothing
+    is ever rounded) instead of taking the digits apart; an amount below 10**18 in magnitude
+    that is whole in minor units then also lies well inside `cartnorm.money`'s bounds.
+    """
     if exponent is None or type(amount) is not Decimal or not amount.is_finite():
         return None
-    _, digits, places = amount.as_tuple()
-    if len(digits) > _DIRECT_DIGITS or not -_DIRECT_DIGITS <= int(places) <= 0:
+    if not -_DIRECT_LIMIT_AMOUNT < amount < _DIRECT_LIMIT_AMOUNT:
         return None
-    numerator, denominator = amount.as_integer_ratio()
-    minor, rest = divmod(numerator * _pow10(exponent), denominator)
-    return None if rest else minor
+    try:
+        scaled = _EXACT_18.scaleb(amount, exponent)
+    except decimal.DecimalException:
+        return None  # more than 18 digits: the general path decides
+    minor = int(scaled)
+    return minor if minor == scaled else None
 
 
 def _direct_exact_split(line_amount: object, quantity: object, exponent: int | None) -> PerUnitSplit | None:
     """
     ``split_per_unit`` when an ordinary amount divides exactly at ``exponent`` (the same per-unit
     and zero remainder, digits and exponents included); None otherwise, rounding included.
+
+    The quotient is computed and set to the minor unit in C (`_EXACT_WIDE`); a zero per-unit
+    amount is unsigned, as `split_per_unit` writes it.
     """
     if exponent is None or type(line_amount) is not Decimal or type(quantity) is not int or quantity <= 0:
         return None
@@ -144,35 +172,41 @@ def _direct_exact_split(line_amount: object, quantity: object, exponent: int | N
     _, digits, places = line_amount.as_tuple()
     if len(digits) > _DIRECT_DIGITS or not -_DIRECT_DIGITS <= int(places) <= _DIRECT_DIGITS:
         return None
-    scale = min(int(places), -exponent)  # split_per_unit works in units of 10**scale
-    numerator, denominator = line_amount.as_integer_ratio()
-    scaled = numerator * _pow10(-scale) // denominator  # exact: scale is at most the amount's own exponent
-    per_unit, rest = divmod(scaled, quantity * _pow10(-exponent - scale))
-    if rest:
+    quantum = _MINOR_UNIT.get(exponent)
+    if quantum is None:
         return None
-    return PerUnitSplit(per_unit=Decimal(f"{per_unit}E-{exponent}"), remainder=Decimal(f"0E{scale}"), quantity=quantity)
+    try:  # exact in C: every rounding is trapped, so a split that would round raises here
+        per_unit = _EXACT_WIDE.quantize(_EXACT_WIDE.divide(line_amount, quantity), quantum)
+    except decimal.DecimalException:
+        return None
+    scale = min(int(places), -exponent)  # split_per_unit's remainder is a zero in units of 10**scale
+    return PerUnitSplit(per_unit=per_unit if per_unit else per_unit.copy_abs(), remainder=Decimal(f"0E{scale}"),
+                        quantity=quantity)  # fmt: skip
 
 
 def line_amount(per_unit: Decimal, quantity: int, remainder: Decimal) -> Decimal:
     """
     ``per_unit × quantity + remainder`` exactly: `PerUnitSplit.line_amount`, digits and exponent included.
 
-    Computed directly for ordinary finite amounts (in units of the smaller of their exponents);
-    anything else goes through `PerUnitSplit`.
+    For ordinary finite amounts this is one fused multiply-add in C, exact because `_EXACT_WIDE`
+    traps every rounding (its result keeps the smaller exponent of the two terms, as
+    `PerUnitSplit` does; a zero is written unsigned, as `PerUnitSplit` writes it). Anything
+    else, or a result too wide for it, goes through `PerUnitSplit`.
     """
-    if type(per_unit) is Decimal and type(remainder) is Decimal and per_unit.is_finite() and remainder.is_finite():
-        per_unit_places, remainder_places = per_unit.as_tuple().exponent, remainder.as_tuple().exponent
-        if type(quantity) is int and -40 <= int(per_unit_places) <= 40 and -40 <= int(remainder_places) <= 40:
-            places = min(int(per_unit_places), int(remainder_places))
-            scaled = _in_units(per_unit, places) * quantity + _in_units(remainder, places)
-            return Decimal(f"{scaled}E{places}")
+    if (
+        type(per_unit) is Decimal
+        and type(remainder) is Decimal
+        and type(quantity) is int
+        and per_unit.is_finite()
+        and remainder.is_finite()
+    ):
+        try:
+            amount = _EXACT_WIDE.fma(per_unit, quantity, remainder)
+        except decimal.DecimalException:
+            pass  # too many digits or too large an exponent for the context: the general path
+        else:
+            return amount if amount else amount.copy_abs()
     return PerUnitSplit(per_unit=per_unit, remainder=remainder, quantity=quantity).line_amount
-
-
-def _in_units(amount: Decimal, places: int) -> int:
-    """``amount`` as a whole number of ``10**places`` (``places`` at most the amount's own exponent)."""
-    numerator, denominator = amount.as_integer_ratio()
-    return numerator * _pow10(-places) // denominator if places <= 0 else numerator // (denominator * _pow10(places))
 
 
 @attrs.frozen(kw_only=True)
@@ -251,3 +285,20 @@ class Money:
             where = child(path, key)
             split = split_per_unit(line_amount, quantity, self.currency, exponents=self.exponents, path=where)
         return split
+
+    def exact_per_unit(self, obj: Mapping[str, Any], key: str, quantity: int) -> Decimal | None:
+        """
+        ``split(read(obj, key), quantity).per_unit`` when ``obj[key]`` is an ordinary v1 integer
+        that divides exactly by ``quantity``; None otherwise (then read and split it).
+
+        Most line amounts divide evenly: in minor units that is one integer division, with no
+        Decimal between reading the amount and writing the per-unit one.
+        """
+        exponent = _accepted_exponent(self.currency, self.exponent) if self.version == 1 else None
+        value = obj.get(key)
+        if exponent is None or type(value) is not int or type(quantity) is not int or quantity <= 0:
+            return None
+        if not -_DIRECT_LIMIT < value < _DIRECT_LIMIT:
+            return None
+        per_unit, rest = divmod(value, quantity)
+        return None if rest else Decimal(f"{per_unit}E-{exponent}")

@@ -8,9 +8,9 @@ from typing import Any
 
 import attrs
 
-from ..._paths import child
 from ...adapter import WarningLog
 from ._amounts import Money
+from ._reading import child
 
 __all__ = ["Context"]
 

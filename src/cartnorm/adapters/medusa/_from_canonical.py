@@ -13,18 +13,20 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from ..._paths import ROOT, child
+from ..._paths import ROOT
 from ...geo import country_code
 from ...model import CartOrder, LineItem, Shipment, ShipmentStatus
 from ...money import exponent_of
 from . import _layout, _residue
 from ._amounts import BIG_NUMBER_PRECISION, Money, default_exponent, line_amount
-from ._reading import format_medusa_datetime, wrap
+from ._reading import child, format_medusa_datetime, wrap
 from ._statuses import parse_raw_status
 
 __all__ = ["from_canonical", "regenerate"]
 
 _ITEMS = child(ROOT, "items")
+#: Line totals are sums of amounts the order holds: exact (an inexact result raises, never rounds).
+_EXACT = decimal.Context(prec=1000, traps=[decimal.Inexact])
 _DISPLAY_ID = re.compile(r"(0|[1-9][0-9]{0,17})\Z")  # a SERIAL display_id; longer digit strings stay text
 
 
@@ -179,19 +181,19 @@ def _item(line: LineItem, index: int, money: Money, hints: _layout.Hints) -> dic
         money.write(item, key, amount, path=where)
         written[key] = amount
     if len(written) == 3:
-        exact = decimal.Context(prec=1000, traps=[decimal.Inexact])
-        total = exact.add(exact.subtract(written["subtotal"], written["discount_total"]), written["tax_total"])
+        total = _EXACT.add(_EXACT.subtract(written["subtotal"], written["discount_total"]), written["tax_total"])
         money.write(item, "total", total, path=where)
     return item
 
 
 def _fulfillment(shipment: Shipment, money: Money) -> dict[str, Any]:
-    moment = format_medusa_datetime(shipment.updated_date or shipment.created_date)
+    created, updated = format_medusa_datetime(shipment.created_date), format_medusa_datetime(shipment.updated_date)
+    moment = created if updated is None else updated  # when the status last changed
     status = shipment.status
     fulfillment: dict[str, Any] = {
         "id": shipment.shipment_id,
-        "created_at": format_medusa_datetime(shipment.created_date),
-        "updated_at": format_medusa_datetime(shipment.updated_date),
+        "created_at": created,
+        "updated_at": updated,
         "location_id": shipment.warehouse_id,
         "shipped_at": moment if status in (ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED) else None,
         "canceled_at": moment if status is ShipmentStatus.CANCELLED else None,

@@ -31,6 +31,8 @@ from ..._paths import child
 
 __all__ = ["KEY", "Hints", "build", "read_hints"]
 
+_ZERO: Final = Decimal(0)
+
 #: The key of the Medusa entry in ``CartOrder.additional_fields``.
 KEY: Final = "medusa"
 
@@ -46,11 +48,11 @@ class Hints:
 
     def remainder(self, path: str) -> Decimal:
         """The remainder recorded for ``path`` (zero when none)."""
-        return self.remainders.get(path, Decimal(0))
+        return self.remainders.get(path, _ZERO)
 
     def remainder_at(self, parent: str, key: str) -> Decimal:
         """`remainder` for ``key`` inside ``parent``; the path is built only when there are remainders."""
-        return self.remainder(child(parent, key)) if self.remainders else Decimal(0)
+        return self.remainder(child(parent, key)) if self.remainders else _ZERO
 
 
 def build(hints: Hints, patch: Mapping[str, Any], absent: list[str]) -> dict[str, Any]:

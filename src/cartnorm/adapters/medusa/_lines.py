@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..._paths import ROOT, child
+from ..._paths import ROOT
 from ...model import LineItem
 from ._context import Context
-from ._reading import optional_str, quantity, required_str
+from ._reading import child, optional_str, quantity, required_str
 
 __all__ = ["line_item"]
 
@@ -18,6 +18,9 @@ def _per_unit(
     context: Context, item: Mapping[str, Any], key: str, count: int, index: int, where: str
 ) -> Decimal | None:
     """``item[key]`` (a line amount) per unit; a rounding remainder is kept and reported. ``where``: the item's path."""
+    exact = context.money.exact_per_unit(item, key, count)
+    if exact is not None:
+        return exact
     line = context.money.read(item, key, where)
     if line is None or count == 0:
         return None
@@ -38,19 +41,20 @@ def _identity(context: Context, item: Mapping[str, Any], identifier: str) -> tup
     """(product_id, product_sku, parent_product_id): the variant is the sellable unit."""
     variant = item.get("variant")
     variant = variant if isinstance(variant, Mapping) else {}
-    found = _first(optional_str(item, "variant_id"), optional_str(variant, "id"))
-    product_id = identifier if found is None else found
+    product_id = _first(item, "variant_id", variant, "id")
     if context.money.version == 2:
-        sku = _first(optional_str(item, "variant_sku"), optional_str(variant, "sku"))
-        parent = _first(optional_str(item, "product_id"), optional_str(variant, "product_id"))
+        sku = _first(item, "variant_sku", variant, "sku")
+        parent = _first(item, "product_id", variant, "product_id")
     else:
         sku = optional_str(variant, "sku")
         parent = optional_str(variant, "product_id")
-    return product_id, sku, parent
+    return identifier if product_id is None else product_id, sku, parent
 
 
-def _first(*values: str | None) -> str | None:
-    return next((value for value in values if value is not None), None)
+def _first(item: Mapping[str, Any], key: str, variant: Mapping[str, Any], variant_key: str) -> str | None:
+    """The string at ``item[key]``, else the one at ``variant[variant_key]``, else None."""
+    found = optional_str(item, key)
+    return optional_str(variant, variant_key) if found is None else found
 
 
 def line_item(context: Context, item: Mapping[str, Any], index: int) -> LineItem:

@@ -7,16 +7,20 @@ place in the payload as the caller passed it (``$.order.items[0].quantity``).
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, Final
 
 from ..._datetime import parse_rfc3339
-from ..._paths import ROOT, child
+from ..._paths import ROOT
+from ..._paths import child as _child
 from ...errors import MISSING, PayloadError
 
 __all__ = [
     "ENVELOPES",
+    "child",
     "format_medusa_datetime",
     "is_v2",
     "looks_like_order",
@@ -28,6 +32,11 @@ __all__ = [
     "unwrap",
     "wrap",
 ]
+
+#: `cartnorm._paths.child`, remembered. The forward mapping builds the path of each object it
+#: reads before it knows whether an error will need it, and the same paths (``$.order.items[3]``,
+#: ``$.order.fulfillments[0].created_at``) come back order after order.
+child: Final = functools.lru_cache(maxsize=4096)(_child)
 
 #: Recognised response envelopes: name → (the keys besides the order, the key holding it).
 ENVELOPES: Final[Mapping[str, tuple[Mapping[str, str], str]]] = {
@@ -75,8 +84,23 @@ def looks_like_order(order: Mapping[str, Any]) -> bool:
     )
 
 
+def _may_have_raw_keys(item: Mapping[Any, Any]) -> bool:
+    """
+    False when no key of ``item`` starts with ``raw_``: one scan in C over the joined keys.
+
+    True (look at each key) when some key might, or when a key is not a string.
+    """
+    try:
+        names = "\0" + "\0".join(item)
+    except TypeError:
+        return True
+    return "\0raw_" in names
+
+
 def _has_big_number(item: object) -> bool:
     if not isinstance(item, Mapping):
+        return False
+    if not _may_have_raw_keys(item):
         return False
     for key, value in item.items():  # a plain loop: this runs over every key of every order
         if isinstance(key, str) and key.startswith("raw_") and isinstance(value, Mapping) and "value" in value:
@@ -124,11 +148,21 @@ def optional_str(obj: Mapping[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+#: The form Medusa writes (JavaScript ``Date.toJSON``): ``2024-09-22T14:55:44.943Z``. For text of
+#: this form `datetime.fromisoformat` gives what `parse_rfc3339` gives (UTC, milliseconds).
+_MEDUSA_FORM: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z\Z")
+
+
 def optional_datetime(obj: Mapping[str, Any], key: str, path: str) -> datetime | None:
     """The RFC 3339 date-time at ``key``; None when absent or null; `PayloadError` when unparseable."""
     value = obj.get(key)
     if value is None:
         return None
+    if type(value) is str and _MEDUSA_FORM.match(value):
+        try:
+            return datetime.fromisoformat(value)  # Medusa's own form, parsed in C
+        except ValueError:
+            pass  # not a date that exists (or an older Python): parse_rfc3339 decides
     return parse_rfc3339(value, child(path, key))
 
 
@@ -147,6 +181,8 @@ def object_list(obj: Mapping[str, Any], key: str, path: str) -> Sequence[Mapping
         return ()
     if not isinstance(value, list):
         raise PayloadError(child(path, key), value, "a list of objects")
+    if all(type(item) is dict for item in value):  # parsed JSON: no Mapping check per element
+        return value
     for index, item in enumerate(value):
         if not isinstance(item, Mapping):
             raise PayloadError(child(child(path, key), index), item, "an object")

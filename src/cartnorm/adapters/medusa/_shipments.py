@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..._paths import child
 from ...model import LineItem, ShipFromAddress, Shipment, ShipmentLineItem, ShipmentStatus
 from ._context import Context
-from ._reading import object_list, optional_datetime, optional_str, quantity, required_str
+from ._reading import child, object_list, optional_datetime, optional_str, quantity, required_str
 
 __all__ = ["shipment"]
 
@@ -58,8 +57,9 @@ def shipment(context: Context, fulfillment: Mapping[str, Any], index: int, lines
     tracking_number, tracking_url = _tracking(context, fulfillment, where)
     item_key = "line_item_id" if context.money.version == 2 else "item_id"
     shipment_lines = []
+    items_path = child(where, "items")
     for position, entry in enumerate(object_list(fulfillment, "items", where)):
-        entry_path = child(child(where, "items"), position)
+        entry_path = child(items_path, position)
         item_id = required_str(entry, item_key, entry_path)
         line = lines.get(item_id)
         if line is None:

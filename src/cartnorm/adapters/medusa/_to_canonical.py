@@ -7,9 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import attrs
-
-from ..._paths import ROOT, child
+from ..._paths import ROOT
 from ...adapter import Normalized, WarningLog, observation_time
 from ...errors import MISSING, ConfigurationError, CurrencyError, PayloadError
 from ...model import CartOrder, OrderStatus
@@ -20,7 +18,7 @@ from ._amounts import ADMIN_UI_EXPONENTS, Money, default_exponent
 from ._context import Context
 from ._from_canonical import regenerate
 from ._lines import line_item
-from ._reading import is_v2, object_list, optional_datetime, optional_str, required_str, unwrap
+from ._reading import child, is_v2, object_list, optional_datetime, optional_str, required_str, unwrap
 from ._shipments import shipment
 from ._statuses import STATUS_TABLE_V1, STATUS_TABLE_V2, decide, format_raw_status
 from ._totals import ORDER_TOTALS, recompute
@@ -43,8 +41,11 @@ def _currency(order: Mapping[str, Any], path: str, exponents: object, version: i
     table: dict[str, int] = dict(ADMIN_UI_EXPONENTS) if version == 1 else {}
     if exponents:
         table.update({key.strip().upper(): number for key, number in exponents.items() if isinstance(key, str)})
-    code = normalize_currency(value, path=where, exponents=table)
-    return code, exponent_of(code, exponents=table, path=where)
+    # cartnorm.money reads only the entry of this code (it walks the whole table, key by key)
+    upper = value.strip().upper()
+    relevant = {upper: table[upper]} if upper in table else None
+    code = normalize_currency(value, path=where, exponents=relevant)
+    return code, exponent_of(code, exponents=relevant, path=where)
 
 
 def convert(
@@ -68,7 +69,10 @@ def convert(
     currency, exponent = _currency(order, path, exponents, version)
     context = Context(order=order, path=path, money=Money(version=version, currency=currency, exponent=exponent),
                      log=WarningLog())  # fmt: skip
-    canonical = _order(context, observed)
+    # The residue is computed from the canonical order that will hold it: the order is built once
+    # around an empty dict, filled before the order leaves here (cheaper than a second build by attrs.evolve).
+    additional_fields: dict[str, Any] = {}
+    canonical = _order(context, observed, additional_fields)
     hints = _layout.Hints(
         version=version,
         envelope=envelope,
@@ -76,8 +80,8 @@ def convert(
         remainders=dict(context.remainders),
     )
     patch, absent = _residue.diff(order, regenerate(canonical, hints))
-    final = attrs.evolve(canonical, additional_fields=_layout.build(hints, patch, absent))
-    return Normalized(final, context.log.freeze())
+    additional_fields.update(_layout.build(hints, patch, absent))
+    return Normalized(canonical, context.log.freeze())
 
 
 def convert_options(payload: Any, *, observed_at: datetime | None = None, **options: Any) -> Normalized:
@@ -99,7 +103,8 @@ def to_canonical(
     return convert(payload, observed_at=observed_at, exponents=exponents).order
 
 
-def _order(context: Context, observed: datetime) -> CartOrder:
+def _order(context: Context, observed: datetime, additional_fields: dict[str, Any]) -> CartOrder:
+    """The canonical order; ``additional_fields`` is held as given (the caller fills it afterwards)."""
     order = context.order
     identifier = required_str(order, "id", context.path)
     created = optional_datetime(order, "created_at", context.path)
@@ -151,7 +156,7 @@ def _order(context: Context, observed: datetime) -> CartOrder:
         tags=(),
         external_system_url=None,
         trackstar_tags=None,
-        additional_fields={},
+        additional_fields=additional_fields,
         trackstar_created_date=observed,
         trackstar_updated_date=observed,
     )

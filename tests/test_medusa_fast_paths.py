@@ -1,0 +1,71 @@
+"""The Medusa adapter's shortcuts give what the plain definitions they stand for give."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timezone
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cartnorm._datetime import parse_rfc3339
+from cartnorm.adapters.medusa._reading import _has_big_number, optional_datetime
+from cartnorm.errors import PayloadError
+from strategies.medusa import medusa_datetime, moments
+
+keys = st.one_of(
+    st.text(max_size=8),
+    st.text(max_size=6).map(lambda rest: "raw_" + rest),
+    st.text(max_size=6).map(lambda rest: rest + "\0raw_"),
+    st.integers(),
+)
+values = st.one_of(st.none(), st.integers(), st.text(max_size=4), st.just({"value": "1", "precision": 20}),
+                   st.dictionaries(st.text(max_size=6), st.none(), max_size=2))  # fmt: skip
+
+
+def has_big_number_plainly(item: Any) -> bool:
+    """A BigNumber: a ``raw_…`` key holding an object with a ``value``."""
+    return isinstance(item, Mapping) and any(
+        isinstance(key, str) and key.startswith("raw_") and isinstance(value, Mapping) and "value" in value
+        for key, value in item.items()
+    )
+
+
+@given(st.dictionaries(keys, values, max_size=8) | st.lists(st.none()) | st.none())
+def test_big_number_detection_agrees_with_its_definition(item):
+    assert _has_big_number(item) is has_big_number_plainly(item)
+
+
+def _parsed(function: Any, *args: Any) -> Any:
+    try:
+        value = function(*args)
+    except PayloadError as error:
+        return str(error)
+    return None if value is None else (value, value.tzinfo, value.fold)
+
+
+medusa_shaped = st.builds(
+    "{}-{}-{}T{}:{}:{}.{}Z".format,
+    *(st.integers(0, 10**width - 1).map(lambda n, width=width: str(n).zfill(width)) for width in (4, 2, 2, 2, 2, 2, 3)),
+)
+
+
+#: Medusa's form from real moments (years 1..9999 too), random digits of that shape, other offsets.
+datetime_texts = st.one_of(
+    moments.map(medusa_datetime),
+    st.datetimes(timezones=st.just(timezone.utc)).map(
+        lambda moment: moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    ),
+    medusa_shaped,
+    medusa_shaped.map(lambda text: text.replace("Z", "+00:00")),
+    st.text(max_size=30),
+    st.none(),
+    st.integers(),
+)
+
+
+@given(datetime_texts)
+def test_medusa_datetimes_parse_as_rfc3339_does(text):
+    expected = None if text is None else _parsed(parse_rfc3339, text, "$.x.at")
+    assert _parsed(optional_datetime, {"at": text}, "at", "$.x") == expected
