@@ -6,12 +6,14 @@ import contextlib
 import copy
 from datetime import datetime, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cartnorm import CartnormError, to_trackstar, validate_trackstar
+from cartnorm import _json as cartnorm_json
 from cartnorm.adapters import gearment
 from cartnorm.adapters.gearment._protojson import money_amount, money_json
 from cartnorm.money import to_units_nanos
@@ -91,6 +93,20 @@ def test_orders_from_elsewhere_become_gearment_orders(order):
     ]
     assert len(back.shipments) == len(order.shipments)
     assert validate_trackstar(to_trackstar(back)) == []
+
+
+def test_number_like_texts_beyond_int32_are_not_written_as_enum_numbers():
+    """A shipping method or status text like "2200000000" is no enum number (int32): it is not written as one."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "gearment" / "shipped_envelope_full_order.payload.json"
+    order = gearment.to_canonical(cartnorm_json.parse_json(fixture.read_bytes()), observed_at=OBSERVED)
+    for text in ("2200000000", "-2147483649", "99999999999999999999"):
+        foreign = attrs.evolve(order, requested_shipping_method=text, raw_status=text, additional_fields={})
+        payload = gearment.from_canonical(foreign)
+        assert "shipping_option" not in payload
+        assert payload.get("order_status") != int(text)
+        gearment.to_canonical(payload, observed_at=OBSERVED)  # reads back
+    small = attrs.evolve(order, requested_shipping_method="42", additional_fields={})
+    assert gearment.from_canonical(small)["shipping_option"] == {"method": 42}
 
 
 @given(order_trees(), json_values)

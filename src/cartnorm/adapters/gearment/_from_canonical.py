@@ -42,7 +42,8 @@ __all__ = [
 NAMESPACE: Final = "gearment"
 #: Address ``type`` → the canonical address it maps to (the first address of each type).
 ADDRESS_ROLES: Final = {"TYPE_SHIP_TO": "ship_to", "TYPE_BILL_TO": "bill_to", "TYPE_SHIP_FROM": "ship_from"}
-_INTEGER = re.compile(r"-?[0-9]+\Z")
+_INTEGER = re.compile(r"-?[0-9]{1,10}\Z")
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _ALPHA2 = re.compile(r"[A-Za-z]{2}\Z")
 _ORDER = MESSAGES["VendorOrder"]
 _LINE = MESSAGES["VendorOrderLineItem"]
@@ -60,8 +61,8 @@ def _enum_back(raw: str | None, prefix: str, names: Collection[str]) -> str | in
         return None
     if raw in names or raw.startswith(prefix):
         return raw
-    if _INTEGER.match(raw):
-        return int(raw)
+    if _INTEGER.match(raw) and _INT32_MIN <= (number := int(raw)) <= _INT32_MAX:
+        return number  # an enum number as sent (protobuf enums are int32)
     return None
 
 
