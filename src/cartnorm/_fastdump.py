@@ -21,6 +21,7 @@ import attrs
 from ._datetime import format_rfc3339
 from ._json import encode_json
 from ._json import quote as _quote
+from ._json import quote_ascii_text as _quote_utf8
 from .model import CartOrder
 
 __all__ = ["dump_order"]
@@ -97,14 +98,22 @@ def _class_encoder(cls: type) -> Encoder:
     which is several times faster than looping over the fields at run time.
     """
     hints = typing.get_type_hints(cls)
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"ascii_string": _quote_utf8, "string": _quote}
     pieces = []
     for index, field in enumerate(attrs.fields(cls)):
         annotation = hints[field.name]
         args = typing.get_args(annotation)
         prefix = ("," if index else "{") + _quote(field.name) + ":"
-        if type(None) in args:  # inline the None test: one call fewer per optional field
-            (inner,) = (arg for arg in args if arg is not type(None))
+        optional = type(None) in args
+        inner = next(arg for arg in args if arg is not type(None)) if optional else annotation
+        if inner is str:  # inline the usual string (ASCII: the C encoder at once); `quote` for the rest
+            text = f"(ascii_string(v{index}) if v{index}.isascii() else string(v{index}))"
+            value = (
+                f"('null' if (v{index} := o.{field.name}) is None else {text})"
+                if optional
+                else (f"(ascii_string(v{index}) if (v{index} := o.{field.name}).isascii() else string(v{index}))")
+            )
+        elif optional:  # inline the None test: one call fewer per optional field
             namespace[f"e{index}"] = _encoder_for(inner)
             value = f"('null' if (v{index} := o.{field.name}) is None else e{index}(v{index}))"
         else:

@@ -6,7 +6,7 @@ import json
 import math
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -23,6 +23,7 @@ __all__ = [
     "freeze_json",
     "parse_json",
     "quote",
+    "quote_ascii_text",
 ]
 
 try:  # the C accelerators, present on CPython
@@ -36,6 +37,10 @@ try:  # optional fast backend: pip install 'cartnorm[fast]'
     import orjson as _orjson
 except ImportError:  # pragma: no cover - exercised without the extra
     _orjson = None  # type: ignore[assignment]
+
+
+#: `quote` for text known to be ASCII (no surrogates possible): the C encoder, called directly.
+quote_ascii_text: Final[Callable[[str], str]] = _quote_utf8
 
 
 def quote(text: str) -> str:
