@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
@@ -17,6 +18,8 @@ _EXPECTED = "an RFC 3339 date-time with an offset, such as '2024-09-22T14:55:44.
 #: The everyday spelling, which `datetime.fromisoformat` reads (in C, on Python 3.10 too once
 #: ``Z`` is spelled ``+00:00``) exactly as `_RFC3339` does: upper-case T, no fraction or one of
 #: 3 or 6 digits, ``Z`` or a ``±HH:MM`` offset.
+#: Python 3.11 and later read a ``Z`` suffix themselves.
+_READS_Z = sys.version_info >= (3, 11)
 _EVERYDAY = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3}(?:\d{3})?)?(?:Z|[+-]\d{2}:\d{2})\Z")
 
 
@@ -40,7 +43,9 @@ def parse_rfc3339(
         raise PayloadError(path, text, _EXPECTED)
     if _EVERYDAY.match(text):
         try:
-            value = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] == "Z" else text)
+            if text[-1] == "Z":  # UTC itself: always representable in UTC
+                return datetime.fromisoformat(text if _READS_Z else text[:-1] + "+00:00")
+            value = datetime.fromisoformat(text)
             value.astimezone(timezone.utc)  # must be representable in UTC for output
         except (ValueError, OverflowError):
             pass  # not in the calendar, or an offset out of range: the parser below says which

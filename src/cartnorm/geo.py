@@ -36,7 +36,11 @@ def country_name(code: str, locale: str = "en") -> str | None:
     >>> country_name("us"), country_name("AT"), country_name("zz")
     ('United States', 'Austria', None)
     """
-    return _names(locale).get(code.strip().upper()) if _ALPHA2.match(code.strip()) else None
+    names = _names(locale)
+    found = names.get(code)  # the usual code, already upper-case and bare
+    if found is not None:
+        return found
+    return names.get(code.strip().upper()) if _ALPHA2.match(code.strip()) else None
 
 
 def country_code(name: str, locale: str = "en") -> str | None:

@@ -17,6 +17,7 @@ full reader accepts too and turns into the same dict.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import re
 import sys
@@ -107,10 +108,7 @@ class ReadBudget:
         self.max_bits, self.max_nodes = max_int_bits(limits), limits.max_nodes - spent_nodes
         # unknown fields hang below a known message: their own nesting gets what is left
         self.free_depth = min(JSON_LIMITS.max_depth, limits.max_depth - _DEEPEST_MESSAGE - 1)
-        self.free_limits = JsonLimits(
-            max_depth=JSON_LIMITS.max_depth,
-            max_number_digits=min(limits.max_number_digits, JSON_LIMITS.max_number_digits),
-        )
+        self.free_limits = _free_limits(min(limits.max_number_digits, JSON_LIMITS.max_number_digits))
 
     @staticmethod
     def applies_to(limits: Limits) -> bool:
@@ -124,6 +122,12 @@ class ReadBudget:
             and limits.max_array_items >= len(_MONEY_KEYS)
             and limits.max_depth > _DEEPEST_MESSAGE + 1
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _free_limits(max_number_digits: int) -> JsonLimits:
+    """Free JSON's limits for a digit bound (one object per bound, not one per order)."""
+    return JsonLimits(max_depth=JSON_LIMITS.max_depth, max_number_digits=max_number_digits)
 
 
 _UNBOUNDED: Final = ReadBudget(None)

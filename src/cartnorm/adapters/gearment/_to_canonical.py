@@ -18,7 +18,7 @@ from ..._paths import ROOT
 from ...adapter import Normalized, WarningLog, observation_time
 from ...errors import MISSING, CartnormError, ConfigurationError, LimitExceededError, PayloadError, VendorErrorResponse
 from ...geo import country_name
-from ...limits import Limits, check_payload, count_nested
+from ...limits import LONE_SURROGATE, Limits, check_payload, count_nested
 from ...model import (
     BillToAddress,
     CartOrder,
@@ -78,7 +78,11 @@ def unwrap(payload: object) -> tuple[dict[str, Any] | None, object, str]:
         )
     if "data" not in payload:
         raise PayloadError(child(ROOT, "data"), MISSING, "the order object (data) of a Gearment envelope")
-    envelope = {key: freeze_json(value, path=child(ROOT, key)) for key, value in payload.items() if key != "data"}
+    envelope = {
+        key: value if type(value) is str else freeze_json(value, path=child(ROOT, key))  # strings need no copy
+        for key, value in payload.items()
+        if key != "data"
+    }
     return envelope, payload["data"], child(ROOT, "data")
 
 
@@ -272,6 +276,16 @@ def convert(
         raise
 
 
+def _checked_envelope_size(envelope: dict[str, Any], limits: Limits) -> int:
+    """The number of values in the envelope (data aside), once within ``limits`` (`LimitExceededError` if not)."""
+    if all(type(value) is str and len(value) <= limits.max_string_chars for value in envelope.values()) and all(
+        value.isascii() or not LONE_SURROGATE.search(value) for value in envelope.values()
+    ):
+        return len(envelope)  # the usual envelope: a status and a message
+    check_payload(envelope, limits)
+    return count_nested(envelope)
+
+
 def _convert(payload: object, observed: datetime, limits: Limits | None) -> Normalized:
     envelope, raw, path = unwrap(payload)
     if limits is None:
@@ -280,11 +294,10 @@ def _convert(payload: object, observed: datetime, limits: Limits | None) -> Norm
         spent = 1  # the root
         if envelope is not None:  # the envelope's values, checked here: the reader sees only data's
             try:
-                check_payload(envelope, limits)
+                spent += 1 + _checked_envelope_size(envelope, limits)  # data itself, the envelope's other values
             except LimitExceededError:
                 check_payload(payload, limits)  # the error the whole payload's walk meets first
                 raise
-            spent += 1 + count_nested(envelope)  # data itself, the envelope's other values
         budget = ReadBudget(limits, spent)
         order, currency, parsed, amounts = read_order_and_timestamps(
             raw, path, budget, lambda: check_payload(payload, limits)
