@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cartnorm.adapters.gearment._protojson import money_amount, money_json
-from cartnorm.adapters.gearment._residual import ExpectedMoney, residual, same, strip_reproduced
+from cartnorm.adapters.gearment._residual import ExpectedMoney, money_reproduced, residual, same, strip_reproduced
 from strategies.canonical import json_values
 from strategies.gearment import OWN, moneys, render
 
@@ -76,9 +76,9 @@ money_shapes = sent_moneys | st.fixed_dictionaries(
 )
 
 
-@given(money_shapes, st.sampled_from(["USD", "JPY"]), amounts | st.just(None))
-def test_the_readers_verdict_on_a_money_is_the_plain_comparisons(sent, currency, amount):
-    """ExpectedMoney consulting the fast reader's Amounts decides as money_json + same would."""
+@given(money_shapes, st.sampled_from(["USD", "JPY"]))
+def test_the_readers_verdict_on_a_money_is_the_plain_comparisons(sent, currency):
+    """money_reproduced, from the fast reader's note on a Money, decides as money_json + same would."""
     from cartnorm.adapters.gearment._fast_read import _UNBOUNDED, _money, _NeedsFullReadError, _Seen
 
     seen = _Seen(_UNBOUNDED)
@@ -86,10 +86,8 @@ def test_the_readers_verdict_on_a_money_is_the_plain_comparisons(sent, currency,
         copy_read = _money(sent, seen)
     except _NeedsFullReadError:
         return  # a Money the fast reader leaves to the full one: no verdict kept
-    if amount is None:
-        amount = money_amount(copy_read, "$")
-    informed = ExpectedMoney(amount, currency, seen.amounts).matches(copy_read)
-    assert informed == same(money_json(amount, currency), copy_read)
+    informed = money_reproduced(copy_read, currency, seen.amounts)
+    assert informed == same(money_json(money_amount(copy_read, "$"), currency), copy_read)
 
 
 @st.composite
@@ -102,19 +100,32 @@ def payloads_with_odd_lines(draw):
     for line in order.get("line_items") or order.get("lineItems") or []:
         for key in draw(st.lists(st.sampled_from(sorted(line)), max_size=3)):
             line[key] = draw(st.sampled_from([None, "", {"currency_code": "USD"}, {"units": "0"}]))
+    for tracking in order.get("order_trackings") or order.get("orderTrackings") or []:
+        for key in draw(st.lists(st.sampled_from(sorted(tracking)), max_size=3)) if tracking else ():
+            tracking[key] = draw(st.sampled_from([None, "", "2026-01-01T00:00:00.000Z", 42, "TRACKING_TYPE_X"]))
     return payload
 
 
+def _as_kept(expected):
+    """What the residual keeps of a list: nothing when every item is given back whole."""
+    return [list(rest.items()) for rest in expected] if not expected or any(expected) else None
+
+
 @given(payloads_with_odd_lines())
-def test_line_residuals_are_what_rebuilding_each_line_leaves(payload):
-    """The line residuals the mapping decides equal residual(line, encode_line(...)) (the plain definition)."""
+def test_line_and_tracking_residuals_are_what_rebuilding_each_one_leaves(payload):
+    """The residuals the mapping decides equal residual(item, encode_...(...)), the plain definition."""
     from datetime import datetime, timezone
 
     from cartnorm import CartnormError
     from cartnorm.adapters import gearment
     from cartnorm.adapters.gearment._fast_read import read_order
-    from cartnorm.adapters.gearment._from_canonical import encode_line, remainder_key
-    from cartnorm.adapters.gearment._to_canonical import unwrap
+    from cartnorm.adapters.gearment._from_canonical import (
+        encode_line,
+        encode_order_fields,
+        encode_tracking,
+        remainder_key,
+    )
+    from cartnorm.adapters.gearment._to_canonical import _LIST_KEYS, unwrap
 
     try:
         order = gearment.convert(copy.deepcopy(payload), observed_at=datetime(2026, 1, 1, tzinfo=timezone.utc)).order
@@ -123,6 +134,15 @@ def test_line_residuals_are_what_rebuilding_each_line_leaves(payload):
     kept = order.additional_fields["gearment"]
     _, raw, path = unwrap(payload)
     read, _ = read_order(raw, path)
+    top = {key: value for key, value in read.items() if not (key in _LIST_KEYS and isinstance(value, list))}
+    assert list(kept.get("order", {}).items()) == list(residual(top, encode_order_fields(order)).items())
+    trackings = read.get("order_trackings")
+    if isinstance(trackings, list):
+        expected = [
+            residual(t, encode_tracking(s, i)) for i, (t, s) in enumerate(zip(trackings, order.shipments, strict=True))
+        ]
+        stored = kept.get("order_trackings")
+        assert (None if stored is None else [list(rest.items()) for rest in stored]) == _as_kept(expected)
     lines = read.get("line_items")
     if not isinstance(lines, list):
         assert "line_items" not in kept

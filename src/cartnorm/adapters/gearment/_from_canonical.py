@@ -36,6 +36,7 @@ __all__ = [
     "encode_tracking",
     "from_canonical",
     "remainder_key",
+    "tracking_type_for",
 ]
 
 #: The key of ``additional_fields`` that holds everything Gearment-only.
@@ -191,6 +192,15 @@ def encode_tracking(shipment: Shipment, index: int) -> dict[str, Any]:
         out["tracking_updated_at"] = format_timestamp(shipment.updated_date)
     _put(out, "carrier", shipment.carrier_name)
     _put(out, "service", shipment.shipping_method_name)
+    kind = tracking_type_for(shipment, index)
+    if kind is not None:
+        out["tracking_type"] = kind
+    _put(out, "tracking_url", shipment.tracking_url)
+    return out
+
+
+def tracking_type_for(shipment: Shipment, index: int) -> str | int | None:
+    """The ``tracking_type`` a shipment is written with (None: UNSPECIFIED, the default, left out)."""
     kind = _enum_back(shipment.raw_status, "TRACKING_TYPE_", VendorTrackingType.__members__)
     if kind is None:  # a shipment from elsewhere
         if shipment.status is ShipmentStatus.CANCELLED:
@@ -199,10 +209,7 @@ def encode_tracking(shipment: Shipment, index: int) -> dict[str, Any]:
             kind = VendorTrackingType.TRACKING_TYPE_PRIMARY.name
         else:
             kind = VendorTrackingType.TRACKING_TYPE_SECONDARY.name
-    if kind != VendorTrackingType.TRACKING_TYPE_UNSPECIFIED.name:
-        out["tracking_type"] = kind
-    _put(out, "tracking_url", shipment.tracking_url)
-    return out
+    return None if kind == VendorTrackingType.TRACKING_TYPE_UNSPECIFIED.name else kind
 
 
 def _remainders(gearment: Mapping[str, Any]) -> dict[str, Decimal]:

@@ -11,7 +11,7 @@ payload did not have, the residual lists it under ``"_omitted"``. Hence, by cons
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -23,7 +23,10 @@ from ._schema import MessageSpec
 if TYPE_CHECKING:
     from ._fast_read import Amounts
 
-__all__ = ["OMITTED", "ExpectedMoney", "merge", "money_reproduced", "ordered", "residual", "same", "strip_reproduced"]
+__all__ = [
+    "OMITTED", "ExpectedMoney", "SentMoney", "merge", "money_reproduced", "ordered", "residual", "same",
+    "strip_reproduced",
+]  # fmt: skip
 
 #: Residual key listing fields the payload did not have although the canonical order implies them.
 OMITTED: Final = "_omitted"
@@ -98,30 +101,16 @@ class ExpectedMoney:
     (left out when 0, of the sign of units)}``; the residual keeps every other spelling.
     """
 
-    __slots__ = ("amount", "amounts", "currency")
+    __slots__ = ("amount", "currency")
 
-    def __init__(self, amount: Decimal, currency: str, amounts: Amounts | None = None) -> None:
+    def __init__(self, amount: Decimal, currency: str) -> None:
         self.amount = amount
         self.currency = currency
-        self.amounts = amounts
-
-    @classmethod
-    def writer(cls, amounts: Amounts) -> Callable[[Decimal, str], ExpectedMoney]:
-        """A Money writer for the encoders whose expectations consult the reader's `Amounts`."""
-        return lambda amount, currency: cls(amount, currency, amounts)
 
     def matches(self, sent: Any) -> bool:
         """True when ``sent`` is this amount exactly as `money_json` writes it."""
         if type(sent) is not dict or sent.get("currency_code") != self.currency:
             return False
-        known = None if self.amounts is None else self.amounts.get(id(sent))
-        if known is not None and known[0] is sent:  # read by the fast reader: its spelling is known
-            if not known[3]:
-                return False
-            amount = known[4]  # its Decimal, if the mapping asked for it (it did, for every mapped Money)
-            if amount is not None:
-                return bool(amount == self.amount)
-            return self._same_amount(known[1], known[2])
         units, nanos = sent.get("units"), sent.get("nanos")
         whole = part = 0
         size = 1
@@ -148,6 +137,28 @@ class ExpectedMoney:
         return numerator * NANOS_PER_UNIT == (whole * NANOS_PER_UNIT + part) * denominator
 
 
+class SentMoney:
+    """
+    For the encoders, the Money of a field whose canonical amount was read from that very
+    field: it is given back when sent in `money_json`'s spelling of ``currency``
+    (`money_reproduced`). One object serves every such field of an order.
+    """
+
+    __slots__ = ("amounts", "currency")
+
+    def __init__(self, currency: str, amounts: Amounts) -> None:
+        self.currency = currency
+        self.amounts = amounts
+
+    def writer(self, _amount: Decimal, _currency: str) -> SentMoney:
+        """A `MoneyWriter` for the encoders: every Money field gets this expectation."""
+        return self
+
+    def matches(self, sent: Any) -> bool:
+        """True when ``sent`` is given back exactly."""
+        return money_reproduced(sent, self.currency, self.amounts)
+
+
 def money_reproduced(sent: Any, currency: str, amounts: Amounts) -> bool:
     """
     True when a sent Money is what ``money_json(<its own amount>, currency)`` writes: the
@@ -163,6 +174,10 @@ def money_reproduced(sent: Any, currency: str, amounts: Amounts) -> bool:
     return ExpectedMoney(amount, currency).matches(sent)
 
 
+#: Stand-ins the encoders may write instead of a value, compared by their own ``matches``.
+_EXPECTATIONS: Final = frozenset({ExpectedMoney, SentMoney})
+
+
 def _is_int_text(text: str) -> bool:
     """An integer as `str(int)` writes it: optional minus, no leading zeros, no "-0"."""
     digits = text[1:] if text[:1] == "-" else text
@@ -173,7 +188,7 @@ def _reproduces(mapped: Any, sent: Any) -> bool:
     """`same`, with the usual case (two plain scalars of one type) decided inline."""
     kind = type(sent)
     if type(mapped) is not kind:
-        return type(mapped) is ExpectedMoney and mapped.matches(sent)
+        return type(mapped) in _EXPECTATIONS and bool(mapped.matches(sent))
     return bool(mapped == sent) if kind in _PLAIN else same(mapped, sent)
 
 

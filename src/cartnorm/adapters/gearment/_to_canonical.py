@@ -37,10 +37,10 @@ from ._from_canonical import (
     encode_order_fields,
     encode_ship_from,
     encode_ship_to,
-    encode_tracking,
+    tracking_type_for,
 )
-from ._protojson import child, money_amount, parse_timestamp  # child: JSON paths, cached
-from ._residual import OMITTED, ExpectedMoney, money_reproduced, strip_reproduced
+from ._protojson import child, format_timestamp, money_amount, parse_timestamp  # child: JSON paths, cached
+from ._residual import OMITTED, SentMoney, money_reproduced, same, strip_reproduced
 from ._statuses import decide_status, shipment_status
 
 __all__ = ["DEFAULT_CURRENCY", "convert", "to_canonical", "unwrap"]
@@ -51,6 +51,8 @@ _LIST_KEYS = ("line_items", "addresses", "order_trackings")
 #: Line item fields mapped to canonical text (see `_Lines._line` and `encode_line`).
 _LINE_TEXTS = ("variant_id", "product_id", "line_item_id", "variant_sku")
 _LINE_MONEYS = ("item_price", "line_tax", "line_discount")
+#: Tracking fields mapped to canonical shipment text (see `_shipment` and `encode_tracking`).
+_TRACKING_TEXTS = ("tracking_no", "carrier", "service", "tracking_url")
 _PARCEL_TYPES = ("TRACKING_TYPE_PRIMARY", "TRACKING_TYPE_SECONDARY", "TRACKING_TYPE_UNSPECIFIED")
 
 
@@ -381,8 +383,8 @@ def _residuals(canonical: CartOrder, order: dict[str, Any], lines: _Lines, roles
     if envelope is not None:
         gearment["envelope"] = envelope
     lists = {key: order.pop(key) for key in _LIST_KEYS if isinstance(order.get(key), list)}
-    expect = ExpectedMoney.writer(lines.amounts)
-    rest = strip_reproduced(order, encode_order_fields(canonical, expect))
+    sent_money = SentMoney(canonical.invoice_currency_code, lines.amounts)  # every total is read from its field
+    rest = strip_reproduced(order, encode_order_fields(canonical, sent_money.writer))
     if rest:
         gearment["order"] = rest
     currency = canonical.invoice_currency_code
@@ -399,15 +401,32 @@ def _residuals(canonical: CartOrder, order: dict[str, Any], lines: _Lines, roles
             for role, address in zip(roles, lists["addresses"], strict=True)
         ]
     if "order_trackings" in lists:
-        encoded = [encode_tracking(shipment, index) for index, shipment in enumerate(canonical.shipments)]
-        _keep_list(gearment, "order_trackings", lists["order_trackings"], encoded)
+        _keep(gearment, "order_trackings", _tracking_residuals(lists["order_trackings"], canonical.shipments))
     if lines.remainders:
         gearment["per_unit_remainders"] = lines.remainders
     return gearment
 
 
-def _keep_list(gearment: dict[str, Any], key: str, raw: list[dict[str, Any]], encoded: list[dict[str, Any]]) -> None:
-    _keep(gearment, key, [strip_reproduced(item, built) for item, built in zip(raw, encoded, strict=True)])
+def _tracking_residuals(trackings: list[dict[str, Any]], shipments: tuple[Shipment, ...]) -> list[dict[str, Any]]:
+    """
+    Each tracking's residual, in place: what `encode_tracking` would not give back, decided
+    from `_shipment`'s rules (a property test holds this to residual(tracking, encode_tracking(...))).
+    """
+    for index, (tracking, shipment) in enumerate(zip(trackings, shipments, strict=True)):
+        for key in _TRACKING_TEXTS:  # given back when sent as a non-empty string
+            value = tracking.get(key)
+            if type(value) is str and value:
+                del tracking[key]
+        when = tracking.get("tracking_updated_at")
+        if type(when) is str and shipment.updated_date is not None and format_timestamp(shipment.updated_date) == when:
+            del tracking["tracking_updated_at"]
+        kind = tracking_type_for(shipment, index)
+        if kind is not None:
+            if "tracking_type" not in tracking:
+                tracking[OMITTED] = ["tracking_type"]
+            elif same(kind, tracking["tracking_type"]):
+                del tracking["tracking_type"]
+    return trackings
 
 
 def _keep(gearment: dict[str, Any], key: str, rests: list[dict[str, Any]]) -> None:
