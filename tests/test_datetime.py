@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cartnorm._datetime import _parse_by_parts, parse_rfc3339
+from cartnorm._datetime import _parse_by_parts, format_rfc3339, parse_rfc3339
 from cartnorm.errors import PayloadError
 
 digits = st.integers(min_value=0, max_value=99).map(lambda n: f"{n:02d}")
@@ -38,3 +38,19 @@ def _outcome(parse, text):
 def test_fast_path_agrees_with_the_careful_parser(text):
     careful = _outcome(lambda t: _parse_by_parts(t, "$.at", "error"), text)
     assert _outcome(lambda t: parse_rfc3339(t, "$.at"), text) == careful
+
+
+def _written_by_fields(value: datetime) -> str:
+    utc = value.astimezone(timezone.utc)
+    text = f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
+    return text + ("." + f"{utc.microsecond:06d}".rstrip("0") if utc.microsecond else "") + "Z"
+
+
+@given(st.datetimes(timezones=st.just(timezone.utc) | st.timezones()))
+def test_format_writes_utc_with_z_and_no_trailing_zeros(value):
+    """format_rfc3339 (isoformat in C) writes what formatting field by field writes."""
+    try:
+        expected = _written_by_fields(value)
+    except OverflowError:  # not representable in UTC
+        return
+    assert format_rfc3339(value) == expected

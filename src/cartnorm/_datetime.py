@@ -89,8 +89,6 @@ def format_rfc3339(value: datetime) -> str:
     >>> format_rfc3339(parse_rfc3339("2024-09-22T16:55:44.940+02:00"))
     '2024-09-22T14:55:44.94Z'
     """
-    utc = value.astimezone(timezone.utc)
-    text = f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
-    if utc.microsecond:
-        text += "." + f"{utc.microsecond:06d}".rstrip("0")
-    return text + "Z"
+    utc = value if value.tzinfo is timezone.utc else value.astimezone(timezone.utc)
+    text = utc.isoformat()[:-6]  # C: YYYY-MM-DDTHH:MM:SS[.ffffff] (then +00:00, cut)
+    return (text.rstrip("0") if utc.microsecond else text) + "Z"  # a non-zero fraction stops the strip

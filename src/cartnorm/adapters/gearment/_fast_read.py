@@ -43,8 +43,8 @@ _CANONICAL_INT: Final = re.compile(r"(?:0|-?[1-9][0-9]*)\Z")
 
 
 #: Every Money the fast reader copied, by ``id`` of the copy: ``[the copy itself (so the id stays
-#: its own), units, nanos, whether `money_json` would write it exactly so, its Decimal amount
-#: once someone asked (see `money_of`)]``.
+#: its own), units (an int or its int64 text, or None), nanos, whether `money_json` would write
+#: it exactly so, its Decimal amount once someone asked (see `money_of`)]``.
 Amounts = dict[int, list[Any]]
 
 
@@ -55,7 +55,7 @@ def money_of(money: Any, amounts: Amounts) -> Decimal | None:
         return None
     amount: Decimal | None = known[4]
     if amount is None:
-        amount = known[4] = exact_amount(known[1], known[2])
+        amount = known[4] = exact_amount(0 if known[1] is None else int(known[1]), known[2])
     return amount
 
 
@@ -265,11 +265,13 @@ def _money(value: Any, seen: _Seen) -> Any:
     size = len(value)
     if size != (code is not None) + (units is not None) + (nanos is not None):
         return _read_message(value, _TABLES["Money"], seen)  # other keys, or nulls
-    if units is None:
-        whole = 0
-    elif type(units) is str and len(units) <= _SURE_INT64_CHARS and _CANONICAL_INT.match(units):
-        whole = int(units)
-    else:
+    if units is not None and not (
+        type(units) is str
+        and len(units) <= _SURE_INT64_CHARS
+        and (  # protojson's int64 text: no sign on zero, no leading zeros
+            (units.isdigit() and units.isascii() and (units[0] != "0" or units == "0")) or _CANONICAL_INT.match(units)
+        )
+    ):
         return _read_message(value, _TABLES["Money"], seen)
     if nanos is None:
         part = 0
@@ -277,8 +279,8 @@ def _money(value: Any, seen: _Seen) -> Any:
         part = nanos
     else:
         return _read_message(value, _TABLES["Money"], seen)
-    if whole > 0 > part or whole < 0 < part:
-        raise _NeedsFullReadError
+    if part and units is not None and units != "0" and (units[0] == "-") != (part < 0):
+        raise _NeedsFullReadError  # nanos must have the sign of units
     if code is not None:
         if type(code) is not str:
             raise _NeedsFullReadError
@@ -287,7 +289,7 @@ def _money(value: Any, seen: _Seen) -> Any:
     seen.nodes += size
     copy = value.copy()
     # in money_json's own spelling when it names a currency and leaves zeros out (no nulls, no other keys here)
-    seen.amounts[id(copy)] = [copy, whole, part, bool(code) and units != "0" and nanos != 0, None]
+    seen.amounts[id(copy)] = [copy, units, part, bool(code) and units != "0" and nanos != 0, None]
     return copy
 
 
