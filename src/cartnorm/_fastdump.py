@@ -98,7 +98,9 @@ def _class_encoder(cls: type) -> Encoder:
     which is several times faster than looping over the fields at run time.
     """
     hints = typing.get_type_hints(cls)
-    namespace: dict[str, Any] = {"ascii_string": _quote_utf8, "string": _quote}
+    namespace: dict[str, Any] = {
+        "ascii_string": _quote_utf8, "string": _quote, "number": _decimal, "rfc3339": format_rfc3339,
+    }  # fmt: skip
     pieces = []
     for index, field in enumerate(attrs.fields(cls)):
         annotation = hints[field.name]
@@ -112,6 +114,20 @@ def _class_encoder(cls: type) -> Encoder:
                 f"('null' if (v{index} := o.{field.name}) is None else {text})"
                 if optional
                 else (f"(ascii_string(v{index}) if (v{index} := o.{field.name}).isascii() else string(v{index}))")
+            )
+        elif inner is Decimal:  # inline the usual finite amount; `_decimal` refuses the rest
+            text = f"(str(v{index}) if v{index}.is_finite() else number(v{index}))"
+            value = (
+                f"('null' if (v{index} := o.{field.name}) is None else {text})"
+                if optional
+                else (f"(str(v{index}) if (v{index} := o.{field.name}).is_finite() else number(v{index}))")
+            )
+        elif inner is datetime:
+            text = f"('\"' + rfc3339(v{index}) + '\"')"
+            value = (
+                f"('null' if (v{index} := o.{field.name}) is None else {text})"
+                if optional
+                else (f"('\"' + rfc3339(o.{field.name}) + '\"')")
             )
         elif optional:  # inline the None test: one call fewer per optional field
             namespace[f"e{index}"] = _encoder_for(inner)
