@@ -13,7 +13,6 @@ from cartnorm.adapters.medusa._amounts import (
     _direct_exact_split,
     _direct_from_minor,
     _direct_to_minor,
-    line_amount,
 )
 
 exponents = st.sampled_from([0, 2, 3, 4, 9])
@@ -61,13 +60,6 @@ def test_direct_exact_split_matches_cartnorm_money(amount, quantity, exponent):
         assert outcome(lambda: direct) == expected
 
 
-@given(decimals, quantities, decimals)
-def test_line_amount_matches_per_unit_split(per_unit, quantity, remainder):
-    split = money.PerUnitSplit(per_unit=per_unit, remainder=remainder, quantity=quantity)
-    expected = outcome(lambda: split.line_amount)
-    assert outcome(line_amount, per_unit, quantity, remainder) == expected
-
-
 def test_odd_values_take_the_general_path():
     assert _direct_from_minor(True, 2) is None
     assert _direct_from_minor(10**18, 2) is None
@@ -75,14 +67,6 @@ def test_odd_values_take_the_general_path():
     assert _direct_to_minor(Decimal("0.001"), 2) is None  # not whole in cents: cartnorm.money raises
     assert _direct_exact_split(Decimal("10.00"), 3, 2) is None  # a remainder: cartnorm.money rounds
     assert _direct_to_minor(Decimal("1"), None) is None  # an exponent cartnorm.money refused
-
-
-def test_line_amount_writes_zero_unsigned_like_per_unit_split():
-    for per_unit, quantity, remainder in (("-0.00", 3, "-0"), ("-1.50", 0, "-0.000"), ("0E+5", 2, "-0E-3")):
-        split = money.PerUnitSplit(per_unit=Decimal(per_unit), remainder=Decimal(remainder), quantity=quantity)
-        assert outcome(line_amount, Decimal(per_unit), quantity, Decimal(remainder)) == outcome(
-            lambda split=split: split.line_amount
-        )
 
 
 @given(

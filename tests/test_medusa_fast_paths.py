@@ -51,7 +51,8 @@ medusa_shaped = st.builds(
 )
 
 
-#: Medusa's form from real moments (years 1..9999 too), random digits of that shape, other offsets.
+#: Medusa's form from real moments (years 1..9999 too), random digits of that shape (dates that do
+#: not exist: errors), other offsets, anything else.
 datetime_texts = st.one_of(
     moments.map(medusa_datetime),
     st.datetimes(timezones=st.just(timezone.utc)).map(
@@ -67,5 +68,6 @@ datetime_texts = st.one_of(
 
 @given(datetime_texts)
 def test_medusa_datetimes_parse_as_rfc3339_does(text):
+    """optional_datetime parses without a path and builds it only for an error: the same value or error."""
     expected = None if text is None else _parsed(parse_rfc3339, text, "$.x.at")
     assert _parsed(optional_datetime, {"at": text}, "at", "$.x") == expected

@@ -23,8 +23,10 @@ import attrs
 from ..._paths import child
 from ...errors import CartnormError, MoneyError
 from ...money import (
+    _EXACT,
     ISO_4217_MINOR_UNITS,
     PerUnitSplit,
+    _exact_split,
     exponent_of,
     from_minor_units,
     split_per_unit,
@@ -36,7 +38,6 @@ __all__ = [
     "BIG_NUMBER_PRECISION",
     "Money",
     "default_exponent",
-    "line_amount",
     "v2_number",
     "v2_text",
 ]
@@ -95,26 +96,6 @@ _DIRECT_LIMIT: Final = 10**_DIRECT_DIGITS
 _DIRECT_LIMIT_AMOUNT: Final = Decimal(_DIRECT_LIMIT)  # compared with Decimals without a conversion each time
 
 
-def _exact_context(precision: int) -> decimal.Context:
-    """A context that never rounds: every signal is trapped, so an operation is exact or raises."""
-    return decimal.Context(prec=precision, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=_EVERY_SIGNAL)
-
-
-_EVERY_SIGNAL: Final = [decimal.Clamped, decimal.DivisionByZero, decimal.FloatOperation, decimal.Inexact,
-                        decimal.InvalidOperation, decimal.Overflow, decimal.Rounded, decimal.Subnormal,
-                        decimal.Underflow]  # fmt: skip
-
-
-#: Exact arithmetic on amounts of at most `_DIRECT_DIGITS` digits.
-_EXACT_18: Final = _exact_context(_DIRECT_DIGITS)
-#: Exact arithmetic on line amounts (a per-unit amount times a quantity, plus a remainder).
-_EXACT_WIDE: Final = _exact_context(100)
-
-
-#: One minor unit per exponent (``Decimal('1E-2')``), the quantum of a per-unit amount.
-_MINOR_UNIT: Final = {exponent: Decimal(f"1E-{exponent}") for exponent in range(_DIRECT_DIGITS + 1)}
-
-
 @functools.lru_cache(maxsize=64)
 def _accepted_exponent(currency: str, exponent: int) -> int | None:
     """
@@ -141,29 +122,30 @@ def _direct_to_minor(amount: object, exponent: int | None) -> int | None:
     """
     ``to_minor_units`` for an ordinary amount that is whole in minor units; else None.
 
-    One exact scaling in C (`_EXACT_18`: at most 18 digits, every signal trapped, so nothing
-    is ever rounded) instead of taking the digits apart; an amount below 10**18 in magnitude
-    that is whole in minor units then also lies well inside `cartnorm.money`'s bounds.
+    One exact scaling in C (`cartnorm.money`'s trapping context: nothing is ever rounded)
+    instead of taking the digits apart; an amount below 10**18 in magnitude that is whole in
+    minor units then also lies well inside `cartnorm.money`'s bounds.
     """
     if exponent is None or type(amount) is not Decimal or not amount.is_finite():
         return None
     if not -_DIRECT_LIMIT_AMOUNT < amount < _DIRECT_LIMIT_AMOUNT:
         return None
     try:
-        scaled = _EXACT_18.scaleb(amount, exponent)
+        scaled = _EXACT.scaleb(amount, exponent)
     except decimal.DecimalException:
-        return None  # more than 18 digits: the general path decides
+        return None  # too many digits, or an exponent out of range: the general path decides
     minor = int(scaled)
     return minor if minor == scaled else None
 
 
 def _direct_exact_split(line_amount: object, quantity: object, exponent: int | None) -> PerUnitSplit | None:
     """
-    ``split_per_unit`` when an ordinary amount divides exactly at ``exponent`` (the same per-unit
-    and zero remainder, digits and exponents included); None otherwise, rounding included.
+    ``split_per_unit`` when an ordinary amount divides exactly at ``exponent``; None otherwise,
+    rounding included.
 
-    The quotient is computed and set to the minor unit in C (`_EXACT_WIDE`); a zero per-unit
-    amount is unsigned, as `split_per_unit` writes it.
+    The checks `split_per_unit` makes on every call (currency, exponent, amount, quantity) are
+    made here once per currency (`_accepted_exponent`) or by type; the split itself is
+    `split_per_unit`'s own exact one in C.
     """
     if exponent is None or type(line_amount) is not Decimal or type(quantity) is not int or quantity <= 0:
         return None
@@ -171,42 +153,8 @@ def _direct_exact_split(line_amount: object, quantity: object, exponent: int | N
         return None
     _, digits, places = line_amount.as_tuple()
     if len(digits) > _DIRECT_DIGITS or not -_DIRECT_DIGITS <= int(places) <= _DIRECT_DIGITS:
-        return None
-    quantum = _MINOR_UNIT.get(exponent)
-    if quantum is None:
-        return None
-    try:  # exact in C: every rounding is trapped, so a split that would round raises here
-        per_unit = _EXACT_WIDE.quantize(_EXACT_WIDE.divide(line_amount, quantity), quantum)
-    except decimal.DecimalException:
-        return None
-    scale = min(int(places), -exponent)  # split_per_unit's remainder is a zero in units of 10**scale
-    return PerUnitSplit(per_unit=per_unit if per_unit else per_unit.copy_abs(), remainder=Decimal(f"0E{scale}"),
-                        quantity=quantity)  # fmt: skip
-
-
-def line_amount(per_unit: Decimal, quantity: int, remainder: Decimal) -> Decimal:
-    """
-    ``per_unit × quantity + remainder`` exactly: `PerUnitSplit.line_amount`, digits and exponent included.
-
-    For ordinary finite amounts this is one fused multiply-add in C, exact because `_EXACT_WIDE`
-    traps every rounding (its result keeps the smaller exponent of the two terms, as
-    `PerUnitSplit` does; a zero is written unsigned, as `PerUnitSplit` writes it). Anything
-    else, or a result too wide for it, goes through `PerUnitSplit`.
-    """
-    if (
-        type(per_unit) is Decimal
-        and type(remainder) is Decimal
-        and type(quantity) is int
-        and per_unit.is_finite()
-        and remainder.is_finite()
-    ):
-        try:
-            amount = _EXACT_WIDE.fma(per_unit, quantity, remainder)
-        except decimal.DecimalException:
-            pass  # too many digits or too large an exponent for the context: the general path
-        else:
-            return amount if amount else amount.copy_abs()
-    return PerUnitSplit(per_unit=per_unit, remainder=remainder, quantity=quantity).line_amount
+        return None  # beyond this, split_per_unit's bounds decide
+    return _exact_split(line_amount, quantity, exponent)
 
 
 @attrs.frozen(kw_only=True)

@@ -16,9 +16,9 @@ from typing import Any
 from ..._paths import ROOT
 from ...geo import country_code
 from ...model import CartOrder, LineItem, Shipment, ShipmentStatus
-from ...money import exponent_of
+from ...money import exponent_of, line_amount
 from . import _layout, _residue
-from ._amounts import BIG_NUMBER_PRECISION, Money, default_exponent, line_amount
+from ._amounts import BIG_NUMBER_PRECISION, Money, default_exponent
 from ._reading import child, format_medusa_datetime, wrap
 from ._statuses import parse_raw_status
 

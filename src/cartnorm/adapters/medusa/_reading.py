@@ -8,7 +8,6 @@ place in the payload as the caller passed it (``$.order.items[0].quantity``).
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, Final
@@ -148,22 +147,15 @@ def optional_str(obj: Mapping[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-#: The form Medusa writes (JavaScript ``Date.toJSON``): ``2024-09-22T14:55:44.943Z``. For text of
-#: this form `datetime.fromisoformat` gives what `parse_rfc3339` gives (UTC, milliseconds).
-_MEDUSA_FORM: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z\Z")
-
-
 def optional_datetime(obj: Mapping[str, Any], key: str, path: str) -> datetime | None:
     """The RFC 3339 date-time at ``key``; None when absent or null; `PayloadError` when unparseable."""
     value = obj.get(key)
     if value is None:
         return None
-    if type(value) is str and _MEDUSA_FORM.match(value):
-        try:
-            return datetime.fromisoformat(value)  # Medusa's own form, parsed in C
-        except ValueError:
-            pass  # not a date that exists (or an older Python): parse_rfc3339 decides
-    return parse_rfc3339(value, child(path, key))
+    try:
+        return parse_rfc3339(value)
+    except PayloadError:  # rare: parsed again for the same error at its path, built only now
+        return parse_rfc3339(value, child(path, key))
 
 
 def quantity(obj: Mapping[str, Any], key: str, path: str) -> int:
