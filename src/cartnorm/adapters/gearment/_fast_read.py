@@ -244,8 +244,12 @@ def _message(name: str) -> Reader:
     if name == "Money":
         return _money
 
+    table: list[_Table] = []  # filled on first use: the tables are built after their readers
+
     def read(value: Any, seen: _Seen) -> Any:
-        return _read_message(value, _TABLES[name], seen)
+        if not table:
+            table.append(_TABLES[name])
+        return _read_message(value, table[0], seen)
 
     return read
 

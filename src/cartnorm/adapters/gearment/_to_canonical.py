@@ -208,20 +208,21 @@ class _Lines:
             found = MISSING if "quantity" not in line else line.get("quantity")
             raise PayloadError(child(path, "quantity"), found, "a quantity of at least 1 (Gearment's minimum)")
         line_id = _text(line, "line_item_id") or line.get("id") or str(index + 1)
-        per_unit = {}
-        for field in ("line_tax", "line_discount"):
-            amount = _amount(line, field, path, self.amounts)
-            per_unit[field] = None if amount is None else self._split(amount, quantity, index, field, line_id,
-                                                                      child(path, field), currency, log)  # fmt: skip
+        tax = _amount(line, "line_tax", path, self.amounts)  # tax first: remainders and warnings keep this order
+        if tax is not None:
+            tax = self._split(tax, quantity, index, "line_tax", line_id, path, currency, log)
+        discount = _amount(line, "line_discount", path, self.amounts)
+        if discount is not None:
+            discount = self._split(discount, quantity, index, "line_discount", line_id, path, currency, log)
         return LineItem(
             line_item_id=line_id, product_id=_text(line, "variant_id") or "", product_sku=_text(line, "variant_sku"),
             parent_product_id=_text(line, "product_id"), parent_product_sku=None, quantity=quantity,
-            unit_price=_amount(line, "item_price", path, self.amounts), discount=per_unit["line_discount"],
-            tax=per_unit["line_tax"], warehouse_id=None,
+            unit_price=_amount(line, "item_price", path, self.amounts), discount=discount, tax=tax, warehouse_id=None,
         )  # fmt: skip
 
-    def _split(self, amount: Decimal, quantity: int, index: int, field: str, line_id: str, path: str,
+    def _split(self, amount: Decimal, quantity: int, index: int, field: str, line_id: str, line_path: str,
                currency: str, log: WarningLog) -> Decimal:  # fmt: skip
+        path = child(line_path, field)
         split = split_per_unit(amount, quantity, currency, path=path)
         if not split.exact:
             self.remainders.append(
