@@ -176,3 +176,38 @@ def test_line_amount_in_c_matches_the_integer_route_digit_for_digit(per_unit, qu
     assert str(m._decimal_sum(per_unit, quantity, remainder)) == str(
         m._decimal_sum_by_integers(per_unit, quantity, remainder)
     )
+
+
+@given(
+    st.builds(
+        lambda sign, digits, exponent: Decimal(f"{sign}{digits}E{exponent}"),
+        st.sampled_from(["", "-"]),
+        st.integers(min_value=0, max_value=10**60),
+        st.integers(min_value=-90, max_value=50),
+    )
+)
+def test_the_span_check_refuses_exactly_the_amounts_outside_ten_to_the_forty(amount):
+    """_check_finite's one-call test agrees with the plain rule on exponent and leading digit."""
+    exponent = amount.as_tuple().exponent
+    outside = bool(amount) and (abs(exponent) > 40 or abs(amount.adjusted()) > 40)
+    try:
+        m._check_finite(amount, "$.x")
+    except MoneyError:
+        assert outside
+    else:
+        assert not outside
+
+
+def _by_digits(units: int, nanos: int) -> Decimal:
+    """from_units_nanos's result built digit by digit: the fraction's trailing zeros dropped."""
+    total = units * 10**9 + nanos
+    magnitude, exponent = abs(total), -9
+    while exponent < 0 and magnitude and magnitude % 10 == 0:
+        magnitude, exponent = magnitude // 10, exponent + 1
+    return Decimal(f"{'-' if total < 0 else ''}{magnitude}E{exponent if magnitude else 0}")
+
+
+@given(valid_units_nanos())
+def test_units_nanos_become_the_shortest_exact_decimal(pair):
+    """Same digits and exponent as building the number digit by digit (no 1E+2 for 100, no 1.500000000)."""
+    assert str(m.from_units_nanos(*pair)) == str(_by_digits(*pair))

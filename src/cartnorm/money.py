@@ -181,11 +181,22 @@ def _check_finite(amount: Any, path: str) -> Decimal:
         raise MoneyError(path, amount, "a decimal.Decimal amount")
     if not amount.is_finite():
         raise MoneyError(path, amount, "a finite amount")
-    exponent = amount.as_tuple().exponent
-    assert isinstance(exponent, int)  # finite decimals have an int exponent
-    if amount and (abs(exponent) > _MAX_EXPONENT_SPAN or abs(amount.adjusted()) > _MAX_EXPONENT_SPAN):
+    if amount and not (-_MAX_EXPONENT_SPAN <= amount.adjusted() <= _MAX_EXPONENT_SPAN and _no_digit_below_span(amount)):
         raise MoneyError(path, amount, f"an amount within 10**±{_MAX_EXPONENT_SPAN}")
     return amount
+
+
+def _no_digit_below_span(amount: Decimal) -> bool:
+    """
+    True when ``amount``'s exponent is at least ``-_MAX_EXPONENT_SPAN`` (its leading digit already
+    within the span, so its exponent is at most the span too): quantizing there drops no digit.
+    One C call, cheaper than ``as_tuple()``.
+    """
+    try:
+        _EXACT.quantize(amount, _SMALLEST_UNIT)  # a dropped digit, even a zero, raises Rounded
+    except ArithmeticError:
+        return False
+    return True
 
 
 def _decimal(negative: bool, magnitude: int, exponent: int) -> Decimal:
@@ -270,14 +281,11 @@ def from_units_nanos(units: object, nanos: object, *, path: str = "$") -> Decima
         raise MoneyError(f"{path}.nanos", nanos, "an integer from -999999999 to 999999999")
     if (units > 0 and nanos < 0) or (units < 0 and nanos > 0):
         raise MoneyError(f"{path}.nanos", nanos, "nanos with the same sign as units (google.type.Money)")
-    total = units * NANOS_PER_UNIT + nanos
-    magnitude, exponent = abs(total), -9
-    while exponent < 0 and magnitude % 10 == 0 and magnitude:
-        magnitude //= 10
-        exponent += 1
-    if magnitude == 0:
-        exponent = 0
-    return _decimal(total < 0, magnitude, exponent)
+    if not nanos:
+        return Decimal(units)
+    # exact in C: units + nanos * 10**-9, trailing zeros of the fraction dropped (a non-zero
+    # fraction keeps the exponent negative, so normalize never writes 1E+2 for 100)
+    return _EXACT.add(units, _EXACT.scaleb(nanos, -9)).normalize(_EXACT)
 
 
 def to_units_nanos(amount: Decimal, *, path: str = "$") -> tuple[int, int]:
@@ -380,6 +388,7 @@ def _scaled(value: Decimal, exponent: int) -> int:
 
 
 _ZERO: Final = Decimal(0)
+_SMALLEST_UNIT: Final = Decimal(f"1E-{_MAX_EXPONENT_SPAN}")
 _QUANTA: Final = {exponent: Decimal(f"1E{-exponent}") for exponent in range(10)}
 
 

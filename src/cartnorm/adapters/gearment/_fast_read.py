@@ -34,7 +34,7 @@ from ...money import NANOS_PER_UNIT, normalize_currency
 from ._protojson import MoneyContext, exact_amount, normalize_message
 from ._schema import MESSAGES, Field, MessageSpec
 
-__all__ = ["Amounts", "ReadBudget", "money_of", "read_order", "read_order_and_timestamps"]
+__all__ = ["Amounts", "ReadBudget", "money_of", "read_budget", "read_order", "read_order_and_timestamps"]
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
@@ -111,6 +111,7 @@ class ReadBudget:
         self.free_limits = _free_limits(min(limits.max_number_digits, JSON_LIMITS.max_number_digits))
 
     @staticmethod
+    @functools.lru_cache(maxsize=64)  # Limits are frozen: one answer per Limits
     def applies_to(limits: Limits) -> bool:
         """
         True when known fields can never exceed ``limits`` (int64s have 19 digits, enum names
@@ -131,6 +132,12 @@ def _free_limits(max_number_digits: int) -> JsonLimits:
 
 
 _UNBOUNDED: Final = ReadBudget(None)
+
+
+@functools.lru_cache(maxsize=256)
+def read_budget(limits: Limits, spent_nodes: int) -> ReadBudget:
+    """The `ReadBudget` for ``limits`` (read-only once made, so shared between orders)."""
+    return ReadBudget(limits, spent_nodes)
 
 
 def _plain_text(text: Any) -> bool:

@@ -156,8 +156,9 @@ def _valid_money(whole: int, part: object) -> bool:
 
 def exact_amount(whole: int, part: int) -> Decimal:
     """
-    ``whole + part / 10**9`` as `from_units_nanos` gives it (trailing zeros dropped), built
-    from text, which `Decimal` reads exactly whatever the context: cheaper than digit tuples.
+    ``whole + part / 10**9`` as `from_units_nanos` gives it (trailing zeros dropped), for a
+    Money already checked, built from text, which `Decimal` reads exactly whatever the
+    context (the fast-read tests hold the two together).
     """
     if not part:
         return Decimal(whole)

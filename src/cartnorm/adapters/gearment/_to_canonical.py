@@ -29,7 +29,7 @@ from ...model import (
     ShipToAddress,
 )
 from ...money import split_per_unit
-from ._fast_read import Amounts, ReadBudget, money_of, read_order_and_timestamps
+from ._fast_read import Amounts, ReadBudget, money_of, read_budget, read_order_and_timestamps
 from ._from_canonical import (
     NAMESPACE,
     address_roles,
@@ -301,7 +301,7 @@ def _convert(payload: object, observed: datetime, limits: Limits | None) -> Norm
             except LimitExceededError:
                 check_payload(payload, limits)  # the error the whole payload's walk meets first
                 raise
-        budget = ReadBudget(limits, spent)
+        budget = read_budget(limits, spent)
         order, currency, parsed, amounts = read_order_and_timestamps(
             raw, path, budget, lambda: check_payload(payload, limits)
         )
