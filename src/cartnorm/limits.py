@@ -21,7 +21,7 @@ import attrs
 from ._paths import ROOT, child
 from .errors import ConfigurationError, LimitExceededError
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "check_payload", "count_nested"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "check_payload", "count_nested", "is_valid_text"]
 
 _LOG10_2 = 0.30103
 # JSON text may escape lone surrogates ("\\ud800"), which are not Unicode text: they cannot be
@@ -66,6 +66,11 @@ DEFAULT_LIMITS: Final = Limits()
 def _float_decimal(value: float) -> Decimal:
     """A float as the number its JSON text said (NaN and infinities have no int exponent)."""
     return Decimal(repr(value))
+
+
+def is_valid_text(text: str) -> bool:
+    """True when ``text`` is valid Unicode: no lone surrogates (which JSON escapes can smuggle in)."""
+    return text.isascii() or not LONE_SURROGATE.search(text)
 
 
 def max_int_bits(limits: Limits) -> int:
@@ -166,7 +171,7 @@ def _locate(payload: Any, limits: Limits) -> None:
         if kind is str:
             if len(value) > limits.max_string_chars:
                 _fail(where, f"{len(value)} characters", f"strings of at most {limits.max_string_chars} characters")
-            if not value.isascii() and LONE_SURROGATE.search(value):
+            if not is_valid_text(value):
                 _fail(where, value, "text without lone surrogates (valid Unicode)")
         elif kind is int:
             if value and _int_digits(value) > limits.max_number_digits:

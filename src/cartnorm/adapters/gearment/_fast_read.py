@@ -29,17 +29,25 @@ from typing import Any, Final
 from ..._datetime import parse_rfc3339
 from ..._json import JSON_LIMITS, JsonLimits, decimal_within
 from ...errors import CartnormError
-from ...limits import LONE_SURROGATE, Limits, max_int_bits
+from ...limits import Limits, is_valid_text, max_int_bits
 from ...money import NANOS_PER_UNIT, normalize_currency
 from ._protojson import MoneyContext, exact_amount, normalize_message
 from ._schema import MESSAGES, Field, MessageSpec
 
-__all__ = ["Amounts", "ReadBudget", "money_of", "read_budget", "read_order", "read_order_and_timestamps"]
+__all__ = [
+    "CANONICAL_INT",
+    "Amounts",
+    "ReadBudget",
+    "money_of",
+    "read_budget",
+    "read_order",
+    "read_order_and_timestamps",
+]
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 #: An int64 exactly as protojson writes it: no sign on zero, no leading zeros.
-_CANONICAL_INT: Final = re.compile(r"(?:0|-?[1-9][0-9]*)\Z")
+CANONICAL_INT: Final = re.compile(r"(?:0|-?[1-9][0-9]*)\Z")
 
 
 #: Every Money the fast reader copied, by ``id`` of the copy: ``[the copy itself (so the id stays
@@ -140,11 +148,6 @@ def read_budget(limits: Limits, spent_nodes: int) -> ReadBudget:
     return ReadBudget(limits, spent_nodes)
 
 
-def _plain_text(text: Any) -> bool:
-    """True when ``text`` (a str) is valid Unicode: no lone surrogates, which JSON escapes can smuggle in."""
-    return bool(text.isascii() or not LONE_SURROGATE.search(text))
-
-
 class _Seen:
     """
     What the fast reader has seen so far (no paths kept): the order's one currency, and
@@ -166,7 +169,7 @@ class _Seen:
 
     def check_text(self, text: str) -> None:
         """A string of unknown content: not too long, and valid Unicode."""
-        if len(text) > self.max_chars or not _plain_text(text):
+        if len(text) > self.max_chars or not is_valid_text(text):
             raise _NeedsFullReadError
 
     def check_currency(self, sent: str) -> None:
@@ -209,7 +212,7 @@ def _int64(value: Any, seen: _Seen) -> Any:
     if (
         type(value) is str
         and len(value) <= _MAX_INT64_CHARS
-        and _CANONICAL_INT.match(value)
+        and CANONICAL_INT.match(value)
         and _INT64_MIN <= int(value) <= _INT64_MAX
     ):
         return value
@@ -280,7 +283,7 @@ def _money(value: Any, seen: _Seen) -> Any:
         type(units) is str
         and len(units) <= _SURE_INT64_CHARS
         and (  # protojson's int64 text: no sign on zero, no leading zeros
-            (units.isdigit() and units.isascii() and (units[0] != "0" or units == "0")) or _CANONICAL_INT.match(units)
+            (units.isdigit() and units.isascii() and (units[0] != "0" or units == "0")) or CANONICAL_INT.match(units)
         )
     ):
         return _read_message(value, _TABLES["Money"], seen)
@@ -383,7 +386,7 @@ def _read_message(raw: Any, table: _Table, seen: _Seen) -> dict[str, Any]:
         if value is None:
             out[name] = None  # null ("unset") is kept
         elif type(value) is as_is:  # a string or bool, stored as it came
-            if type(value) is str and (len(value) > max_chars or not (value.isascii() or _plain_text(value))):
+            if type(value) is str and (len(value) > max_chars or not (value.isascii() or is_valid_text(value))):
                 raise _NeedsFullReadError
             out[name] = value
         else:

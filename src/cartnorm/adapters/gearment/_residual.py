@@ -13,15 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from ...errors import CartnormError
 from ...money import NANOS_PER_UNIT
+from ._fast_read import CANONICAL_INT, Amounts
 from ._protojson import money_amount
 from ._schema import MessageSpec
-
-if TYPE_CHECKING:
-    from ._fast_read import Amounts
 
 __all__ = [
     "OMITTED", "ExpectedMoney", "SentMoney", "merge", "money_reproduced", "ordered", "residual", "same",
@@ -115,7 +113,7 @@ class ExpectedMoney:
         whole = part = 0
         size = 1
         if units is not None:
-            if type(units) is not str or not _is_int_text(units):
+            if type(units) is not str or not CANONICAL_INT.match(units):
                 return False
             whole, size = int(units), size + 1
         if nanos is not None:
@@ -176,12 +174,6 @@ def money_reproduced(sent: Any, currency: str, amounts: Amounts) -> bool:
 
 #: Stand-ins the encoders may write instead of a value, compared by their own ``matches``.
 _EXPECTATIONS: Final = frozenset({ExpectedMoney, SentMoney})
-
-
-def _is_int_text(text: str) -> bool:
-    """An integer as `str(int)` writes it: optional minus, no leading zeros, no "-0"."""
-    digits = text[1:] if text[:1] == "-" else text
-    return digits.isdigit() and digits.isascii() and (digits == "0" or digits[0] != "0") and text != "-0"
 
 
 def _reproduces(mapped: Any, sent: Any) -> bool:

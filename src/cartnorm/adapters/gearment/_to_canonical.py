@@ -18,7 +18,7 @@ from ..._paths import ROOT
 from ...adapter import Normalized, WarningLog, observation_time
 from ...errors import MISSING, CartnormError, ConfigurationError, LimitExceededError, PayloadError, VendorErrorResponse
 from ...geo import country_name
-from ...limits import LONE_SURROGATE, Limits, check_payload, count_nested
+from ...limits import Limits, check_payload, count_nested, is_valid_text
 from ...model import (
     BillToAddress,
     CartOrder,
@@ -281,8 +281,9 @@ def convert(
 
 def _checked_envelope_size(envelope: dict[str, Any], limits: Limits) -> int:
     """The number of values in the envelope (data aside), once within ``limits`` (`LimitExceededError` if not)."""
-    if all(type(value) is str and len(value) <= limits.max_string_chars for value in envelope.values()) and all(
-        value.isascii() or not LONE_SURROGATE.search(value) for value in envelope.values()
+    if all(
+        type(value) is str and len(value) <= limits.max_string_chars and is_valid_text(value)
+        for value in envelope.values()
     ):
         return len(envelope)  # the usual envelope: a status and a message
     check_payload(envelope, limits)
