@@ -7,13 +7,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cartnorm import CartnormError
-from cartnorm.adapters.gearment._fast_read import read_order
+from cartnorm.adapters.gearment import _residual, _to_canonical
+from cartnorm.adapters.gearment._fast_read import NOTED_MONEYS, read_order
 from cartnorm.adapters.gearment._protojson import MoneyContext, money_amount, normalize_message, units_nanos
 from cartnorm.adapters.gearment._schema import MESSAGES
+from cartnorm.adapters.gearment._to_canonical import convert
+from cartnorm.conformance import FIXTURE_OBSERVED_AT
 from cartnorm.errors import PayloadError
 from cartnorm.money import from_units_nanos, to_units_nanos
 from strategies.canonical import json_values
@@ -86,6 +89,9 @@ def test_fast_reader_output_shares_no_container_with_the_input():
     st.integers(min_value=-(2**64), max_value=2**64),
     st.integers(min_value=-(10**9), max_value=10**9) | st.sampled_from([0, 5, -5, 500_000_000, -999_999_999]),
 )
+@example(2**63 - 1, 999_999_999)  # the most digits a Money has: 29
+@example(-(2**63), -999_999_999)
+@example(0, 1)
 def test_money_amount_is_from_units_nanos_digit_for_digit(units, nanos):
     money = {"currency_code": "USD", "units": str(units), "nanos": nanos}
     try:
@@ -129,3 +135,26 @@ def test_units_nanos_is_to_units_nanos(amount):
 def test_fast_reader_gives_a_field_sent_under_both_spellings_to_the_full_reader(payload):
     assert _fast(payload) == _full(payload)
     assert _full(payload)[0] is PayloadError
+
+
+def _every_money_field(message: str, money: dict[str, Any]) -> dict[str, Any]:
+    fields = MESSAGES[message].fields.values()
+    return {field.name: dict(money) for field in fields if field.message == "Money" and not field.repeated}
+
+
+def test_the_mapping_reads_only_the_moneys_the_reader_notes(monkeypatch):
+    """NOTED_MONEYS is in step with the mapping: no amount is computed a second way."""
+    money = {"currency_code": "USD", "units": "3", "nanos": 500_000_000}
+    line = {"quantity": 1, "line_item_id": "a", **_every_money_field("VendorOrderLineItem", money)}
+    order = {"order_id": "o1", **_every_money_field("VendorOrder", money), "line_items": [line]}
+
+    def unexpected(*_args: object) -> Decimal:
+        raise AssertionError("the mapping computed the amount of a Money the fast reader did not note")
+
+    monkeypatch.setattr(_to_canonical, "money_amount", unexpected)
+    monkeypatch.setattr(_residual, "money_amount", unexpected)
+    canonical = convert(order, observed_at=FIXTURE_OBSERVED_AT).order
+    assert (canonical.total_price, canonical.total_discount, canonical.line_items[0].unit_price) == (
+        Decimal("3.5"), Decimal("3.5"), Decimal("3.5"),
+    )  # fmt: skip
+    assert set(NOTED_MONEYS) <= set(MESSAGES)

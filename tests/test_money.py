@@ -170,6 +170,33 @@ def test_exact_split_in_c_matches_the_integer_route_digit_for_digit(line, quanti
         assert (str(fast.per_unit), str(fast.remainder)) == (str(slow.per_unit), str(slow.remainder))
 
 
+@given(
+    line=st.builds(
+        lambda sign, digits, exponent: Decimal(f"{sign}{digits}E{exponent}"),
+        st.sampled_from(["", "-"]),
+        st.integers(min_value=0, max_value=10**60),
+        st.integers(min_value=-90, max_value=50),
+    )
+    | any_amounts
+    | st.sampled_from([Decimal("NaN"), Decimal("-Infinity"), Decimal("1.5"), 1, "1.5", None]),
+    quantity=st.integers(min_value=-2, max_value=10**6) | st.sampled_from([True, 1.0, None]),
+    currency=st.sampled_from(["USD", "JPY", "KWD", "CLF"]),
+)
+def test_exact_per_unit_is_split_per_unit_when_the_split_is_exact(line, quantity, currency):
+    """The one-currency fast path: the same per-unit digits when exact, None for rounding and refusals."""
+    fast = m.exact_per_unit(line, quantity, m.exponent_of(currency))
+    try:
+        split = m.split_per_unit(line, quantity, currency)
+    except MoneyError:
+        assert fast is None
+        return
+    if split.exact:
+        assert fast is not None
+        assert str(fast) == str(split.per_unit)
+    else:
+        assert fast is None
+
+
 @given(per_unit=any_amounts, quantity=st.integers(min_value=1, max_value=10**6), remainder=any_amounts)
 def test_line_amount_in_c_matches_the_integer_route_digit_for_digit(per_unit, quantity, remainder):
     """PerUnitSplit.line_amount: one fused multiply-add, same digits and exponent as integer arithmetic."""

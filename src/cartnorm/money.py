@@ -34,6 +34,7 @@ __all__ = [
     "WITHDRAWN_CURRENCIES",
     "PerUnitSplit",
     "currency_name",
+    "exact_per_unit",
     "exponent_of",
     "from_minor_units",
     "from_units_nanos",
@@ -423,6 +424,35 @@ def split_per_unit(
     if type(quantity) is not int or quantity <= 0:
         raise MoneyError(path, quantity, "a positive integer quantity to divide by")
     return _exact_split(line_amount, quantity, exponent) or _split_by_integers(line_amount, quantity, exponent)
+
+
+def exact_per_unit(line_amount: object, quantity: object, exponent: int) -> Decimal | None:
+    """
+    ``split_per_unit(line_amount, quantity, currency).per_unit`` when the split is exact at
+    ``exponent`` (the currency's, see `exponent_of`), else None: for an amount that needs
+    rounding, and for anything `split_per_unit` would refuse (it then says why).
+
+    For callers that split many amounts of one currency: the currency is looked up once, and
+    the usual exact split is two operations in C, with no `PerUnitSplit` built.
+
+    >>> exact_per_unit(Decimal("10.00"), 4, 2), exact_per_unit(Decimal("10.00"), 3, 2)
+    (Decimal('2.50'), None)
+    """
+    if type(line_amount) is not Decimal or type(quantity) is not int or quantity <= 0:
+        return None
+    if not line_amount.is_finite() or (
+        line_amount
+        and not (
+            -_MAX_EXPONENT_SPAN <= line_amount.adjusted() <= _MAX_EXPONENT_SPAN and _no_digit_below_span(line_amount)
+        )
+    ):
+        return None  # beyond split_per_unit's bounds: it raises
+    try:
+        # the quotient's own exponent is irrelevant: quantize puts it at the currency's
+        per_unit = _EXACT_VALUE.quantize(_EXACT_VALUE.divide(line_amount, quantity), _quantum(exponent))
+    except ArithmeticError:
+        return None
+    return per_unit if per_unit else per_unit.copy_abs()
 
 
 def _exact_split(line_amount: Decimal, quantity: int, exponent: int) -> PerUnitSplit | None:

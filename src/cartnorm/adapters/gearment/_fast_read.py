@@ -36,6 +36,7 @@ from ._schema import MESSAGES, Field, MessageSpec
 
 __all__ = [
     "CANONICAL_INT",
+    "NOTED_MONEYS",
     "Amounts",
     "ReadBudget",
     "money_of",
@@ -65,6 +66,16 @@ def money_of(money: Any, amounts: Amounts) -> Decimal | None:
     if amount is None:
         amount = known[4] = exact_amount(0 if known[1] is None else int(known[1]), known[2])
     return amount
+
+
+#: The Money fields, by message, whose amounts the mapping reads (through `money_of`) and whose
+#: spelling decides their residual: only these are noted in `Amounts`. Any other Money goes to
+#: the residual as it came; were the mapping to read one, `money_of` would answer None and the
+#: amount be computed there (correct, only slower; a test keeps this in step with the mapping).
+NOTED_MONEYS: Final[Mapping[str, frozenset[str]]] = {
+    "VendorOrder": frozenset({"order_total", "order_tax", "order_discount", "order_shipping_fee"}),
+    "VendorOrderLineItem": frozenset({"item_price", "line_tax", "line_discount"}),
+}
 
 
 class _NeedsFullReadError(Exception):
@@ -268,10 +279,11 @@ def _message(name: str) -> Reader:
 _MONEY_KEYS: Final = ("currency_code", "units", "nanos")
 
 
-def _money(value: Any, seen: _Seen) -> Any:
+def _money(value: Any, seen: _Seen, *, noted: bool = True) -> Any:
     """
     A Money: most are ``{"currency_code": str, "units": int64 string, "nanos": int}``, checked
-    here in one go and copied as they are; any other shape goes through the Money table.
+    here in one go and copied as they are (and noted in `Amounts` when ``noted``: see
+    `NOTED_MONEYS`); any other shape goes through the Money table.
     """
     if type(value) is not dict:
         raise _NeedsFullReadError
@@ -302,9 +314,14 @@ def _money(value: Any, seen: _Seen) -> Any:
             seen.check_currency(code)  # a valid ISO 4217 code: short, ASCII
     seen.nodes += size
     copy = value.copy()
-    # in money_json's own spelling when it names a currency and leaves zeros out (no nulls, no other keys here)
-    seen.amounts[id(copy)] = [copy, units, part, bool(code) and units != "0" and nanos != 0, None]
+    if noted:  # in money_json's own spelling when it names a currency and leaves zeros out (no nulls, no other keys)
+        seen.amounts[id(copy)] = [copy, units, part, bool(code) and units != "0" and nanos != 0, None]
     return copy
+
+
+def _unnoted_money(value: Any, seen: _Seen) -> Any:
+    """`_money` for a Money the mapping does not read (its residual keeps it as it came)."""
+    return _money(value, seen, noted=False)
 
 
 def _remember(money: dict[str, Any], whole: int, part: int, seen: _Seen) -> None:
@@ -364,10 +381,12 @@ class _Table:
 
     def __init__(self, spec: MessageSpec) -> None:
         self.by_key: dict[str, tuple[str, type | None, Reader]] = {}
+        noted = NOTED_MONEYS.get(spec.name, frozenset())
         for key, name in spec.by_key.items():
             field = spec.fields[name]
             as_is = None if field.repeated else _AS_IS.get(field.kind)
-            self.by_key[key] = (name, as_is, _reader(field))
+            unnoted = field.message == "Money" and not field.repeated and name not in noted
+            self.by_key[key] = (name, as_is, _unnoted_money if unnoted else _reader(field))
         self.is_money = spec.name == "Money"
 
 
@@ -376,19 +395,21 @@ def _read_message(raw: Any, table: _Table, seen: _Seen) -> dict[str, Any]:
         raise _NeedsFullReadError
     seen.nodes += len(raw)
     max_chars = seen.max_chars
+    field_for = table.by_key.get
     out: dict[str, Any] = {}
     for key, value in raw.items():
-        known = table.by_key.get(key)
+        known = field_for(key)
         if known is None:
             out[key] = _unknown(key, value, seen)
             continue
         name, as_is, read = known
-        if value is None:
-            out[name] = None  # null ("unset") is kept
-        elif type(value) is as_is:  # a string or bool, stored as it came
-            if type(value) is str and (len(value) > max_chars or not (value.isascii() or is_valid_text(value))):
+        kind = type(value)
+        if kind is as_is:  # a string or bool, stored as it came
+            if kind is str and (len(value) > max_chars or not (value.isascii() or is_valid_text(value))):
                 raise _NeedsFullReadError
             out[name] = value
+        elif value is None:
+            out[name] = None  # null ("unset") is kept
         else:
             out[name] = read(value, seen)
     if len(out) < len(raw):  # a field sent under both spellings: one overwrote the other

@@ -17,7 +17,7 @@ import functools
 import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
 from typing import Any, Final
 
 from ..._datetime import parse_rfc3339
@@ -157,14 +157,16 @@ def _valid_money(whole: int, part: object) -> bool:
 def exact_amount(whole: int, part: int) -> Decimal:
     """
     ``whole + part / 10**9`` as `from_units_nanos` gives it (trailing zeros dropped), for a
-    Money already checked, built from text, which `Decimal` reads exactly whatever the
-    context (the fast-read tests hold the two together).
+    Money already checked: the count of nanos scaled down in C, under a context that can hold
+    every int64 Money's 29 digits and traps any rounding (a test holds the two together).
     """
     if not part:
         return Decimal(whole)
-    fraction = f"{abs(part):09d}".rstrip("0")
-    sign = "-" if whole < 0 or part < 0 else ""
-    return Decimal(f"{sign}{abs(whole)}.{fraction}")
+    return _NANOS_CONTEXT.scaleb(whole * NANOS_PER_UNIT + part, -9).normalize(_NANOS_CONTEXT)
+
+
+#: Exact for any valid Money (int64 units and nine places: at most 29 digits); never rounds.
+_NANOS_CONTEXT: Final = Context(prec=40, traps=[Inexact, Rounded, InvalidOperation])
 
 
 def money_json(amount: Decimal, currency: str, path: str = "$") -> dict[str, Any]:

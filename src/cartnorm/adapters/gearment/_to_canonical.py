@@ -28,7 +28,7 @@ from ...model import (
     Shipment,
     ShipToAddress,
 )
-from ...money import split_per_unit
+from ...money import exact_per_unit, exponent_of, split_per_unit
 from ._fast_read import Amounts, ReadBudget, money_of, read_budget, read_order_and_timestamps
 from ._from_canonical import (
     NAMESPACE,
@@ -178,6 +178,7 @@ class _Lines:
         self.remainders: list[dict[str, Any]] = []
         self.amounts = amounts
         self.sent = lines
+        self.exponent = exponent_of(currency)  # one lookup per order, not one per split
         for index, line in enumerate(lines):
             self.items.append(self._line(line, index, child(path, index), currency, log))
 
@@ -222,8 +223,11 @@ class _Lines:
 
     def _split(self, amount: Decimal, quantity: int, index: int, field: str, line_id: str, line_path: str,
                currency: str, log: WarningLog) -> Decimal:  # fmt: skip
+        per_unit = exact_per_unit(amount, quantity, self.exponent)  # the usual case: no remainder to keep
+        if per_unit is not None:
+            return per_unit
         path = child(line_path, field)
-        split = split_per_unit(amount, quantity, currency, path=path)
+        split = split_per_unit(amount, quantity, currency, path=path)  # rounds, or says why it cannot
         if not split.exact:
             self.remainders.append(
                 {"line_index": index, "line_item_id": line_id, "field": field, "remainder": str(split.remainder)}
