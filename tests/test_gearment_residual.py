@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from cartnorm.adapters.gearment._protojson import money_amount, money_json
-from cartnorm.adapters.gearment._residual import ExpectedMoney, money_reproduced, residual, same, strip_reproduced
+from cartnorm import CartnormError
+from cartnorm._datetime import parse_rfc3339
+from cartnorm.adapters.gearment._protojson import format_timestamp, money_amount, money_json
+from cartnorm.adapters.gearment._residual import (
+    ExpectedMoney,
+    SentTimestamp,
+    money_reproduced,
+    residual,
+    same,
+    strip_reproduced,
+    timestamp_reproduced,
+)
 from strategies.canonical import json_values
 from strategies.gearment import OWN, moneys, render
 
@@ -160,3 +171,38 @@ def test_line_and_tracking_residuals_are_what_rebuilding_each_one_leaves(payload
         assert [list(rest.items()) for rest in kept["line_items"]] == [list(rest.items()) for rest in expected]
     else:
         assert "line_items" not in kept
+
+
+@st.composite
+def timestamp_texts(draw):
+    """RFC 3339 texts in every spelling a payload may use: fraction digits, T/t, Z/z and offsets."""
+    # naive bounds, as st.datetimes requires; only the wall-clock digits are used
+    low, high = datetime(1, 1, 2), datetime(9999, 12, 30)  # noqa: DTZ001
+    when = draw(st.datetimes(min_value=low, max_value=high))
+    fraction = draw(
+        st.sampled_from(["", ".000", ".120", ".100000", ".000250", ".000000", ".5", ".120000001"])
+        | st.from_regex(r"\.[0-9]{1,9}", fullmatch=True)
+    )
+    separator = draw(st.sampled_from(["T", "T", "t"]))
+    offset = draw(st.sampled_from(["Z", "Z", "z", "+00:00", "-00:00", "+02:00", "-05:30"]))
+    return when.strftime(f"%Y-%m-%d{separator}%H:%M:%S") + fraction + offset
+
+
+@given(timestamp_texts())
+@example("2026-03-01T09:15:02Z")  # the own spellings ...
+@example("2026-03-01T09:15:02.120Z")
+@example("2026-03-01T09:15:02.000250Z")
+@example("2026-03-01T09:15:02.000Z")  # ... and near misses: an all-zero or too long fraction
+@example("2026-03-01T09:15:02.120000Z")
+@example("2026-03-01T09:15:02.000000Z")
+@example("2026-03-01T09:15:02.000250000Z")
+def test_a_timestamps_spelling_decides_as_formatting_it_would(text):
+    """timestamp_reproduced, from the reader's own parse, agrees with format_timestamp(...) == text."""
+    try:
+        when = parse_rfc3339(text, sub_microsecond="truncate")
+    except CartnormError:
+        return
+    expected = format_timestamp(when) == text
+    assert timestamp_reproduced(when, text, {text: when}) == expected
+    assert timestamp_reproduced(when, text, {}) == expected  # not the reader's parse: formatted and compared
+    assert SentTimestamp(when, {text: when}).matches(text) == expected

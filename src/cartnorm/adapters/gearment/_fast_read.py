@@ -235,6 +235,8 @@ def _int64(value: Any, seen: _Seen) -> Any:
 def _timestamp(value: Any, seen: _Seen) -> Any:
     if type(value) is not str or len(value) > _MAX_TIMESTAMP_CHARS:
         raise _NeedsFullReadError
+    if value in seen.timestamps:  # the same instant, as often (paid_at and approved_at): parsed once per order
+        return value
     try:
         seen.timestamps[value] = parse_rfc3339(value, sub_microsecond="truncate")
     except CartnormError:
@@ -279,49 +281,56 @@ def _message(name: str) -> Reader:
 _MONEY_KEYS: Final = ("currency_code", "units", "nanos")
 
 
-def _money(value: Any, seen: _Seen, *, noted: bool = True) -> Any:
+def _money_reader(*, noted: bool) -> Reader:
     """
-    A Money: most are ``{"currency_code": str, "units": int64 string, "nanos": int}``, checked
-    here in one go and copied as they are (and noted in `Amounts` when ``noted``: see
+    A Money's reader: most are ``{"currency_code": str, "units": int64 string, "nanos": int}``,
+    checked here in one go and copied as they are (and noted in `Amounts` when ``noted``: see
     `NOTED_MONEYS`); any other shape goes through the Money table.
     """
-    if type(value) is not dict:
-        raise _NeedsFullReadError
-    code, units, nanos = value.get("currency_code"), value.get("units"), value.get("nanos")
-    size = len(value)
-    if size != (code is not None) + (units is not None) + (nanos is not None):
-        return _read_message(value, _TABLES["Money"], seen)  # other keys, or nulls
-    if units is not None and not (
-        type(units) is str
-        and len(units) <= _SURE_INT64_CHARS
-        and (  # protojson's int64 text: no sign on zero, no leading zeros
-            (units.isdigit() and units.isascii() and (units[0] != "0" or units == "0")) or CANONICAL_INT.match(units)
-        )
-    ):
-        return _read_message(value, _TABLES["Money"], seen)
-    if nanos is None:
-        part = 0
-    elif type(nanos) is int and -NANOS_PER_UNIT < nanos < NANOS_PER_UNIT:
-        part = nanos
-    else:
-        return _read_message(value, _TABLES["Money"], seen)
-    if part and units is not None and units != "0" and (units[0] == "-") != (part < 0):
-        raise _NeedsFullReadError  # nanos must have the sign of units
-    if code is not None:
-        if type(code) is not str:
+
+    def read(value: Any, seen: _Seen) -> Any:
+        if type(value) is not dict:
             raise _NeedsFullReadError
-        if code and code != seen.last_sent:  # an empty currency_code defers to the order's currency
-            seen.check_currency(code)  # a valid ISO 4217 code: short, ASCII
-    seen.nodes += size
-    copy = value.copy()
-    if noted:  # in money_json's own spelling when it names a currency and leaves zeros out (no nulls, no other keys)
-        seen.amounts[id(copy)] = [copy, units, part, bool(code) and units != "0" and nanos != 0, None]
-    return copy
+        code, units, nanos = value.get("currency_code"), value.get("units"), value.get("nanos")
+        size = len(value)
+        if size != (code is not None) + (units is not None) + (nanos is not None):
+            return _read_message(value, _TABLES["Money"], seen)  # other keys, or nulls
+        if units is not None and not (
+            type(units) is str
+            and len(units) <= _SURE_INT64_CHARS
+            and (  # protojson's int64 text: no sign on zero, no leading zeros
+                (units.isdigit() and units.isascii() and (units[0] != "0" or units == "0"))
+                or CANONICAL_INT.match(units)
+            )
+        ):
+            return _read_message(value, _TABLES["Money"], seen)
+        if nanos is None:
+            part = 0
+        elif type(nanos) is int and -NANOS_PER_UNIT < nanos < NANOS_PER_UNIT:
+            part = nanos
+        else:
+            return _read_message(value, _TABLES["Money"], seen)
+        if part and units is not None and units != "0" and (units[0] == "-") != (part < 0):
+            raise _NeedsFullReadError  # nanos must have the sign of units
+        if code is not None:
+            if type(code) is not str:
+                raise _NeedsFullReadError
+            if code and code != seen.last_sent:  # an empty currency_code defers to the order's currency
+                seen.check_currency(code)  # a valid ISO 4217 code: short, ASCII
+        seen.nodes += size
+        copy = value.copy()
+        if (
+            noted
+        ):  # in money_json's own spelling when it names a currency and leaves zeros out (no nulls, no other keys)
+            seen.amounts[id(copy)] = [copy, units, part, bool(code) and units != "0" and nanos != 0, None]
+        return copy
+
+    return read
 
 
-def _unnoted_money(value: Any, seen: _Seen) -> Any:
-    """`_money` for a Money the mapping does not read (its residual keeps it as it came)."""
-    return _money(value, seen, noted=False)
+_money: Final = _money_reader(noted=True)
+#: For a Money the mapping does not read (its residual keeps it as it came).
+_unnoted_money: Final = _money_reader(noted=False)
 
 
 def _remember(money: dict[str, Any], whole: int, part: int, seen: _Seen) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
@@ -54,6 +55,8 @@ _TRACKING = MESSAGES["VendorOrderTracking"]
 #: How an encoder writes a Money: `money_json` for a payload; the residual passes
 #: `ExpectedMoney`, which compares with what was sent without building the dict.
 MoneyWriter = Callable[[Decimal, str], Any]
+#: How an encoder writes a Timestamp (`format_timestamp`; the residual passes a comparator).
+TimestampWriter = Callable[[datetime], Any]
 
 
 def _enum_back(raw: str | None, prefix: str, names: Collection[str]) -> str | int | None:
@@ -77,7 +80,9 @@ def _put_money(out: dict[str, Any], key: str, amount: Decimal | None, currency: 
         out[key] = money(amount, currency)
 
 
-def encode_order_fields(order: CartOrder, money: MoneyWriter = money_json) -> dict[str, Any]:
+def encode_order_fields(
+    order: CartOrder, money: MoneyWriter = money_json, timestamp: TimestampWriter = format_timestamp
+) -> dict[str, Any]:
     """The top-level Gearment fields the canonical order determines (lists aside)."""
     out: dict[str, Any] = {}
     _put(out, "order_id", order.id)
@@ -91,8 +96,8 @@ def encode_order_fields(order: CartOrder, money: MoneyWriter = money_json) -> di
     method = _enum_back(order.requested_shipping_method, "METHOD_", VendorShippingMethod.__members__)
     if method is not None and method != VendorShippingMethod.METHOD_UNKNOWN.name:
         out["shipping_option"] = {"method": method}
-    out["created_at"] = format_timestamp(order.created_date)
-    out["updated_at"] = format_timestamp(order.updated_date)
+    out["created_at"] = timestamp(order.created_date)
+    out["updated_at"] = timestamp(order.updated_date)
     currency = order.invoice_currency_code
     _put_money(out, "order_tax", order.total_tax, currency, money)
     _put_money(out, "order_discount", order.total_discount, currency, money)

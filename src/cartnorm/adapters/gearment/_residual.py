@@ -11,19 +11,21 @@ payload did not have, the residual lists it under ``"_omitted"``. Hence, by cons
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
 from ...errors import CartnormError
 from ...money import NANOS_PER_UNIT
 from ._fast_read import CANONICAL_INT, Amounts
-from ._protojson import money_amount
+from ._protojson import format_timestamp, money_amount
 from ._schema import MessageSpec
 
 __all__ = [
-    "OMITTED", "ExpectedMoney", "SentMoney", "merge", "money_reproduced", "ordered", "residual", "same",
-    "strip_reproduced",
+    "OMITTED", "ExpectedMoney", "SentMoney", "SentTimestamp", "merge", "money_reproduced", "ordered", "residual",
+    "same", "strip_reproduced", "timestamp_reproduced",
 ]  # fmt: skip
 
 #: Residual key listing fields the payload did not have although the canonical order implies them.
@@ -172,8 +174,50 @@ def money_reproduced(sent: Any, currency: str, amounts: Amounts) -> bool:
     return ExpectedMoney(amount, currency).matches(sent)
 
 
+#: A Timestamp exactly as `format_timestamp` writes one: UTC ``Z``, and no fraction, or 3 digits
+#: (whole milliseconds, not all zeros), or 6 (microseconds, not whole milliseconds).
+_OWN_TIMESTAMP: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.(?!000)[0-9]{3}|\.[0-9]{3}(?!000)[0-9]{3}|)Z\Z"
+)
+
+
+def timestamp_reproduced(when: datetime, sent: Any, parsed: Mapping[str, datetime]) -> bool:
+    """
+    True when ``format_timestamp(when) == sent``. When the fast reader parsed ``sent`` into
+    ``when`` itself (``parsed``: its parses by text), the spelling alone decides: a text gives
+    its own instant back exactly when it is already in `format_timestamp`'s form.
+    """
+    if type(sent) is not str:
+        return False
+    if parsed.get(sent) is when:
+        return _OWN_TIMESTAMP.match(sent) is not None
+    return format_timestamp(when) == sent
+
+
+class SentTimestamp:
+    """
+    For `encode_order_fields`, the Timestamp of a field whose canonical date-time was read
+    from that very field (`timestamp_reproduced`), compared rather than formatted.
+    """
+
+    __slots__ = ("parsed", "when")
+
+    def __init__(self, when: datetime, parsed: Mapping[str, datetime]) -> None:
+        self.when = when
+        self.parsed = parsed
+
+    @staticmethod
+    def writer(parsed: Mapping[str, datetime]) -> Any:
+        """A `TimestampWriter` for the encoders: every Timestamp field gets this expectation."""
+        return lambda when: SentTimestamp(when, parsed)
+
+    def matches(self, sent: Any) -> bool:
+        """True when ``sent`` is given back exactly."""
+        return timestamp_reproduced(self.when, sent, self.parsed)
+
+
 #: Stand-ins the encoders may write instead of a value, compared by their own ``matches``.
-_EXPECTATIONS: Final = frozenset({ExpectedMoney, SentMoney})
+_EXPECTATIONS: Final = frozenset({ExpectedMoney, SentMoney, SentTimestamp})
 
 
 def _reproduces(mapped: Any, sent: Any) -> bool:

@@ -39,8 +39,8 @@ from ._from_canonical import (
     encode_ship_to,
     tracking_type_for,
 )
-from ._protojson import child, format_timestamp, money_amount, parse_timestamp  # child: JSON paths, cached
-from ._residual import OMITTED, SentMoney, money_reproduced, same, strip_reproduced
+from ._protojson import child, money_amount, parse_timestamp  # child: JSON paths, cached
+from ._residual import OMITTED, SentMoney, SentTimestamp, money_reproduced, same, strip_reproduced, timestamp_reproduced
 from ._statuses import decide_status, shipment_status
 
 __all__ = ["DEFAULT_CURRENCY", "convert", "to_canonical", "unwrap"]
@@ -359,7 +359,7 @@ def _convert(payload: object, observed: datetime, limits: Limits | None) -> Norm
         additional_fields={NAMESPACE: gearment},
         trackstar_created_date=observed, trackstar_updated_date=observed,
     )  # fmt: skip
-    gearment.update(_residuals(canonical, order, lines, roles, envelope))
+    gearment.update(_residuals(canonical, order, lines, roles, envelope, parsed))
     return Normalized(canonical, log.freeze())
 
 
@@ -378,7 +378,7 @@ def _shipment(tracking: dict[str, Any], index: int, order_id: str, order_status:
 
 
 def _residuals(canonical: CartOrder, order: dict[str, Any], lines: _Lines, roles: list[str | None],
-               envelope: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
+               envelope: dict[str, Any] | None, parsed: Mapping[str, datetime]) -> dict[str, Any]:  # fmt: skip
     """
     ``additional_fields["gearment"]``: what the canonical order cannot give back by itself.
 
@@ -390,7 +390,7 @@ def _residuals(canonical: CartOrder, order: dict[str, Any], lines: _Lines, roles
         gearment["envelope"] = envelope
     lists = {key: order.pop(key) for key in _LIST_KEYS if isinstance(order.get(key), list)}
     sent_money = SentMoney(canonical.invoice_currency_code, lines.amounts)  # every total is read from its field
-    rest = strip_reproduced(order, encode_order_fields(canonical, sent_money.writer))
+    rest = strip_reproduced(order, encode_order_fields(canonical, sent_money.writer, SentTimestamp.writer(parsed)))
     if rest:
         gearment["order"] = rest
     currency = canonical.invoice_currency_code
@@ -407,13 +407,15 @@ def _residuals(canonical: CartOrder, order: dict[str, Any], lines: _Lines, roles
             for role, address in zip(roles, lists["addresses"], strict=True)
         ]
     if "order_trackings" in lists:
-        _keep(gearment, "order_trackings", _tracking_residuals(lists["order_trackings"], canonical.shipments))
+        trackings = _tracking_residuals(lists["order_trackings"], canonical.shipments, parsed)
+        _keep(gearment, "order_trackings", trackings)
     if lines.remainders:
         gearment["per_unit_remainders"] = lines.remainders
     return gearment
 
 
-def _tracking_residuals(trackings: list[dict[str, Any]], shipments: tuple[Shipment, ...]) -> list[dict[str, Any]]:
+def _tracking_residuals(trackings: list[dict[str, Any]], shipments: tuple[Shipment, ...],
+                        parsed: Mapping[str, datetime]) -> list[dict[str, Any]]:  # fmt: skip
     """
     Each tracking's residual, in place: what `encode_tracking` would not give back, decided
     from `_shipment`'s rules (a property test holds this to residual(tracking, encode_tracking(...))).
@@ -423,8 +425,8 @@ def _tracking_residuals(trackings: list[dict[str, Any]], shipments: tuple[Shipme
             value = tracking.get(key)
             if type(value) is str and value:
                 del tracking[key]
-        when = tracking.get("tracking_updated_at")
-        if type(when) is str and shipment.updated_date is not None and format_timestamp(shipment.updated_date) == when:
+        when = shipment.updated_date
+        if when is not None and timestamp_reproduced(when, tracking.get("tracking_updated_at"), parsed):
             del tracking["tracking_updated_at"]
         kind = tracking_type_for(shipment, index)
         if kind is not None:
