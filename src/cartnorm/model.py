@@ -5,15 +5,19 @@ Field names, order, types and nullability follow ``CartOrderApiItemSchema`` and 
 schemas exactly; the packaged JSON Schema (`cartnorm.schema`) is the contract. Money is
 `Decimal`, date-times are timezone-aware `datetime`, lists are tuples. The model knows no
 vendor: vendor-only data travels in ``additional_fields``.
+
+Every object checks its fields when built (a `TypeError` or `ValueError` naming the field);
+the checks are generated once per class (`_install_checks`), so ``attrs.validate`` and
+``attrs.validators.disabled()`` do not apply to them.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, TypeAlias
+from typing import Any, Final, TypeAlias
 
 import attrs
 
@@ -119,24 +123,81 @@ def _is_a(kind: type) -> Any:
     return check
 
 
+#: Where a field keeps its check: (the validator, a Python condition on the value ``v`` that
+#: holds for the usual valid value, the class ``kind`` that condition may name). See `_install_checks`.
+_CHECK: Final = "cartnorm.check"
+
+
+def _checked(check: Any, usual: str, kind: type | None = None, **field_options: Any) -> Any:
+    """An attrs field checked by ``check``, which runs only when ``usual`` does not hold."""
+    return attrs.field(metadata={_CHECK: (check, usual, kind)}, **field_options)
+
+
+def _instance_of(kind: type) -> Any:
+    return _checked(_is_a(kind), "type(v) is kind", kind)
+
+
+class _Checked:
+    """
+    Base of the model classes: attrs calls ``__attrs_post_init__`` after setting the fields,
+    and `_install_checks` puts each class's own generated check there.
+    """
+
+    __slots__ = ()
+
+    def __attrs_post_init__(self) -> None:  # replaced per class by _install_checks
+        raise NotImplementedError
+
+
+def _install_checks(cls: type) -> None:
+    """
+    Check every field of ``cls`` in one generated function instead of one validator call per
+    field (an order has well over a hundred fields): the usual valid value is recognised inline,
+    and anything else goes to the field's validator, which raises the error that names it (or,
+    for a subclass or another time zone, lets it pass). The generated source reads, for example::
+
+        def check_Shipment(self):
+            v = self.shipment_id
+            if not (type(v) is str): c0(self, a0, v)
+            ...
+            kind = k2
+            v = self.status
+            if not (type(v) is kind): c2(self, a2, v)
+
+    attrs' own ``attrs.validate`` and ``attrs.validators.disabled`` do not apply to these checks.
+    """
+    namespace: dict[str, Any] = {"Decimal": Decimal, "datetime": datetime, "utc": timezone.utc}
+    lines = [f"def check_{cls.__name__}(self):"]
+    for index, field in enumerate(attrs.fields(cls)):
+        if _CHECK not in field.metadata:
+            continue  # free JSON (trackstar_tags): its converter is its check
+        check, usual, kind = field.metadata[_CHECK]
+        namespace[f"c{index}"], namespace[f"a{index}"], namespace[f"k{index}"] = check, field, kind
+        if kind is not None:
+            lines.append(f"    kind = k{index}")
+        lines += [f"    v = self.{field.name}", f"    if not ({usual}): c{index}(self, a{index}, v)"]
+    exec(compile("\n".join(lines) + "\n", f"<cartnorm checks {cls.__name__}>", "exec"), namespace)  # noqa: S102 - our own template
+    cls.__attrs_post_init__ = namespace[f"check_{cls.__name__}"]  # type: ignore[attr-defined]
+
+
 def _text() -> Any:
-    return attrs.field(validator=_is_text)
+    return _checked(_is_text, "type(v) is str")
 
 
 def _opt_text() -> Any:
-    return attrs.field(validator=_is_optional_text)
+    return _checked(_is_optional_text, "v is None or type(v) is str")
 
 
 def _money() -> Any:
-    return attrs.field(validator=_exact)
+    return _checked(_exact, "v is None or (type(v) is Decimal and v.is_finite())")
 
 
 def _when() -> Any:
-    return attrs.field(validator=_is_aware_datetime)
+    return _checked(_is_aware_datetime, "type(v) is datetime and v.tzinfo is utc")
 
 
 def _opt_when() -> Any:
-    return attrs.field(validator=_is_optional_aware_datetime)
+    return _checked(_is_optional_aware_datetime, "v is None or (type(v) is datetime and v.tzinfo is utc)")
 
 
 def _is_count(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -146,7 +207,7 @@ def _is_count(_instance: object, attribute: attrs.Attribute[Any], value: object)
 
 
 def _quantity() -> Any:
-    return attrs.field(validator=_is_count)
+    return _checked(_is_count, "type(v) is int")
 
 
 def _to_tuple(value: Any) -> tuple[Any, ...]:
@@ -164,11 +225,11 @@ def _tuple_of(kind: type) -> Any:
             if not isinstance(item, kind):
                 raise _wrong_type(attribute, item, f"a tuple of {kind.__name__}")
 
-    return attrs.field(converter=_to_tuple, validator=check)
+    return _checked(check, "not v", converter=_to_tuple)  # empty: nothing to check
 
 
 @attrs.frozen(kw_only=True)
-class ShipToAddress:
+class ShipToAddress(_Checked):
     """Where the order goes. Every field is nullable; empty strings are kept as they came."""
 
     full_name: str | None = _opt_text()
@@ -185,7 +246,7 @@ class ShipToAddress:
 
 
 @attrs.frozen(kw_only=True)
-class BillToAddress:
+class BillToAddress(_Checked):
     """Who pays. Trackstar's billing address has no company, phone or e-mail."""
 
     full_name: str | None = _opt_text()
@@ -199,7 +260,7 @@ class BillToAddress:
 
 
 @attrs.frozen(kw_only=True)
-class ShipFromAddress:
+class ShipFromAddress(_Checked):
     """Where a shipment left from."""
 
     address1: str | None = _opt_text()
@@ -212,7 +273,7 @@ class ShipFromAddress:
 
 
 @attrs.frozen(kw_only=True)
-class LineItem:
+class LineItem(_Checked):
     """One ordered product. ``unit_price``, ``discount`` and ``tax`` are amounts **per unit**."""
 
     line_item_id: str = _text()
@@ -228,7 +289,7 @@ class LineItem:
 
 
 @attrs.frozen(kw_only=True)
-class ShippingGroupLineItem:
+class ShippingGroupLineItem(_Checked):
     """A line item inside a shipping group."""
 
     line_item_id: str = _text()
@@ -239,7 +300,7 @@ class ShippingGroupLineItem:
 
 
 @attrs.frozen(kw_only=True)
-class ShippingGroup:
+class ShippingGroup(_Checked):
     """
     Line items fulfilled together from one location (Shopify ``fulfillmentOrders`` only).
 
@@ -251,13 +312,13 @@ class ShippingGroup:
     created_date: datetime = _when()
     updated_date: datetime = _when()
     raw_status: str | None = _opt_text()
-    status: ShipmentStatus = attrs.field(validator=_is_a(ShipmentStatus))
+    status: ShipmentStatus = _instance_of(ShipmentStatus)
     warehouse_id: str = _text()
     line_items: tuple[ShippingGroupLineItem, ...] = _tuple_of(ShippingGroupLineItem)
 
 
 @attrs.frozen(kw_only=True)
-class ShipmentLineItem:
+class ShipmentLineItem(_Checked):
     """A quantity of one product inside a shipment."""
 
     shipment_line_item_id: str = _text()
@@ -269,7 +330,7 @@ class ShipmentLineItem:
 
 
 @attrs.frozen(kw_only=True)
-class Shipment:
+class Shipment(_Checked):
     """
     A parcel sent to the customer.
 
@@ -278,7 +339,7 @@ class Shipment:
 
     shipment_id: str = _text()
     raw_status: str | None = _opt_text()
-    status: ShipmentStatus = attrs.field(validator=_is_a(ShipmentStatus))
+    status: ShipmentStatus = _instance_of(ShipmentStatus)
     warehouse_id: str | None = _opt_text()
     shipping_method_id: str | None = _opt_text()
     shipping_method_name: str | None = _opt_text()
@@ -288,7 +349,7 @@ class Shipment:
     tracking_url: str | None = _opt_text()
     line_items: tuple[ShipmentLineItem, ...] = _tuple_of(ShipmentLineItem)
     shipping_groups: tuple[str, ...] = _tuple_of(str)
-    ship_from_address: ShipFromAddress = attrs.field(validator=_is_a(ShipFromAddress))
+    ship_from_address: ShipFromAddress = _instance_of(ShipFromAddress)
     created_date: datetime | None = _opt_when()
     updated_date: datetime | None = _opt_when()
 
@@ -304,7 +365,7 @@ def _tags_tuple(value: Any) -> tuple[Any, ...] | None:
 
 
 @attrs.frozen(kw_only=True)
-class CartOrder:
+class CartOrder(_Checked):
     """
     A Trackstar cart order: the 29 fields of ``CartOrderApiItemSchema``, in schema order.
 
@@ -318,7 +379,7 @@ class CartOrder:
     order_number: str = _text()
     created_date: datetime = _when()
     updated_date: datetime = _when()
-    status: OrderStatus = attrs.field(validator=_is_a(OrderStatus))
+    status: OrderStatus = _instance_of(OrderStatus)
     raw_status: str | None = _opt_text()
     requested_shipping_method: str | None = _opt_text()
     shipping_method_id: str | None = _opt_text()
@@ -330,8 +391,8 @@ class CartOrder:
     total_tax: Decimal | None = _money()
     total_discount: Decimal | None = _money()
     total_shipping: Decimal | None = _money()
-    ship_to_address: ShipToAddress = attrs.field(validator=_is_a(ShipToAddress))
-    bill_to_address: BillToAddress = attrs.field(validator=_is_a(BillToAddress))
+    ship_to_address: ShipToAddress = _instance_of(ShipToAddress)
+    bill_to_address: BillToAddress = _instance_of(BillToAddress)
     earliest_ship_date: datetime | None = _opt_when()
     latest_ship_date: datetime | None = _opt_when()
     line_items: tuple[LineItem, ...] = _tuple_of(LineItem)
@@ -340,6 +401,13 @@ class CartOrder:
     tags: tuple[str, ...] = _tuple_of(str)
     external_system_url: str | None = _opt_text()
     trackstar_tags: tuple[JSONValue, ...] | None = attrs.field(converter=_tags_tuple, hash=False)
-    additional_fields: Mapping[str, JSONValue] = attrs.field(validator=_json_object, hash=False)
+    additional_fields: Mapping[str, JSONValue] = _checked(_json_object, "False", hash=False)  # always checked
     trackstar_created_date: datetime = _when()
     trackstar_updated_date: datetime = _when()
+
+
+for _model_class in (
+    ShipToAddress, BillToAddress, ShipFromAddress, LineItem, ShippingGroupLineItem, ShippingGroup,
+    ShipmentLineItem, Shipment, CartOrder,
+):  # fmt: skip
+    _install_checks(_model_class)
