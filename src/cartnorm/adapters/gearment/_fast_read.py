@@ -51,21 +51,15 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 CANONICAL_INT: Final = re.compile(r"(?:0|-?[1-9][0-9]*)\Z")
 
 
-#: Every Money the fast reader copied, by ``id`` of the copy: ``[the copy itself (so the id stays
-#: its own), units (an int or its int64 text, or None), nanos, whether `money_json` would write
-#: it exactly so, its Decimal amount once someone asked (see `money_of`)]``.
-Amounts = dict[int, list[Any]]
+#: Every Money the fast reader noted (`NOTED_MONEYS`), by ``id`` of its copy: ``(the copy itself
+#: (so the id stays its own), whether `money_json` would write it exactly so, its exact amount)``.
+Amounts = dict[int, tuple[dict[str, Any], bool, Decimal]]
 
 
 def money_of(money: Any, amounts: Amounts) -> Decimal | None:
-    """The exact amount of a Money the fast reader read (computed once), or None if it did not."""
+    """The exact amount of a Money the fast reader noted, or None if it did not."""
     known = amounts.get(id(money))
-    if known is None or known[0] is not money:
-        return None
-    amount: Decimal | None = known[4]
-    if amount is None:
-        amount = known[4] = exact_amount(0 if known[1] is None else int(known[1]), known[2])
-    return amount
+    return known[2] if known is not None and known[0] is money else None
 
 
 #: The Money fields, by message, whose amounts the mapping reads (through `money_of`) and whose
@@ -264,17 +258,8 @@ def _enum(kind: type[enum.IntEnum]) -> Reader:
 
 
 def _message(name: str) -> Reader:
-    if name == "Money":
-        return _money
-
-    table: list[_Table] = []  # filled on first use: the tables are built after their readers
-
-    def read(value: Any, seen: _Seen) -> Any:
-        if not table:
-            table.append(_TABLES[name])
-        return _read_message(value, table[0], seen)
-
-    return read
+    """A message's reader: its table's own `_Table.read` (the tables all exist before any is filled)."""
+    return _money if name == "Money" else _TABLES[name].read
 
 
 #: A Money's keys as protojson writes them.
@@ -294,7 +279,7 @@ def _money_reader(*, noted: bool) -> Reader:
         code, units, nanos = value.get("currency_code"), value.get("units"), value.get("nanos")
         size = len(value)
         if size != (code is not None) + (units is not None) + (nanos is not None):
-            return _read_message(value, _TABLES["Money"], seen)  # other keys, or nulls
+            return _TABLES["Money"].read(value, seen)  # other keys, or nulls
         if units is not None and not (
             type(units) is str
             and len(units) <= _SURE_INT64_CHARS
@@ -303,13 +288,13 @@ def _money_reader(*, noted: bool) -> Reader:
                 or CANONICAL_INT.match(units)
             )
         ):
-            return _read_message(value, _TABLES["Money"], seen)
+            return _TABLES["Money"].read(value, seen)
         if nanos is None:
             part = 0
         elif type(nanos) is int and -NANOS_PER_UNIT < nanos < NANOS_PER_UNIT:
             part = nanos
         else:
-            return _read_message(value, _TABLES["Money"], seen)
+            return _TABLES["Money"].read(value, seen)
         if part and units is not None and units != "0" and (units[0] == "-") != (part < 0):
             raise _NeedsFullReadError  # nanos must have the sign of units
         if code is not None:
@@ -322,7 +307,8 @@ def _money_reader(*, noted: bool) -> Reader:
         if (
             noted
         ):  # in money_json's own spelling when it names a currency and leaves zeros out (no nulls, no other keys)
-            seen.amounts[id(copy)] = [copy, units, part, bool(code) and units != "0" and nanos != 0, None]
+            canonical = bool(code) and units != "0" and nanos != 0
+            seen.amounts[id(copy)] = (copy, canonical, exact_amount(0 if units is None else int(units), part))
         return copy
 
     return read
@@ -342,7 +328,7 @@ def _remember(money: dict[str, Any], whole: int, part: int, seen: _Seen) -> None
         and (whole != 0) == has_units  # protojson leaves zeros out
         and (part != 0) == has_nanos
     )
-    seen.amounts[id(money)] = [money, whole, part, canonical, None]
+    seen.amounts[id(money)] = (money, canonical, exact_amount(whole, part))
 
 
 def _repeated(single: Reader) -> Reader:
@@ -386,46 +372,51 @@ class _Table:
     either the one type a value stored as is must have, or the reader that checks and converts it.
     """
 
-    __slots__ = ("by_key", "is_money")
+    __slots__ = ("by_key", "is_money", "spec")
 
     def __init__(self, spec: MessageSpec) -> None:
-        self.by_key: dict[str, tuple[str, type | None, Reader]] = {}
+        self.spec = spec
+        self.by_key: dict[str, tuple[str, type | None, Reader]] = {}  # see `fill`
+        self.is_money = spec.name == "Money"
+
+    def fill(self) -> None:
+        """Make the readers: a message field's is its table's bound `read` (one call per message, no wrapper)."""
+        spec = self.spec
         noted = NOTED_MONEYS.get(spec.name, frozenset())
         for key, name in spec.by_key.items():
             field = spec.fields[name]
             as_is = None if field.repeated else _AS_IS.get(field.kind)
             unnoted = field.message == "Money" and not field.repeated and name not in noted
             self.by_key[key] = (name, as_is, _unnoted_money if unnoted else _reader(field))
-        self.is_money = spec.name == "Money"
 
-
-def _read_message(raw: Any, table: _Table, seen: _Seen) -> dict[str, Any]:
-    if type(raw) is not dict or len(raw) > seen.max_items:
-        raise _NeedsFullReadError
-    seen.nodes += len(raw)
-    max_chars = seen.max_chars
-    field_for = table.by_key.get
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        known = field_for(key)
-        if known is None:
-            out[key] = _unknown(key, value, seen)
-            continue
-        name, as_is, read = known
-        kind = type(value)
-        if kind is as_is:  # a string or bool, stored as it came
-            if kind is str and (len(value) > max_chars or not (value.isascii() or is_valid_text(value))):
-                raise _NeedsFullReadError
-            out[name] = value
-        elif value is None:
-            out[name] = None  # null ("unset") is kept
-        else:
-            out[name] = read(value, seen)
-    if len(out) < len(raw):  # a field sent under both spellings: one overwrote the other
-        raise _NeedsFullReadError
-    if table.is_money:
-        _check_money(out, seen)
-    return out
+    def read(self, raw: Any, seen: _Seen) -> dict[str, Any]:
+        """The message ``raw``, checked and copied (see the module's docstring)."""
+        if type(raw) is not dict or len(raw) > seen.max_items:
+            raise _NeedsFullReadError
+        seen.nodes += len(raw)
+        max_chars = seen.max_chars
+        field_for = self.by_key.get
+        out: dict[str, Any] = {}
+        for key, value in raw.items():
+            known = field_for(key)
+            if known is None:
+                out[key] = _unknown(key, value, seen)
+                continue
+            name, as_is, read = known
+            kind = type(value)
+            if kind is as_is:  # a string or bool, stored as it came
+                if kind is str and (len(value) > max_chars or not (value.isascii() or is_valid_text(value))):
+                    raise _NeedsFullReadError
+                out[name] = value
+            elif value is None:
+                out[name] = None  # null ("unset") is kept
+            else:
+                out[name] = read(value, seen)
+        if len(out) < len(raw):  # a field sent under both spellings: one overwrote the other
+            raise _NeedsFullReadError
+        if self.is_money:
+            _check_money(out, seen)
+        return out
 
 
 def _unknown(key: object, value: Any, seen: _Seen) -> Any:
@@ -492,6 +483,8 @@ def _check_amount(whole: int, part: int) -> None:
 
 
 _TABLES: Final[Mapping[str, _Table]] = {name: _Table(spec) for name, spec in MESSAGES.items()}
+for _table in _TABLES.values():
+    _table.fill()
 #: The longest key or enum name the reader stores without a length check (known to the schema).
 _LONGEST_NAME: Final = max(
     *(len(key) for spec in MESSAGES.values() for key in spec.by_key),
@@ -526,7 +519,7 @@ def read_order_and_timestamps(
     """
     seen = _Seen(budget)
     try:
-        order = _read_message(raw, _TABLES["VendorOrder"], seen)
+        order = _TABLES["VendorOrder"].read(raw, seen)
         if seen.nodes > budget.max_nodes:
             raise _NeedsFullReadError
     except _NeedsFullReadError:

@@ -166,7 +166,7 @@ def money_reproduced(sent: Any, currency: str, amounts: Amounts) -> bool:
     """
     known = amounts.get(id(sent))
     if known is not None and known[0] is sent:  # read by the fast reader: its spelling is known
-        return bool(known[3]) and sent.get("currency_code") == currency
+        return known[1] and sent.get("currency_code") == currency
     try:
         amount = money_amount(sent, "$")
     except CartnormError:
