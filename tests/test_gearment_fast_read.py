@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from cartnorm import CartnormError
 from cartnorm.adapters.gearment import _residual, _to_canonical
 from cartnorm.adapters.gearment._fast_read import NOTED_MONEYS, read_order
-from cartnorm.adapters.gearment._protojson import MoneyContext, money_amount, normalize_message, units_nanos
+from cartnorm.adapters.gearment._protojson import (
+    MoneyContext,
+    money_amount,
+    normalize_message,
+    text_amount,
+    units_nanos,
+)
 from cartnorm.adapters.gearment._schema import MESSAGES
 from cartnorm.adapters.gearment._to_canonical import convert
 from cartnorm.conformance import FIXTURE_OBSERVED_AT
@@ -158,3 +164,15 @@ def test_the_mapping_reads_only_the_moneys_the_reader_notes(monkeypatch):
         Decimal("3.5"), Decimal("3.5"), Decimal("3.5"),
     )  # fmt: skip
     assert set(NOTED_MONEYS) <= set(MESSAGES)
+
+
+@given(
+    st.integers(min_value=-(2**63), max_value=2**63 - 1) | st.sampled_from([0, 1, -1, 100, 2**63 - 1, -(2**63)]),
+    st.integers(min_value=0, max_value=999_999_999) | st.sampled_from([0, 1, 5, 500_000_000, 999_999_999]),
+    st.booleans(),
+)
+def test_text_amount_is_from_units_nanos_digit_for_digit(units, magnitude, zero_as_none):
+    """The reader's amount from a Money's own text: the same digits and exponent as from_units_nanos."""
+    nanos = -magnitude if units < 0 or (units == 0 and zero_as_none) else magnitude
+    text = None if units == 0 and zero_as_none else str(units)
+    assert text_amount(text, nanos).as_tuple() == from_units_nanos(units, nanos).as_tuple()

@@ -190,11 +190,13 @@ def test_exact_per_unit_is_split_per_unit_when_the_split_is_exact(line, quantity
     except MoneyError:
         assert fast is None
         return
+    trusted = m.exact_per_unit(line, quantity, m.exponent_of(currency), bounded=True)  # in bounds: same answer
     if split.exact:
         assert fast is not None
-        assert str(fast) == str(split.per_unit)
+        assert str(fast) == str(split.per_unit) == str(trusted)
     else:
         assert fast is None
+        assert trusted is None
 
 
 @given(per_unit=any_amounts, quantity=st.integers(min_value=1, max_value=10**6), remainder=any_amounts)

@@ -21,7 +21,7 @@ from decimal import (
     Rounded,
 )
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 from babel.numbers import get_currency_name
@@ -426,33 +426,40 @@ def split_per_unit(
     return _exact_split(line_amount, quantity, exponent) or _split_by_integers(line_amount, quantity, exponent)
 
 
-def exact_per_unit(line_amount: object, quantity: object, exponent: int) -> Decimal | None:
+def exact_per_unit(line_amount: object, quantity: object, exponent: int, *, bounded: bool = False) -> Decimal | None:
     """
     ``split_per_unit(line_amount, quantity, currency).per_unit`` when the split is exact at
     ``exponent`` (the currency's, see `exponent_of`), else None: for an amount that needs
     rounding, and for anything `split_per_unit` would refuse (it then says why).
 
     For callers that split many amounts of one currency: the currency is looked up once, and
-    the usual exact split is two operations in C, with no `PerUnitSplit` built.
+    the usual exact split is two operations in C, with no `PerUnitSplit` built. A caller that
+    knows ``line_amount`` is a finite `Decimal` within 10**±40 and ``quantity`` a positive
+    ``int`` (an amount it read from a Money or from minor units, a quantity it checked) may
+    say ``bounded=True`` to skip checking them again.
 
     >>> exact_per_unit(Decimal("10.00"), 4, 2), exact_per_unit(Decimal("10.00"), 3, 2)
     (Decimal('2.50'), None)
     """
-    if type(line_amount) is not Decimal or type(quantity) is not int or quantity <= 0:
-        return None
-    if not line_amount.is_finite() or (
-        line_amount
-        and not (
-            -_MAX_EXPONENT_SPAN <= line_amount.adjusted() <= _MAX_EXPONENT_SPAN and _no_digit_below_span(line_amount)
-        )
-    ):
+    if not bounded and not _splittable(line_amount, quantity):
         return None  # beyond split_per_unit's bounds: it raises
     try:
         # the quotient's own exponent is irrelevant: quantize puts it at the currency's
-        per_unit = _EXACT_VALUE.quantize(_EXACT_VALUE.divide(line_amount, quantity), _quantum(exponent))
+        quotient = _EXACT_VALUE.divide(cast(Decimal, line_amount), cast(int, quantity))  # checked above, or bounded
+        per_unit = _EXACT_VALUE.quantize(quotient, _quantum(exponent))
     except ArithmeticError:
         return None
     return per_unit if per_unit else per_unit.copy_abs()
+
+
+def _splittable(line_amount: object, quantity: object) -> bool:
+    """What `split_per_unit` accepts (the currency aside): a finite Decimal within 10**±40, a positive int."""
+    if type(line_amount) is not Decimal or type(quantity) is not int or quantity <= 0:
+        return False
+    return line_amount.is_finite() and (
+        not line_amount
+        or (-_MAX_EXPONENT_SPAN <= line_amount.adjusted() <= _MAX_EXPONENT_SPAN and _no_digit_below_span(line_amount))
+    )
 
 
 def _exact_split(line_amount: Decimal, quantity: int, exponent: int) -> PerUnitSplit | None:

@@ -31,7 +31,7 @@ from ..._json import JSON_LIMITS, JsonLimits, decimal_within
 from ...errors import CartnormError
 from ...limits import Limits, is_valid_text, max_int_bits
 from ...money import NANOS_PER_UNIT, normalize_currency
-from ._protojson import MoneyContext, exact_amount, normalize_message
+from ._protojson import MoneyContext, exact_amount, normalize_message, text_amount
 from ._schema import MESSAGES, Field, MessageSpec
 
 __all__ = [
@@ -308,7 +308,7 @@ def _money_reader(*, noted: bool) -> Reader:
             noted
         ):  # in money_json's own spelling when it names a currency and leaves zeros out (no nulls, no other keys)
             canonical = bool(code) and units != "0" and nanos != 0
-            seen.amounts[id(copy)] = (copy, canonical, exact_amount(0 if units is None else int(units), part))
+            seen.amounts[id(copy)] = (copy, canonical, text_amount(units, part))
         return copy
 
     return read

@@ -36,6 +36,7 @@ __all__ = [
     "money_json",
     "normalize_message",
     "parse_timestamp",
+    "text_amount",
     "units_nanos",
 ]
 
@@ -165,6 +166,22 @@ def exact_amount(whole: int, part: int) -> Decimal:
     return _NANOS_CONTEXT.scaleb(whole * NANOS_PER_UNIT + part, -9).normalize(_NANOS_CONTEXT)
 
 
+def text_amount(units: str | None, part: int) -> Decimal:
+    """
+    `exact_amount` for a Money as protojson writes it, already checked: ``units`` its int64
+    text (no leading zeros, or None for zero), ``part`` its nanos (of the sign of units). One
+    `Decimal` read from text, which is exact whatever the context (a test holds it to
+    `from_units_nanos` digit for digit).
+    """
+    if not part:
+        return Decimal(units) if units is not None else _ZERO
+    fraction = str(abs(part)).rjust(9, "0").rstrip("0")
+    if part < 0 and (units is None or units == "0"):
+        return Decimal("-0." + fraction)
+    return Decimal((units or "0") + "." + fraction)
+
+
+_ZERO: Final = Decimal(0)
 #: Exact for any valid Money (int64 units and nine places: at most 29 digits); never rounds.
 _NANOS_CONTEXT: Final = Context(prec=40, traps=[Inexact, Rounded, InvalidOperation])
 

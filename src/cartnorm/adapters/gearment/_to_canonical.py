@@ -224,7 +224,8 @@ class _Lines:
 
     def _split(self, amount: Decimal, quantity: int, index: int, field: str, line_id: str, line_path: str,
                currency: str, log: WarningLog) -> Decimal:  # fmt: skip
-        per_unit = exact_per_unit(amount, quantity, self.exponent)  # the usual case: no remainder to keep
+        # the usual case, no remainder to keep (a Money's amount and a quantity of at least 1 are in bounds)
+        per_unit = exact_per_unit(amount, quantity, self.exponent, bounded=True)
         if per_unit is not None:
             return per_unit
         path = child(line_path, field)
@@ -341,7 +342,7 @@ def _convert(payload: object, observed: datetime, limits: Limits | None) -> Norm
     main = next((s for kind in _PARCEL_TYPES for s in shipments if s.raw_status == kind), None)
     created, updated = _dates(order, path, observed, log, parsed)
     shipping_option = order.get("shipping_option")
-    method = shipping_option.get("method") if isinstance(shipping_option, Mapping) else None
+    method = shipping_option.get("method") if isinstance(shipping_option, dict) else None  # a message: a dict
     # The residuals are computed from the canonical order that holds them: the order is built once
     # around an empty dict, filled before the order leaves here (cheaper than attrs.evolve's second build).
     gearment: dict[str, Any] = {}
