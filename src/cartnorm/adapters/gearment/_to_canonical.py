@@ -128,7 +128,9 @@ def _enum_text(value: Any, default: str) -> str:
 
 
 def _full_name(address: Mapping[str, Any]) -> str | None:
-    return " ".join(part for part in (_text(address, "first_name"), _text(address, "last_name")) if part) or None
+    """The first and last names, space-separated, or either alone (written out, not joined: it runs per address)."""
+    first, last = _text(address, "first_name"), _text(address, "last_name")
+    return f"{first} {last}" if first and last else first or last
 
 
 def _state(address: Mapping[str, Any]) -> str | None:
