@@ -173,6 +173,90 @@ def test_line_and_tracking_residuals_are_what_rebuilding_each_one_leaves(payload
         assert "line_items" not in kept
 
 
+_NAMES = (None, "", " ", "Jane", "Jane Doe", "Doe")
+_STATES = (None, "", "C", "CA", "NSW", "ABCD", "Bavaria")
+_CODES = (None, "", "US", "us", " us", "DE", "XX", "USA")
+_COUNTRY_NAMES = (None, "", "United States", "united states", "Germany", "Neverland", "XX", "DE")
+#: Values for each address field that exercise the rules: nulls, "", names with spaces, states
+#: of 1..7 letters, country codes and names known (any case) and unknown, now and then any text.
+_ADDRESS_VALUES = {
+    "first_name": _NAMES, "last_name": _NAMES, "state_code": _STATES, "state_name": _STATES,
+    "country_code": _CODES, "country_name": _COUNTRY_NAMES,
+    **dict.fromkeys(["company", "street_1", "street_2", "city", "zip_code", "phone_no", "email"], (None, "", "A")),
+}  # fmt: skip
+
+
+@st.composite
+def odd_addresses(draw):
+    """An address of a known type (mostly) whose fields are each absent, null, empty or one of the values above."""
+    from cartnorm.adapters.gearment._enums import VendorAddressType
+    from strategies.gearment import Enum
+
+    address = {}
+    for key, values in _ADDRESS_VALUES.items():
+        if draw(st.booleans()):
+            address[key] = draw(st.one_of(st.sampled_from(values), st.sampled_from(values), st.text(max_size=5)))
+    if draw(st.integers(min_value=0, max_value=5)):
+        address["type"] = Enum(VendorAddressType, draw(st.sampled_from([2, 3, 4, 2, 3, 4, 0, 1, 5])))
+    return address
+
+
+@st.composite
+def payloads_with_odd_addresses(draw):
+    """Generated orders in any spelling, with such addresses (two of a type now and then)."""
+    from strategies.gearment import order_trees, styles
+
+    tree = draw(order_trees())
+    order = tree.get("data", tree)
+    order["addresses"] = draw(st.lists(odd_addresses(), max_size=4))
+    return render(tree, draw(styles))
+
+
+@given(payloads_with_odd_addresses())
+@example(
+    {
+        "order_id": "1",
+        "addresses": [  # a known code, then the same code beside another country's name
+            {"type": "TYPE_SHIP_TO", "country_code": "US"},
+            {"type": "TYPE_BILL_TO", "country_code": "US", "country_name": "Germany"},
+        ],
+    }
+)
+@example(
+    {
+        "order_id": "1",
+        "addresses": [  # every derived field omitted, listed in the encoder's order
+            {"type": "TYPE_SHIP_TO", "last_name": "Doe", "state_name": "CA", "country_code": "USA"},
+            {"type": "TYPE_BILL_TO", "first_name": "", "last_name": "Doe", "state_code": None, "state_name": "NSW"},
+        ],
+    }
+)
+def test_address_residuals_are_what_rebuilding_each_one_leaves(payload):
+    """Each address's residual, decided from the mapping's rules, is residual(address, encode_<role>(...))."""
+    from datetime import datetime, timezone
+
+    from cartnorm import CartnormError
+    from cartnorm.adapters import gearment
+    from cartnorm.adapters.gearment._fast_read import read_order
+    from cartnorm.adapters.gearment._from_canonical import _address_base, address_roles
+    from cartnorm.adapters.gearment._to_canonical import unwrap
+
+    try:
+        order = gearment.convert(copy.deepcopy(payload), observed_at=datetime(2026, 1, 1, tzinfo=timezone.utc)).order
+    except CartnormError:
+        return
+    kept = order.additional_fields["gearment"]
+    _, raw, path = unwrap(payload)
+    read, _ = read_order(raw, path)
+    addresses = read.get("addresses")
+    if not isinstance(addresses, list):
+        assert "addresses" not in kept
+        return
+    roles = address_roles([address.get("type") for address in addresses])
+    expected = [residual(address, _address_base(role, order)) for role, address in zip(roles, addresses, strict=True)]
+    assert [list(rest.items()) for rest in kept["addresses"]] == [list(rest.items()) for rest in expected]
+
+
 @st.composite
 def timestamp_texts(draw):
     """RFC 3339 texts in every spelling a payload may use: fraction digits, T/t, Z/z and offsets."""

@@ -29,6 +29,7 @@ __all__ = [
     "ADDRESS_ROLES",
     "NAMESPACE",
     "address_roles",
+    "country_field",
     "encode_bill_to",
     "encode_line",
     "encode_order_fields",
@@ -37,6 +38,7 @@ __all__ = [
     "encode_tracking",
     "from_canonical",
     "remainder_key",
+    "state_key",
     "tracking_type_for",
 ]
 
@@ -129,21 +131,33 @@ def encode_line(line: LineItem, currency: str, index: int, remainders: Mapping[s
     return out
 
 
+def state_key(state: str) -> str:
+    """The address field a canonical state is written to: a code (3 letters at most) or a name."""
+    return "state_code" if len(state) <= 3 else "state_name"
+
+
+def country_field(country: str) -> tuple[str, str]:
+    """
+    The address field a canonical country is written to, and its value: a known name as its
+    code, an alpha-2 text as a code as it is, anything else as a name.
+    """
+    code = country_code(country)
+    if code is not None:
+        return "country_code", code
+    if _ALPHA2.match(country):
+        return "country_code", country
+    return "country_name", country
+
+
 def _state(out: dict[str, Any], state: str | None) -> None:
     if state:
-        out["state_code" if len(state) <= 3 else "state_name"] = state
+        out[state_key(state)] = state
 
 
 def _country(out: dict[str, Any], country: str | None) -> None:
-    if not country:
-        return
-    code = country_code(country)
-    if code is not None:
-        out["country_code"] = code
-    elif _ALPHA2.match(country):
-        out["country_code"] = country
-    else:
-        out["country_name"] = country
+    if country:
+        key, value = country_field(country)
+        out[key] = value
 
 
 def _street(out: dict[str, Any], address: ShipToAddress | BillToAddress | ShipFromAddress) -> None:

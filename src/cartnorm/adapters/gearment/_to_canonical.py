@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from ..._json import freeze_json
 from ..._paths import ROOT
@@ -33,10 +33,9 @@ from ._fast_read import Amounts, ReadBudget, read_budget, read_order_and_timesta
 from ._from_canonical import (
     NAMESPACE,
     address_roles,
-    encode_bill_to,
+    country_field,
     encode_order_fields,
-    encode_ship_from,
-    encode_ship_to,
+    state_key,
     tracking_type_for,
 )
 from ._protojson import child, money_amount, parse_timestamp  # child: JSON paths, cached
@@ -54,6 +53,17 @@ _LINE_MONEYS = ("item_price", "line_tax", "line_discount")
 #: Tracking fields mapped to canonical shipment text (see `_shipment` and `encode_tracking`).
 _TRACKING_TEXTS = ("tracking_no", "carrier", "service", "tracking_url")
 _PARCEL_TYPES = ("TRACKING_TYPE_PRIMARY", "TRACKING_TYPE_SECONDARY", "TRACKING_TYPE_UNSPECIFIED")
+#: Address fields each role's encoder writes back as sent when they are non-empty text
+#: (see `encode_ship_to` & co.); the name, state and country are decided in `_address_residual`.
+_ADDRESS_TEXTS: Final[Mapping[str, tuple[str, ...]]] = {
+    "ship_to": ("company", "street_1", "street_2", "city", "zip_code", "phone_no", "email"),
+    "bill_to": ("street_1", "street_2", "city", "zip_code"),
+    "ship_from": ("street_1", "street_2", "city", "zip_code"),
+}
+#: Country codes whose name `country_field` writes back as that very code, with the name: the
+#: usual country, known both ways without a lookup. Filled on first sight; one entry per country at most.
+_NAMED_CODES: dict[str, str] = {}
+_Address = ShipToAddress | BillToAddress | ShipFromAddress
 
 
 def unwrap(payload: object) -> tuple[dict[str, Any] | None, object, str]:
@@ -118,7 +128,9 @@ def _enum_text(value: Any, default: str) -> str:
 
 
 def _full_name(address: Mapping[str, Any]) -> str | None:
-    return " ".join(part for part in (_text(address, "first_name"), _text(address, "last_name")) if part) or None
+    """The first and last names, space-separated, or either alone (written out, not joined: it runs per address)."""
+    first, last = _text(address, "first_name"), _text(address, "last_name")
+    return f"{first} {last}" if first and last else first or last
 
 
 def _state(address: Mapping[str, Any]) -> str | None:
@@ -130,7 +142,15 @@ def _country(address: Mapping[str, Any]) -> str | None:
     if name is not None:
         return name
     code = _text(address, "country_code")
-    return None if code is None else (country_name(code) or code)
+    if code is None:
+        return None
+    known = _NAMED_CODES.get(code)
+    if known is not None:
+        return known
+    name = country_name(code)
+    if name is not None and country_field(name) == ("country_code", code):
+        _NAMED_CODES[code] = name
+    return name or code
 
 
 def _ship_to(address: Mapping[str, Any] | None) -> ShipToAddress:
@@ -400,13 +420,14 @@ def _residuals(canonical: CartOrder, order: dict[str, Any], lines: _Lines, roles
     if "line_items" in lists:
         _keep(gearment, "line_items", lines.residuals(currency))
     if "addresses" in lists:
-        bases: dict[str | None, dict[str, Any]] = {
-            "ship_to": encode_ship_to(canonical.ship_to_address),
-            "bill_to": encode_bill_to(canonical.bill_to_address),
-            "ship_from": encode_ship_from(canonical.shipments[0].ship_from_address) if canonical.shipments else {},
+        mapped: dict[str | None, _Address | None] = {
+            "ship_to": canonical.ship_to_address,
+            "bill_to": canonical.bill_to_address,
+            "ship_from": canonical.shipments[0].ship_from_address if canonical.shipments else None,
+            None: None,
         }
         gearment["addresses"] = [
-            strip_reproduced(address, bases[role] if role else {})
+            _address_residual(address, role, mapped[role])
             for role, address in zip(roles, lists["addresses"], strict=True)
         ]
     if "order_trackings" in lists:
@@ -415,6 +436,54 @@ def _residuals(canonical: CartOrder, order: dict[str, Any], lines: _Lines, roles
     if lines.remainders:
         gearment["per_unit_remainders"] = lines.remainders
     return gearment
+
+
+def _address_residual(address: dict[str, Any], role: str | None, mapped: _Address | None) -> dict[str, Any]:
+    """
+    An address's residual, in place: what the encoder of its role (`encode_ship_to` & co.)
+    would not give back from ``mapped``, the canonical address made of it (None: no encoder,
+    as for a second address of a type, or a ship-from without shipments to carry it).
+
+    Decided from the mapping's rules rather than by encoding and comparing: plain texts come
+    back as sent; the name, state and country come back under the key the encoder picks, and
+    that key is listed as omitted when it was not sent. A property test holds this to
+    ``residual(address, encode_...(mapped))``, key order included.
+    """
+    if role is None or mapped is None:
+        return address
+    for key in _ADDRESS_TEXTS[role]:
+        value = address.get(key)
+        if type(value) is str and value:
+            del address[key]
+    omitted: list[str] = []  # in the encoder's key order: first_name, state, country
+    if not isinstance(mapped, ShipFromAddress):  # the full name, written as the first name
+        _given_back(address, "first_name", mapped.full_name, omitted)
+    state = mapped.state
+    if state is not None:
+        _given_back(address, state_key(state), state, omitted)
+    country = mapped.country
+    if country is not None:
+        code = address.get("country_code")
+        if type(code) is str and _NAMED_CODES.get(code) == country:
+            del address["country_code"]  # the usual: a known code, named and written back as it came
+        else:
+            _given_back(address, *country_field(country), omitted)
+    if omitted:
+        address[OMITTED] = omitted
+    return address
+
+
+def _given_back(address: dict[str, Any], key: str, value: str | None, omitted: list[str]) -> None:
+    """
+    One field the encoder writes as ``value`` (None, "": not written): dropped from the residual
+    when sent as that very text, kept when sent otherwise, listed as omitted when not sent.
+    """
+    if not value:
+        return
+    if key not in address:
+        omitted.append(key)
+    elif address[key] == value and type(address[key]) is str:
+        del address[key]
 
 
 def _tracking_residuals(trackings: list[dict[str, Any]], shipments: tuple[Shipment, ...],
