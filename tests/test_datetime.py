@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cartnorm._datetime import _parse_by_parts, format_rfc3339, parse_rfc3339
+from cartnorm._datetime import _format_plain, _parse_by_parts, format_rfc3339, parse_rfc3339, quoted_rfc3339
 from cartnorm.errors import PayloadError
 
 digits = st.integers(min_value=0, max_value=99).map(lambda n: f"{n:02d}")
@@ -62,4 +62,15 @@ def test_format_writes_utc_with_z_and_no_trailing_zeros(value):
         expected = _written_by_fields(value)
     except OverflowError:  # not representable in UTC
         return
+    assert format_rfc3339(value) == expected
+
+
+@given(st.datetimes(timezones=st.just(timezone.utc) | st.timezones()))
+def test_quoted_fast_path_writes_what_the_plain_path_writes(value):
+    """quoted_rfc3339 (orjson for plain UTC datetimes) agrees with isoformat cut to shape, quotes added."""
+    try:
+        expected = _format_plain(value)
+    except OverflowError:  # not representable in UTC
+        return
+    assert quoted_rfc3339(value) == '"' + expected + '"'
     assert format_rfc3339(value) == expected

@@ -9,7 +9,13 @@ from typing import Final, Literal
 
 from .errors import PayloadError
 
-__all__ = ["format_rfc3339", "parse_rfc3339"]
+__all__ = ["format_rfc3339", "parse_rfc3339", "quoted_rfc3339"]
+
+try:  # optional fast backend (cartnorm[fast]): writes a UTC datetime in C several times cheaper than isoformat
+    from orjson import OPT_UTC_Z as _UTC_Z
+    from orjson import dumps as _orjson_dumps
+except ImportError:  # pragma: no cover - exercised without the extra
+    _orjson_dumps = None  # type: ignore[assignment]
 
 _RFC3339 = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,32}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))\Z"
@@ -93,6 +99,26 @@ def format_rfc3339(value: datetime) -> str:
     >>> format_rfc3339(parse_rfc3339("2024-09-22T16:55:44.940+02:00"))
     '2024-09-22T14:55:44.94Z'
     """
+    return quoted_rfc3339(value)[1:-1]
+
+
+def quoted_rfc3339(value: datetime) -> str:
+    """
+    `format_rfc3339` as a JSON string literal (with its quotes), the form `cartnorm.dumps` writes.
+
+    A plain `datetime` in `timezone.utc` (the usual one) is written by orjson when installed:
+    it spells the instant as ``"YYYY-MM-DDTHH:MM:SS[.ffffff]Z"`` already quoted, about four
+    times cheaper than aware ``isoformat()``; only the fraction's trailing zeros are cut. A
+    property test holds it to `_format_plain`, which writes everything else.
+    """
+    if value.tzinfo is timezone.utc and type(value) is datetime and _orjson_dumps is not None:
+        text = _orjson_dumps(value, None, _UTC_Z).decode()
+        return text[:-2].rstrip("0") + 'Z"' if value.microsecond else text  # a non-zero fraction stops the strip
+    return '"' + _format_plain(value) + '"'
+
+
+def _format_plain(value: datetime) -> str:
+    """`format_rfc3339` without orjson: aware ``isoformat()`` (in C) of the UTC instant, cut to shape."""
     utc = value if value.tzinfo is timezone.utc else value.astimezone(timezone.utc)
     text = utc.isoformat()[:-6]  # C: YYYY-MM-DDTHH:MM:SS[.ffffff] (then +00:00, cut)
     return (text.rstrip("0") if utc.microsecond else text) + "Z"  # a non-zero fraction stops the strip

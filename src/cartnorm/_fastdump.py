@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from ._datetime import format_rfc3339
+from ._datetime import quoted_rfc3339
 from ._json import encode_json
 from ._json import quote as _quote
 from ._json import quote_ascii_text as _quote_utf8
@@ -45,7 +45,7 @@ def _decimal(value: Decimal) -> str:
 
 
 def _datetime(value: datetime) -> str:
-    return '"' + format_rfc3339(value) + '"'
+    return quoted_rfc3339(value)
 
 
 def _enum(kind: type[Enum]) -> Encoder:
@@ -99,7 +99,7 @@ def _class_encoder(cls: type) -> Encoder:
     """
     hints = typing.get_type_hints(cls)
     namespace: dict[str, Any] = {
-        "ascii_string": _quote_utf8, "string": _quote, "number": _decimal, "rfc3339": format_rfc3339,
+        "ascii_string": _quote_utf8, "string": _quote, "number": _decimal, "rfc3339": quoted_rfc3339,
     }  # fmt: skip
     pieces = []
     for index, field in enumerate(attrs.fields(cls)):
@@ -123,11 +123,11 @@ def _class_encoder(cls: type) -> Encoder:
                 else (f"(str(v{index}) if (v{index} := o.{field.name}).is_finite() else number(v{index}))")
             )
         elif inner is datetime:
-            text = f"('\"' + rfc3339(v{index}) + '\"')"
+            text = f"rfc3339(v{index})"
             value = (
                 f"('null' if (v{index} := o.{field.name}) is None else {text})"
                 if optional
-                else (f"('\"' + rfc3339(o.{field.name}) + '\"')")
+                else f"rfc3339(o.{field.name})"
             )
         elif optional:  # inline the None test: one call fewer per optional field
             namespace[f"e{index}"] = _encoder_for(inner)
