@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from decimal import Decimal
 
@@ -9,6 +10,8 @@ import pytest
 from hypothesis import given
 
 import cartnorm
+import cartnorm._json
+from cartnorm.conformance import FIXTURE_OBSERVED_AT
 from cartnorm.errors import ConfigurationError, LimitExceededError
 from cartnorm.limits import DEFAULT_LIMITS, Limits, check_payload
 from strategies.mutations import arbitrary_json
@@ -72,3 +75,50 @@ def test_fast_pass_never_accepts_what_the_careful_pass_refuses(payload):
     for limits in (DEFAULT_LIMITS, small):
         if _within(payload, limits):
             _locate(payload, limits)  # must not raise
+
+
+def _objects(value: object) -> list[dict]:
+    """Every JSON object in a payload, outermost first."""
+    found: list[dict] = []
+    if isinstance(value, dict):
+        found.append(value)
+        for item in value.values():
+            found += _objects(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += _objects(item)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("vendor", "fixture"),
+    [
+        ("gearment", "gearment/shipped_envelope_full_order"),
+        ("gearment", "gearment/minimal_order_defaults_omitted"),
+        ("medusa", "medusa/usd_partially_shipped"),
+        ("medusa", "medusa/v2_shipped_fractional_amounts"),
+    ],
+)
+def test_free_json_as_deep_as_the_limits_allow_reads_back_from_every_place(vendor, fixture):
+    """
+    An unknown field nested as deep as normalize accepts, in any object of a payload, ends up in
+    additional_fields a few levels deeper; dumps then writes a document that loads reads back.
+    """
+    from conftest import FIXTURES
+
+    payload = cartnorm._json.parse_json((FIXTURES / f"{fixture}.payload.json").read_bytes())
+    for place in range(len(_objects(payload))):
+        low, high = 0, DEFAULT_LIMITS.max_depth  # the deepest nesting accepted here, by bisection
+        deepest = None
+        while low <= high:
+            levels = (low + high) // 2
+            tried = copy.deepcopy(payload)
+            _objects(tried)[place]["zz_unknown"] = _deep(levels)
+            try:
+                deepest = cartnorm.normalize(tried, vendor, observed_at=FIXTURE_OBSERVED_AT)
+            except cartnorm.CartnormError:
+                high = levels - 1
+            else:
+                low = levels + 1
+        if deepest is not None:
+            assert cartnorm.loads(cartnorm.dumps(deepest)) == deepest

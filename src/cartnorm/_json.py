@@ -82,6 +82,13 @@ class JsonLimits:
 
 #: The default limits.
 JSON_LIMITS = JsonLimits()
+#: How much deeper than a vendor payload's free JSON a canonical document may hold it: adapters
+#: freeze free JSON within `JSON_LIMITS` below its own key, and keep it in ``additional_fields``
+#: under their namespace and the path of the known objects above it (a handful of levels).
+_RESIDUAL_HEADROOM: Final = 16
+#: The limits for reading a canonical document (`cartnorm.loads`, `from_trackstar`, the CLI's
+#: denormalize): every order cartnorm writes reads back, hostile documents stay bounded.
+DOCUMENT_LIMITS = JsonLimits(max_depth=JSON_LIMITS.max_depth + _RESIDUAL_HEADROOM)
 
 
 def _checked_int(limits: JsonLimits) -> Callable[[str], int]:

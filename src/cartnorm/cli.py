@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from . import __version__
 from ._datetime import parse_rfc3339
-from ._json import encode_json
+from ._json import DOCUMENT_LIMITS, JSON_LIMITS, JsonLimits, encode_json
 from ._parallel import default_jobs, ordered_map
 from ._stream import RawRecord, parse_pending, read_records
 from .codec import dumps, from_trackstar
@@ -53,9 +53,11 @@ def _open_inputs(names: Sequence[str]) -> Iterator[tuple[str, IO[str]]]:
             yield name, handle
 
 
-def _records(names: Sequence[str], *, defer_parsing: bool = False) -> Iterator[RawRecord]:
+def _records(
+    names: Sequence[str], *, defer_parsing: bool = False, limits: JsonLimits = JSON_LIMITS
+) -> Iterator[RawRecord]:
     for source, handle in _open_inputs(names):
-        yield from read_records(handle, source, defer_parsing=defer_parsing)
+        yield from read_records(handle, source, defer_parsing=defer_parsing, limits=limits)
 
 
 @contextlib.contextmanager
@@ -210,7 +212,7 @@ def _cmd_denormalize(args: argparse.Namespace) -> int:
     progress, total, good = _Progress(args.progress), 0, 0
     with _output(args.output) as out, _output_or_none(args.rejects) as rejects_handle:
         rejects = _Rejects(rejects_handle)
-        for position, raw in enumerate(_records(args.files)):
+        for position, raw in enumerate(_records(args.files, limits=DOCUMENT_LIMITS)):  # canonical documents
             failure = _parse_failure(position, raw)
             if failure is None:
                 try:

@@ -25,7 +25,16 @@ from cattrs.gen import make_dict_structure_fn
 
 from ._datetime import format_rfc3339, parse_rfc3339
 from ._fastdump import dump_order
-from ._json import JSON_LIMITS, JsonLimits, decimal_within, encode_json, exact_float, freeze_json, parse_json
+from ._json import (
+    DOCUMENT_LIMITS,
+    JSON_LIMITS,
+    JsonLimits,
+    decimal_within,
+    encode_json,
+    exact_float,
+    freeze_json,
+    parse_json,
+)
 from ._paths import ROOT, child
 from .errors import MISSING, CartnormError, PayloadError
 from .model import CartOrder, OrderStatus, ShipmentStatus
@@ -120,7 +129,7 @@ def _structure_json_array(value: Any, _: type) -> tuple[Any, ...]:
 
 def _freeze_or_invalid(value: Any) -> Any:
     try:
-        return freeze_json(value, JSON_LIMITS, path="")
+        return freeze_json(value, DOCUMENT_LIMITS, path="")  # what adapters keep, with its headroom
     except PayloadError as error:
         raise _Invalid(error.expected, error.value, error.path, type(error)) from None
 
@@ -305,6 +314,6 @@ def dumps(order: CartOrder, *, indent: int | None = None) -> str:
     return encode_json(to_trackstar(order), indent=indent)
 
 
-def loads(text: str | bytes, *, limits: JsonLimits = JSON_LIMITS) -> CartOrder:
+def loads(text: str | bytes, *, limits: JsonLimits = DOCUMENT_LIMITS) -> CartOrder:
     """Parse JSON text written by `dumps` (or by Trackstar) into a `CartOrder`."""
     return from_trackstar(parse_json(text, limits=limits))
