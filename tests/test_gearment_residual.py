@@ -122,29 +122,40 @@ def _as_kept(expected):
     return [list(rest.items()) for rest in expected] if not expected or any(expected) else None
 
 
-@given(payloads_with_odd_lines())
-def test_line_and_tracking_residuals_are_what_rebuilding_each_one_leaves(payload):
-    """The residuals the mapping decides equal residual(item, encode_...(...)), the plain definition."""
+def _converted_and_read(payload):
+    """The canonical order, its gearment residuals, and the fast reader's copy of the order (None: refused)."""
     from datetime import datetime, timezone
 
     from cartnorm import CartnormError
     from cartnorm.adapters import gearment
     from cartnorm.adapters.gearment._fast_read import read_order
+    from cartnorm.adapters.gearment._to_canonical import unwrap
+
+    try:
+        order = gearment.convert(copy.deepcopy(payload), observed_at=datetime(2026, 1, 1, tzinfo=timezone.utc)).order
+    except CartnormError:
+        return None
+    _, raw, path = unwrap(payload)
+    read, _ = read_order(raw, path)
+    return order, order.additional_fields["gearment"], read
+
+
+@given(payloads_with_odd_lines())
+def test_line_and_tracking_residuals_are_what_rebuilding_each_one_leaves(payload):
+    """The residuals the mapping decides equal residual(item, encode_...(...)), the plain definition."""
+
     from cartnorm.adapters.gearment._from_canonical import (
         encode_line,
         encode_order_fields,
         encode_tracking,
         remainder_key,
     )
-    from cartnorm.adapters.gearment._to_canonical import _LIST_KEYS, unwrap
+    from cartnorm.adapters.gearment._to_canonical import _LIST_KEYS
 
-    try:
-        order = gearment.convert(copy.deepcopy(payload), observed_at=datetime(2026, 1, 1, tzinfo=timezone.utc)).order
-    except CartnormError:
+    converted = _converted_and_read(payload)
+    if converted is None:
         return
-    kept = order.additional_fields["gearment"]
-    _, raw, path = unwrap(payload)
-    read, _ = read_order(raw, path)
+    order, kept, read = converted
     top = {key: value for key, value in read.items() if not (key in _LIST_KEYS and isinstance(value, list))}
     assert list(kept.get("order", {}).items()) == list(residual(top, encode_order_fields(order)).items())
     trackings = read.get("order_trackings")
@@ -233,21 +244,13 @@ def payloads_with_odd_addresses(draw):
 )
 def test_address_residuals_are_what_rebuilding_each_one_leaves(payload):
     """Each address's residual, decided from the mapping's rules, is residual(address, encode_<role>(...))."""
-    from datetime import datetime, timezone
 
-    from cartnorm import CartnormError
-    from cartnorm.adapters import gearment
-    from cartnorm.adapters.gearment._fast_read import read_order
     from cartnorm.adapters.gearment._from_canonical import _address_base, address_roles
-    from cartnorm.adapters.gearment._to_canonical import unwrap
 
-    try:
-        order = gearment.convert(copy.deepcopy(payload), observed_at=datetime(2026, 1, 1, tzinfo=timezone.utc)).order
-    except CartnormError:
+    converted = _converted_and_read(payload)
+    if converted is None:
         return
-    kept = order.additional_fields["gearment"]
-    _, raw, path = unwrap(payload)
-    read, _ = read_order(raw, path)
+    order, kept, read = converted
     addresses = read.get("addresses")
     if not isinstance(addresses, list):
         assert "addresses" not in kept
