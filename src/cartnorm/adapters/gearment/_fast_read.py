@@ -320,7 +320,7 @@ _unnoted_money: Final = _money_reader(noted=False)
 
 
 def _remember(money: dict[str, Any], whole: int, part: int, seen: _Seen) -> None:
-    """Keep a Money's units and nanos, and whether it is in `money_json`'s exact spelling, for the mapping."""
+    """Note a Money read field by field: its exact amount, and whether it is in `money_json`'s spelling."""
     has_units, has_nanos = money.get("units") is not None, money.get("nanos") is not None
     canonical = (
         bool(money.get("currency_code"))
