@@ -39,7 +39,6 @@ __all__ = [
     "NOTED_MONEYS",
     "Amounts",
     "ReadBudget",
-    "money_of",
     "read_budget",
     "read_order",
     "read_order_and_timestamps",
@@ -53,19 +52,15 @@ CANONICAL_INT: Final = re.compile(r"(?:0|-?[1-9][0-9]*)\Z")
 
 #: Every Money the fast reader noted (`NOTED_MONEYS`), by ``id`` of its copy: ``(the copy itself
 #: (so the id stays its own), whether `money_json` would write it exactly so, its exact amount)``.
+#: A Money ``m`` was noted when ``(known := amounts.get(id(m))) is not None and known[0] is m``;
+#: the mapping and the residual look it up so, inline, on their hot paths.
 Amounts = dict[int, tuple[dict[str, Any], bool, Decimal]]
 
 
-def money_of(money: Any, amounts: Amounts) -> Decimal | None:
-    """The exact amount of a Money the fast reader noted, or None if it did not."""
-    known = amounts.get(id(money))
-    return known[2] if known is not None and known[0] is money else None
-
-
-#: The Money fields, by message, whose amounts the mapping reads (through `money_of`) and whose
-#: spelling decides their residual: only these are noted in `Amounts`. Any other Money goes to
-#: the residual as it came; were the mapping to read one, `money_of` would answer None and the
-#: amount be computed there (correct, only slower; a test keeps this in step with the mapping).
+#: The Money fields, by message, whose amounts the mapping reads from `Amounts` and whose
+#: spelling decides their residual: only these are noted. Any other Money goes to the residual
+#: as it came; were the mapping to read one, it would find no note and compute the amount itself
+#: (correct, only slower; a test keeps this in step with the mapping).
 NOTED_MONEYS: Final[Mapping[str, frozenset[str]]] = {
     "VendorOrder": frozenset({"order_total", "order_tax", "order_discount", "order_shipping_fee"}),
     "VendorOrderLineItem": frozenset({"item_price", "line_tax", "line_discount"}),

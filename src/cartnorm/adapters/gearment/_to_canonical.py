@@ -109,7 +109,7 @@ def _amount(obj: Mapping[str, Any], key: str, path: str, amounts: Amounts) -> De
     money = obj.get(key)
     if money is None:
         return None
-    known = amounts.get(id(money))  # `money_of`, inline: one call fewer for every amount of an order
+    known = amounts.get(id(money))  # the reader's note (see `Amounts`), looked up inline
     return known[2] if known is not None and known[0] is money else money_amount(money, child(path, key))
 
 
