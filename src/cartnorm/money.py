@@ -51,7 +51,7 @@ __all__ = [
 # the introduction of XCG, the Caribbean guilder).  Codes whose minor unit is
 # "N.A." (precious metals, SDR, testing codes such as XTS and XXX) are deliberately
 # absent: they are not order currencies.  This is NOT babel's CLDR display-digits
-# table, which answers 0 for IQD, IRR, RSD, ... and 2 for any code it does not know.
+# table, which answers 0 for IQD, IRR, LBP, ... and 2 for any code it does not know.
 _CURRENT: Final[dict[str, int]] = {
     "AED": 2, "AFN": 2, "ALL": 2, "AMD": 2, "AOA": 2, "ARS": 2, "AUD": 2, "AWG": 2,
     "AZN": 2, "BAM": 2, "BBD": 2, "BDT": 2, "BGN": 2, "BHD": 3, "BIF": 0, "BMD": 2,
