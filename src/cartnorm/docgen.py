@@ -15,6 +15,7 @@ import re
 import typing
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urljoin
 
 from . import model
 from .adapter import StatusTable
@@ -92,6 +93,16 @@ _MODEL_SECTIONS = (
 )
 
 
+#: The Trackstar page the schema's descriptions were written for: their links are relative to it.
+_TRACKSTAR_SCHEMA_PAGE = "https://docs.trackstarhq.com/api-reference/cart-api/orders/get-item"
+_MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _trackstar_description(text: str) -> str:
+    """A schema description as one Markdown cell, its relative links made absolute (to Trackstar's docs)."""
+    return markdown_cell(_MARKDOWN_LINK.sub(lambda m: f"]({urljoin(_TRACKSTAR_SCHEMA_PAGE, m[1])})", text))
+
+
 def _python_type(annotation: object) -> str:
     text = annotation.__name__ if isinstance(annotation, type) else str(annotation)
     for noise in ("datetime.", "decimal.", "cartnorm.model.", "collections.abc.", "typing."):
@@ -125,7 +136,7 @@ def render_model_reference() -> str:
             nullable = "yes" if "null" in types else "no"
             if "null" in types and "enum" in prop and None not in prop["enum"]:
                 nullable = "no: the type allows null, the enum does not"
-            meaning = markdown_cell(prop.get("description") or "")
+            meaning = _trackstar_description(prop.get("description") or "")
             out.append(
                 f"| `{name}` | {shown} | {nullable} | `{markdown_cell(_python_type(hints[name]))}` | {meaning} |"
             )
