@@ -9,6 +9,7 @@ when a committed file has drifted from the code.
 
 from __future__ import annotations
 
+import html
 import importlib
 import itertools
 import re
@@ -46,7 +47,10 @@ def render_status_table(table: StatusTable) -> str:
     """
     Render every row of ``table`` as a Markdown table, in the table's own order.
 
-    The last row states what happens to values the vendor does not document.
+    The last row states what happens to values the vendor does not document. The table sits in
+    a ``<div class="status-table">`` (Markdown inside HTML, as GitHub and the site both read it):
+    on the documentation site a script adds filters, one per column, to every such table; without
+    JavaScript the whole table still reads.
     """
     header = [*(f"`{axis}`" for axis in table.axes), "Trackstar `status`", "why"]
     lines = [
@@ -58,7 +62,9 @@ def render_status_table(table: StatusTable) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     anything = ["*any other value*"] * len(table.axes)
     lines.append("| " + " | ".join([*anything, "`other`", markdown_cell(table.unknown_reason)]) + " |")
-    return "\n".join(lines) + "\n"
+    vendor, title = html.escape(table.vendor), html.escape(table.title)
+    opening = f'<div class="status-table" data-vendor="{vendor}" data-title="{title}" markdown="1">'
+    return "\n".join([opening, "", *lines, "", "</div>"]) + "\n"
 
 
 def _markers(name: str) -> tuple[str, str]:
