@@ -16,6 +16,7 @@ import functools
 import hashlib
 import html
 import http.server
+import json
 import os
 import re
 import shutil
@@ -265,8 +266,6 @@ def _open(browser: Any, url: str) -> None:
 
 def _problems(browser: Any, base_url: str) -> list[str]:
     """Console errors, and requests for anything not served by the site itself, since `_open`."""
-    import json
-
     problems = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     for entry in browser.get_log("performance"):
         message = json.loads(entry["message"])["message"]
