@@ -1,0 +1,565 @@
+"""
+Building the Arrow tables of `cartnorm.table_schema` from orders, and orders back from them.
+
+Rows are flattened in Python into one list per column, then each column becomes one Arrow
+array (PyArrow converts the lists in C). Money is checked as it is flattened: an amount that
+the `MoneyType` cannot hold exactly is a `MoneyError` naming its path in the Trackstar order,
+and the whole order becomes a reject; nothing is rounded.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime, timezone
+from decimal import Decimal, localcontext
+from typing import Any, Final
+
+from .._json import DOCUMENT_LIMITS, encode_json, parse_json
+from .._paths import ROOT, child
+from ..adapter import DataWarning
+from ..codec import dumps, to_trackstar
+from ..errors import ConfigurationError, MissingDependencyError, MoneyError, PayloadError
+from ..etl import Accepted, Rejection
+from ..limits import is_valid_text
+from ..model import (
+    BillToAddress,
+    CartOrder,
+    LineItem,
+    OrderStatus,
+    ShipFromAddress,
+    Shipment,
+    ShipmentLineItem,
+    ShipmentStatus,
+    ShippingGroup,
+    ShippingGroupLineItem,
+    ShipToAddress,
+)
+from ..money import ISO_4217_MINOR_UNITS
+from ..table_schema import (
+    LINE_ITEMS,
+    ORDERS,
+    REJECTS,
+    SHIPMENT_LINE_ITEMS,
+    SHIPMENTS,
+    SHIPPING_GROUP_LINE_ITEMS,
+    SHIPPING_GROUPS,
+    TABLES,
+    WARNINGS,
+    Kind,
+    MoneyType,
+    Table,
+)
+from . import Tables
+
+try:
+    import pyarrow as pa
+except ImportError as error:  # pragma: no cover - exercised by a test that hides pyarrow
+    msg = f"cartnorm's tables need PyArrow ({error}): pip install 'cartnorm[tables]'"
+    raise MissingDependencyError(msg) from error
+
+__all__ = ["TableBuilder", "arrow_schema", "arrow_type", "build_all", "build_batches", "feed", "rebuild", "record_text"]
+
+_UTC: Final = timezone.utc
+
+
+def arrow_type(kind: Kind, money: MoneyType) -> Any:
+    """The Arrow type of a column of ``kind``."""
+    if kind is Kind.MONEY:
+        return pa.decimal128(money.precision, money.scale)
+    return _FIXED_TYPES()[kind]
+
+
+@functools.cache
+def _FIXED_TYPES() -> dict[Kind, Any]:  # noqa: N802 - a constant, built on first use
+    return {
+        Kind.TEXT: pa.string(),
+        Kind.INTEGER: pa.int64(),
+        Kind.TIMESTAMP: pa.timestamp("us", tz="UTC"),
+        Kind.JSON: pa.string(),
+        Kind.TEXT_LIST: pa.list_(pa.string()),
+    }
+
+
+@functools.cache
+def arrow_schema(table: Table, money: MoneyType) -> Any:
+    """The Arrow schema of ``table``: types, nullability, and the key and JSON columns as metadata."""
+    fields = [
+        pa.field(
+            column.name,
+            arrow_type(column.kind, money),
+            nullable=column.nullable,
+            metadata={"cartnorm.kind": "json"} if column.kind is Kind.JSON else None,
+        )
+        for column in table.columns
+    ]
+    return pa.schema(fields, metadata={"cartnorm.table": table.name, "cartnorm.key": ",".join(table.key)})
+
+
+# --- flattening -------------------------------------------------------------------------------
+
+
+def _tags(value: Any) -> Any:
+    return list(value)
+
+
+def _json_or_none(value: Any) -> str | None:
+    return None if value is None else encode_json(value)
+
+
+def _plan(table: Table) -> tuple[tuple[str, Kind, Callable[[Any], Any] | None, Callable[[Any], Any] | None], ...]:
+    """Per column: name, kind, how to read it from the row's model object (None: added), how to convert it."""
+    steps = []
+    for column in table.columns:
+        getter = operator.attrgetter(column.field) if column.field else None
+        convert: Callable[[Any], Any] | None = None
+        if column.kind is Kind.JSON:
+            convert = _json_or_none
+        elif column.kind is Kind.TEXT_LIST:
+            convert = _tags
+        elif column.name == "status":
+            convert = operator.attrgetter("value")
+        steps.append((column.name, column.kind, getter, convert))
+    return tuple(steps)
+
+
+_PLANS: Final = {table.name: _plan(table) for table in TABLES}
+
+
+class _Money:
+    """Checks that an amount fits a `MoneyType` exactly, and gives it in a form PyArrow takes."""
+
+    __slots__ = ("precision", "scale", "type")
+
+    def __init__(self, money: MoneyType) -> None:
+        self.type, self.precision, self.scale = money, money.precision, money.scale
+
+    def fit(self, value: Decimal, path: str) -> Decimal:
+        sign, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)  # the model holds finite Decimals only
+        scale = self.scale
+        if -scale <= exponent <= 0 and len(digits) + exponent + scale <= self.precision:
+            return value  # the usual case
+        if exponent < -scale:  # more decimals than the column has: only zeros may go
+            extra = -scale - exponent
+            if any(digits[-extra:]):
+                raise self._refuse(value, path, f"at most {scale} decimal places")
+            digits, exponent = digits[:-extra] or (0,), -scale
+        elif exponent > 0:
+            digits, exponent = digits + (0,) * exponent, 0
+        if len(digits) + exponent + scale > self.precision and any(digits):
+            raise self._refuse(value, path, f"at most {self.type.integer_digits} digits before the decimal point")
+        return Decimal((sign, digits, exponent))
+
+    def _refuse(self, value: Decimal, path: str, limit: str) -> MoneyError:
+        return MoneyError(
+            path,
+            value,
+            f"an amount that {self.type.sql} holds exactly ({limit})",
+            hint="Nothing is rounded: choose a wider money type (--decimal P,S; money=MoneyType(p, s)).",
+        )
+
+
+def _duplicate(path: str, key: str, value: str, first: str, table: str) -> PayloadError:
+    return PayloadError(
+        child(path, key),
+        value,
+        f"a {key} unique within its list (it is part of the key of table {table}; {first} has the same)",
+        hint="The order cannot be written as rows: fix the ids upstream, or keep it as JSON.",
+    )
+
+
+class TableBuilder:
+    """
+    Collects the rows of many orders, column by column, and builds `Tables` from them.
+
+    `add_order` adds one order and its child rows, or (when it does not fit) one reject;
+    `add_rejection` adds a reject. `build` returns the tables and starts empty again.
+    """
+
+    def __init__(self, money: MoneyType) -> None:
+        self.money = money
+        self._money = _Money(money)
+        self._columns: dict[str, dict[str, list[Any]]] = {}
+        self._entries: list[tuple[Any, ...]] = []
+        self._pending = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        self._columns = {table.name: {name: [] for name in table.names} for table in TABLES}
+        self._entries = []
+        self._pending = 0
+
+    def __len__(self) -> int:
+        """How many records (orders and rejects) were added since the last `build`."""
+        return self._pending
+
+    def _row(
+        self, table: str, item: Any, added: Mapping[str, Any], path: str, out: list[tuple[str, list[Any]]]
+    ) -> None:
+        values = []
+        fit = self._money.fit
+        for name, kind, getter, convert in _PLANS[table]:
+            if getter is None:
+                values.append(added[name])
+                continue
+            value = getter(item)
+            if value is None:
+                values.append(None)
+            elif kind is Kind.MONEY:
+                values.append(fit(value, path + "." + name))
+            elif convert is not None:
+                values.append(convert(value))
+            else:
+                values.append(value)
+        out.append((table, values))
+
+    def _rows(
+        self, order: CartOrder, source: str | None, warnings: Iterable[DataWarning]
+    ) -> list[tuple[str, list[Any]]]:
+        out: list[tuple[str, list[Any]]] = []
+        oid = order.id
+        self._row(ORDERS.name, order, {"source": source}, ROOT, out)
+        seen: dict[str, str] = {}
+        for index, line in enumerate(order.line_items):
+            path = f"$.line_items[{index}]"
+            if line.line_item_id in seen:
+                raise _duplicate(path, "line_item_id", line.line_item_id, seen[line.line_item_id], LINE_ITEMS.name)
+            seen[line.line_item_id] = path
+            self._row(LINE_ITEMS.name, line, {"source": source, "order_id": oid, "position": index}, path, out)
+        seen = {}
+        for index, group in enumerate(order.shipping_groups):
+            path = f"$.shipping_groups[{index}]"
+            gid = group.shipping_group_id
+            if gid in seen:
+                raise _duplicate(path, "shipping_group_id", gid, seen[gid], SHIPPING_GROUPS.name)
+            seen[gid] = path
+            self._row(SHIPPING_GROUPS.name, group, {"source": source, "order_id": oid, "position": index}, path, out)
+            lines: dict[str, str] = {}
+            for number, line in enumerate(group.line_items):  # type: ignore[assignment]
+                line_path = f"{path}.line_items[{number}]"
+                if line.line_item_id in lines:
+                    table = SHIPPING_GROUP_LINE_ITEMS.name
+                    raise _duplicate(line_path, "line_item_id", line.line_item_id, lines[line.line_item_id], table)
+                lines[line.line_item_id] = line_path
+                added = {"source": source, "order_id": oid, "shipping_group_id": gid, "position": number}
+                self._row(SHIPPING_GROUP_LINE_ITEMS.name, line, added, line_path, out)
+        seen = {}
+        for index, shipment in enumerate(order.shipments):
+            path = f"$.shipments[{index}]"
+            sid = shipment.shipment_id
+            if sid in seen:
+                raise _duplicate(path, "shipment_id", sid, seen[sid], SHIPMENTS.name)
+            seen[sid] = path
+            self._row(SHIPMENTS.name, shipment, {"source": source, "order_id": oid, "position": index}, path, out)
+            parts: dict[str, str] = {}
+            for number, part in enumerate(shipment.line_items):
+                part_path = f"{path}.line_items[{number}]"
+                pid = part.shipment_line_item_id
+                if pid in parts:
+                    raise _duplicate(part_path, "shipment_line_item_id", pid, parts[pid], SHIPMENT_LINE_ITEMS.name)
+                parts[pid] = part_path
+                added = {"source": source, "order_id": oid, "shipment_id": sid, "position": number}
+                self._row(SHIPMENT_LINE_ITEMS.name, part, added, part_path, out)
+        for index, warning in enumerate(warnings):
+            values = [source, oid, index, warning.code, warning.path, warning.message]
+            out.append((WARNINGS.name, values))
+        return out
+
+    def add_order(
+        self,
+        order: CartOrder,
+        source: str | None,
+        warnings: Iterable[DataWarning] = (),
+        *,
+        position: int = 0,
+        record: Any = None,
+        input_name: str | None = None,
+        line: int | None = None,
+    ) -> Rejection | None:
+        """
+        Add ``order`` and its child rows; return None, or the `Rejection` it became instead.
+
+        ``record`` is what a reject keeps (default: the order's Trackstar JSON); ``position``,
+        ``input_name`` and ``line`` say where it came from.
+        """
+        self._entries.append((order, source, tuple(warnings), position, record, input_name, line))
+        return self._add_order(*self._entries[-1])
+
+    def _add_order(
+        self,
+        order: CartOrder,
+        source: str | None,
+        warnings: tuple[DataWarning, ...],
+        position: int,
+        record: Any,
+        input_name: str | None,
+        line: int | None,
+    ) -> Rejection | None:
+        try:
+            rows = self._rows(order, source, warnings)
+        except PayloadError as error:
+            return self._reject(error, position, record, order, input_name, line)
+        columns = self._columns
+        for table, values in rows:
+            target = columns[table]
+            for name, value in zip(target, values, strict=True):
+                target[name].append(value)
+        self._pending += 1
+        return None
+
+    def _reject(
+        self,
+        error: PayloadError,
+        position: int,
+        record: Any,
+        order: CartOrder,
+        input_name: str | None,
+        line: int | None,
+    ) -> Rejection:
+        rejection = Rejection.from_error(position, record if record is not None else dumps(order), error)
+        self._add_rejection(rejection, input_name, line)
+        return rejection
+
+    def add_rejection(self, rejection: Rejection, *, input_name: str | None = None, line: int | None = None) -> None:
+        """Add one reject row (the record whole, its text or exact JSON, and why)."""
+        self._entries.append((rejection, input_name, line))
+        self._add_rejection(rejection, input_name, line)
+
+    def _add_rejection(self, rejection: Rejection, input_name: str | None, line: int | None) -> None:
+        text = record_text(rejection.record)
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        values = [
+            digest,
+            text,
+            rejection.path,
+            rejection.error,
+            rejection.message,
+            input_name,
+            line,
+            rejection.position,
+        ]
+        target = self._columns[REJECTS.name]
+        for name, value in zip(target, values, strict=True):
+            target[name].append(value)
+        self._pending += 1
+
+    def build(self) -> tuple[Tables, list[Rejection]]:
+        """
+        The tables of everything added since the last `build`, and the builder starts empty again.
+
+        Also returns the orders that became rejects only here: PyArrow refuses text that is not
+        valid Unicode (a lone surrogate, which only ``limits=None`` lets through).
+        """
+        late: list[Rejection] = []
+        try:
+            tables = self._arrow()
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+            entries = self._entries
+            self._reset()
+            for entry in entries:
+                if len(entry) == 3:
+                    self._add_rejection(*entry)
+                    continue
+                order, position, record, input_name, line = entry[0], entry[3], entry[4], entry[5], entry[6]
+                problem = _invalid_text(order)
+                if problem is None:
+                    self._add_order(*entry)
+                else:
+                    error = PayloadError(
+                        problem, "text with a lone surrogate", "valid Unicode text (tables hold UTF-8)"
+                    )
+                    late.append(self._reject(error, position, record, order, input_name, line))
+            tables = self._arrow()
+        self._reset()
+        return tables, late
+
+    def _arrow(self) -> Tables:
+        columns = self._columns
+        return Tables(**{table.name: _table(table, columns[table.name], self.money) for table in TABLES})
+
+
+def _table(table: Table, columns: dict[str, list[Any]], money: MoneyType) -> Any:
+    schema = arrow_schema(table, money)
+    arrays = [pa.array(columns[field.name], type=field.type) for field in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def record_text(record: Any) -> str:
+    """A rejected record as text: as read when it is text, else its exact JSON."""
+    if isinstance(record, str):
+        return record
+    if isinstance(record, bytes):
+        return record.decode("utf-8", "replace")
+    try:
+        return encode_json(record)
+    except (TypeError, ValueError):
+        return repr(record)
+
+
+def _invalid_text(order: CartOrder) -> str | None:
+    """The path of the first string in ``order`` that is not valid Unicode, if any."""
+    stack: list[tuple[str, Any]] = [(ROOT, to_trackstar(order))]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not is_valid_text(value):
+                return path
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                if not is_valid_text(key):
+                    return path
+                stack.append((child(path, key), item))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((child(path, index), item) for index, item in enumerate(value))
+    return None
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+
+def feed(builder: TableBuilder, position: int, item: Any, source: str | None) -> None:
+    """Add a `CartOrder` (with ``source``), an `Accepted` or a `Rejection` to ``builder``."""
+    if isinstance(item, Accepted):
+        builder.add_order(item.order, item.source, item.warnings, position=item.position)
+    elif isinstance(item, Rejection):
+        builder.add_rejection(item)
+    elif isinstance(item, CartOrder):
+        builder.add_order(item, source, position=position)
+    else:
+        msg = f"to_arrow takes CartOrder objects or normalize_many results, got {type(item).__name__}"
+        raise ConfigurationError(msg)
+
+
+def build_all(items: Iterable[Any], *, source: str | None, money: MoneyType) -> Tables:
+    """Every item in one `Tables`."""
+    builder = TableBuilder(money)
+    for position, item in enumerate(items):
+        feed(builder, position, item, source)
+    return builder.build()[0]
+
+
+def build_batches(items: Iterable[Any], *, batch_size: int, source: str | None, money: MoneyType) -> Iterator[Tables]:
+    """`Tables` per ``batch_size`` items."""
+    if type(batch_size) is not int or batch_size < 1:
+        msg = f"batch_size must be a positive integer, got {batch_size!r}"
+        raise ConfigurationError(msg)
+    builder = TableBuilder(money)
+    for position, item in enumerate(items):
+        feed(builder, position, item, source)
+        if len(builder) >= batch_size:
+            yield builder.build()[0]
+    if len(builder):
+        yield builder.build()[0]
+
+
+# --- back to orders ---------------------------------------------------------------------------
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(_UTC)
+
+
+def _amount(value: Decimal | None, exponent: int | None) -> Decimal | None:
+    """``value`` at the currency's exponent when that is exact, else with the decimals it needs."""
+    if value is None:
+        return None
+    with localcontext() as context:
+        context.prec = 80
+        if exponent is not None:
+            shown = value.quantize(Decimal(1).scaleb(-exponent))
+            if shown == value:
+                return shown
+        shown = value.normalize()
+        _, _, power = shown.as_tuple()
+        return shown.quantize(Decimal(1)) if isinstance(power, int) and power > 0 else shown
+
+
+def _grouped(rows: list[dict[str, Any]]) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
+    groups: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row["source"], row["order_id"]), []).append(row)
+    for group in groups.values():
+        group.sort(key=operator.itemgetter("position"))
+    return groups
+
+
+def _fields(table: Table, row: Mapping[str, Any], exponent: int | None) -> dict[str, Any]:
+    """The model fields of ``row`` (nested addresses as dicts of their own)."""
+    values: dict[str, Any] = {}
+    for column in table.columns:
+        if not column.field:
+            continue
+        value = row[column.name]
+        if column.kind is Kind.TIMESTAMP:
+            value = _utc(value)
+        elif column.kind is Kind.MONEY:
+            value = _amount(value, exponent)
+        elif column.kind is Kind.JSON:
+            value = None if value is None else parse_json(value, limits=DOCUMENT_LIMITS)
+        elif column.kind is Kind.TEXT_LIST:
+            value = tuple(value)
+        head, dot, tail = column.field.partition(".")
+        if dot:
+            values.setdefault(head, {})[tail] = value
+        else:
+            values[head] = value
+    return values
+
+
+def rebuild(tables: Tables) -> list[CartOrder]:
+    """The orders of ``tables``, in the order of their rows."""
+    children = {
+        name: _grouped(getattr(tables, name).to_pylist())
+        for name in ("line_items", "shipping_groups", "shipping_group_line_items", "shipments", "shipment_line_items")
+    }
+    orders = []
+    seen: set[tuple[Any, Any]] = set()
+    for row in tables.orders.to_pylist():
+        key = (row["source"], row["id"])
+        if key in seen:
+            msg = f"the orders table holds order {row['id']!r} of source {row['source']!r} twice: keep one per key"
+            raise ConfigurationError(msg)
+        seen.add(key)
+        exponent = ISO_4217_MINOR_UNITS.get(row["invoice_currency_code"].upper())
+        fields = _fields(ORDERS, row, exponent)
+        fields["status"] = OrderStatus(fields["status"])
+        fields["ship_to_address"] = ShipToAddress(**fields["ship_to_address"])
+        fields["bill_to_address"] = BillToAddress(**fields["bill_to_address"])
+        fields["line_items"] = tuple(
+            LineItem(**_fields(LINE_ITEMS, line, exponent)) for line in children["line_items"].get(key, ())
+        )
+        group_lines = _by_parent(children["shipping_group_line_items"].get(key, ()), "shipping_group_id")
+        groups = []
+        for group in children["shipping_groups"].get(key, ()):
+            values = _fields(SHIPPING_GROUPS, group, exponent)
+            values["status"] = ShipmentStatus(values["status"])
+            values["line_items"] = tuple(
+                ShippingGroupLineItem(**_fields(SHIPPING_GROUP_LINE_ITEMS, line, exponent))
+                for line in group_lines.get(group["shipping_group_id"], ())
+            )
+            groups.append(ShippingGroup(**values))
+        fields["shipping_groups"] = tuple(groups)
+        parts = _by_parent(children["shipment_line_items"].get(key, ()), "shipment_id")
+        shipments = []
+        for shipment in children["shipments"].get(key, ()):
+            values = _fields(SHIPMENTS, shipment, exponent)
+            values["status"] = ShipmentStatus(values["status"])
+            values["ship_from_address"] = ShipFromAddress(**values["ship_from_address"])
+            values["line_items"] = tuple(
+                ShipmentLineItem(**_fields(SHIPMENT_LINE_ITEMS, part, exponent))
+                for part in parts.get(shipment["shipment_id"], ())
+            )
+            shipments.append(Shipment(**values))
+        fields["shipments"] = tuple(shipments)
+        orders.append(CartOrder(**fields))
+    return orders
+
+
+def _by_parent(rows: Iterable[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row[key], []).append(row)
+    return groups
