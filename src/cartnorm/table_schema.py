@@ -47,6 +47,16 @@ class Kind(str, enum.Enum):
     def __str__(self) -> str:
         return self.value
 
+    def arrow(self, money: MoneyType) -> str:
+        """The Arrow type, spelled as PyArrow prints it."""
+        if self is Kind.MONEY:
+            return f"decimal128({money.precision}, {money.scale})"
+        return _ARROW_NAMES[self]
+
+    def sql(self, money: MoneyType) -> str:
+        """The SQL (DuckDB) type."""
+        return money.sql if self is Kind.MONEY else _SQL_NAMES[self]
+
 
 @attrs.frozen
 class MoneyType:
@@ -93,6 +103,21 @@ class MoneyType:
             raise ConfigurationError(msg)
         return cls(int(precision), int(scale))
 
+
+_ARROW_NAMES: Final = {
+    Kind.TEXT: "string",
+    Kind.INTEGER: "int64",
+    Kind.TIMESTAMP: "timestamp[us, tz=UTC]",
+    Kind.JSON: "string (JSON text)",
+    Kind.TEXT_LIST: "list<string>",
+}
+_SQL_NAMES: Final = {
+    Kind.TEXT: "VARCHAR",
+    Kind.INTEGER: "BIGINT",
+    Kind.TIMESTAMP: "TIMESTAMP WITH TIME ZONE",
+    Kind.JSON: "JSON",
+    Kind.TEXT_LIST: "VARCHAR[]",
+}
 
 #: The default money type. Medusa v2 keeps amounts as BigNumbers of 20 significant digits
 #: (``raw_*``: ``4.1932773109243697479``, 19 decimals, from a live 2.21 server) and writes bare
@@ -169,7 +194,8 @@ _T, _I, _M, _S, _J, _L = Kind.TEXT, Kind.INTEGER, Kind.MONEY, Kind.TIMESTAMP, Ki
 
 
 def _address(prefix: str, field: str, parts: tuple[str, ...]) -> tuple[Column, ...]:
-    return tuple(_c(f"{prefix}_{part}", _T, True, f"{field}.{part}") for part in parts)
+    label = field.replace("_", " ")
+    return tuple(_c(f"{prefix}_{part}", _T, True, f"{field}.{part}", f"`{part}` of the {label}.") for part in parts)
 
 
 _PLACE = ("address1", "address2", "address3", "city", "state", "postal_code", "country")

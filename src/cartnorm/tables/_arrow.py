@@ -216,9 +216,15 @@ class TableBuilder:
                 values.append(value)
         out.append((table, values))
 
-    def _rows(
+    def rows(
         self, order: CartOrder, source: str | None, warnings: Iterable[DataWarning]
     ) -> list[tuple[str, list[Any]]]:
+        """
+        The rows of ``order`` (``(table name, values in column order)``), checked but not added.
+
+        Raises `MoneyError` for an amount the money type cannot hold exactly, `PayloadError` for
+        two rows of one child table with the same key.
+        """
         out: list[tuple[str, list[Any]]] = []
         oid = order.id
         self._row(ORDERS.name, order, {"source": source}, ROOT, out)
@@ -299,7 +305,7 @@ class TableBuilder:
         line: int | None,
     ) -> Rejection | None:
         try:
-            rows = self._rows(order, source, warnings)
+            rows = self.rows(order, source, warnings)
         except PayloadError as error:
             return self._reject(error, position, record, order, input_name, line)
         columns = self._columns

@@ -9,7 +9,7 @@ other columns or types (another money type) is refused before anything is writte
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any
 
 from ..errors import ConfigurationError, MissingDependencyError
 from ..etl import Rejection
@@ -25,18 +25,10 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
 
 __all__ = ["DuckDBSink", "create_tables", "duckdb_type", "merge_batch"]
 
-_FIXED: Final = {
-    Kind.TEXT: "VARCHAR",
-    Kind.INTEGER: "BIGINT",
-    Kind.TIMESTAMP: "TIMESTAMP WITH TIME ZONE",
-    Kind.JSON: "JSON",
-    Kind.TEXT_LIST: "VARCHAR[]",
-}
-
 
 def duckdb_type(kind: Kind, money: MoneyType) -> str:
     """The DuckDB type of a column of ``kind``."""
-    return money.sql if kind is Kind.MONEY else _FIXED[kind]
+    return kind.sql(money)
 
 
 def _quote(name: str) -> str:
