@@ -114,7 +114,7 @@ def _reject_row(rejection: Rejection) -> dict[str, Any]:
     return {name: values[0] for name, values in builder._columns[REJECTS.name].items()}
 
 
-@dlt.source(name="trackstar")
+@dlt.source(name="trackstar")  # type: ignore[untyped-decorator]
 def trackstar_orders(
     records: Iterable[Any],
     source: str | Adapter | None = None,
@@ -137,7 +137,7 @@ def trackstar_orders(
     stamp = observation_time(observed_at)
     builder = TableBuilder(money)
 
-    @dlt.resource(name="cartnorm_results", selected=False)
+    @dlt.resource(name="cartnorm_results", selected=False)  # type: ignore[untyped-decorator]
     def results() -> Iterator[tuple[str, dict[str, Any]]]:
         for outcome in normalize_many(records, source, observed_at=stamp, limits=limits, **options):
             if isinstance(outcome, Accepted):
@@ -161,7 +161,7 @@ def trackstar_orders(
     order_columns = column_hints(ORDERS, money)
     order_columns["updated_date"]["dedup_sort"] = "desc"  # two snapshots in one load: the newer wins
 
-    @dlt.transformer(
+    @dlt.transformer(  # type: ignore[untyped-decorator]
         data_from=results,
         name="orders",
         primary_key=list(ORDERS.key),
@@ -174,7 +174,7 @@ def trackstar_orders(
         if kind == "order":
             yield row
 
-    @dlt.transformer(
+    @dlt.transformer(  # type: ignore[untyped-decorator]
         data_from=results,
         name="rejects",
         primary_key=list(REJECTS.key),
