@@ -17,7 +17,7 @@ from decimal import Decimal, localcontext
 import attrs
 import pyarrow as pa
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 import cartnorm
@@ -166,8 +166,12 @@ def test_money_is_exact_or_refused_never_rounded(amount, precision, data):
 
 def test_default_money_type_holds_every_amount_of_the_real_fixtures():
     """Medusa v1/v2 (BigNumbers beyond cents), Gearment and Trackstar fixtures: nothing refused by DECIMAL(38,20)."""
-    payloads = sorted(itertools.chain.from_iterable(FIXTURES.glob(f"{d}/*.payload.json") for d in ("medusa", "gearment", "trackstar")))
-    results = [r for r in cartnorm.normalize_many((parse_json(p.read_bytes()) for p in payloads), observed_at=OBSERVED) if r.ok]
+    payloads = sorted(
+        itertools.chain.from_iterable(FIXTURES.glob(f"{d}/*.payload.json") for d in ("medusa", "gearment", "trackstar"))
+    )
+    results = [
+        r for r in cartnorm.normalize_many((parse_json(p.read_bytes()) for p in payloads), observed_at=OBSERVED) if r.ok
+    ]
     amounts = [
         value
         for r in results
@@ -213,7 +217,10 @@ def test_money_type_is_checked():
 
 def test_importing_cartnorm_does_not_import_pyarrow():
     """The default install stays light: tables are imported on first use."""
-    code = "import sys, cartnorm; cartnorm.Tables; print(sorted(m for m in ('pyarrow', 'duckdb', 'dlt') if m in sys.modules))"
+    code = (
+        "import sys, cartnorm; cartnorm.Tables\n"
+        "print(sorted(m for m in ('pyarrow', 'duckdb', 'dlt') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert result.stdout.strip() == "[]"
 
@@ -232,9 +239,14 @@ def test_a_missing_extra_is_one_line_naming_it(hidden, call, extra, tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=tmp_path)
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("cartnorm.errors.MissingDependencyError") and f"pip install 'cartnorm[{extra}]'" in last
-    cli = f"import sys; sys.modules[{hidden!r}] = None\nfrom cartnorm.cli import main\nsys.exit(main(['normalize', '--to', 'duckdb:x.duckdb', '-']))"
+    cli = (
+        f"import sys; sys.modules[{hidden!r}] = None\nfrom cartnorm.cli import main\n"
+        "sys.exit(main(['normalize', '--to', 'duckdb:x.duckdb', '-']))"
+    )
     if hidden != "dlt":
-        result = subprocess.run([sys.executable, "-c", cli], capture_output=True, text=True, input="", check=False, cwd=tmp_path)
+        result = subprocess.run(
+            [sys.executable, "-c", cli], capture_output=True, text=True, input="", check=False, cwd=tmp_path
+        )
         assert result.returncode == 2
         assert result.stderr.count("\n") == 1 and "pip install 'cartnorm[tables]'" in result.stderr
 
