@@ -111,7 +111,9 @@ def _nested(rows: list[tuple[str, list[Any]]]) -> dict[str, Any]:
 def _reject_row(rejection: Rejection) -> dict[str, Any]:
     builder = TableBuilder(DEFAULT_MONEY)
     builder.add_rejection(rejection)
-    return {name: values[0] for name, values in builder._columns[REJECTS.name].items()}
+    tables, _ = builder.build()
+    (row,) = tables.rejects.to_pylist()
+    return row  # type: ignore[no-any-return]
 
 
 @dlt.source(name="trackstar")  # type: ignore[untyped-decorator]
