@@ -291,3 +291,19 @@ def test_rejects_file_and_json_lines_still_work_with_tables(capsys, tmp_path):
     assert code == 0
     assert len(out.read_text().splitlines()) == 12
     assert [json.loads(line)["line"] for line in rejects.read_text().splitlines()] == [11, 13]
+
+
+def test_worker_processes_load_the_same_tables(capsys, tmp_path):
+    """--jobs 2 (orders pickled back from workers) gives the tables --jobs 1 gives; --decimal needs --to."""
+    mixed = _mixed_fixtures(tmp_path)
+    tables = {}
+    for jobs in ("1", "2"):
+        target = tmp_path / f"jobs{jobs}.duckdb"
+        code = main(["normalize", str(mixed), "--to", f"duckdb:{target}", "--observed-at", OBSERVED, "--jobs", jobs])
+        assert code == 1  # the fixtures' error cases
+        with duckdb.connect(str(target), read_only=True) as connection:
+            tables[jobs] = {t.name: connection.execute(f"SELECT * FROM {t.name} ORDER BY ALL").fetchall() for t in TABLES}
+    capsys.readouterr()
+    assert tables["1"] == tables["2"]
+    assert main(["normalize", str(mixed), "--decimal", "18,2"]) == 2
+    assert "needs --to" in capsys.readouterr().err

@@ -197,13 +197,7 @@ def _cmd_normalize_to_tables(args: argparse.Namespace, jobs: int, initargs: tupl
     progress, total, good = _Progress(args.progress), 0, 0
     with _output_or_none(args.output) as out, _output_or_none(args.rejects) as rejects_handle:
         rejects = _Rejects(rejects_handle)
-        late: list[Rejection] = []  # orders PyArrow refused when their batch was built
-
-        def refused_late(rejection: Rejection) -> None:
-            late.append(rejection)
-            rejects.add(RawRecord(args.to, 0), rejection)
-
-        with open_sink(args.to, money=money, on_reject=refused_late) as sink:
+        with open_sink(args.to, money=money) as sink:
             records = enumerate(_records(args.files, defer_parsing=jobs > 1))
             results = ordered_map(
                 _normalize_batch_results, records, jobs=jobs, initializer=_init_normalize, initargs=initargs
@@ -224,7 +218,7 @@ def _cmd_normalize_to_tables(args: argparse.Namespace, jobs: int, initargs: tupl
                     sink.write(outcome, record=record, input_name=raw.source, line=raw.line)
                 progress.tick(total)
         report = sink.report
-    _summary("normalize", total, good - len(late), rejects, progress.done(), args.rejects)
+    _summary("normalize", total, good, rejects, progress.done(), args.rejects)
     sys.stderr.write(f"cartnorm normalize: {report.summary(args.to)}\n")
     return EXIT_REJECTS if rejects.count and not args.allow_rejects else EXIT_OK
 
@@ -239,6 +233,8 @@ def _cmd_normalize(args: argparse.Namespace) -> int:
         raise _UsageError(f"--jobs must be at least 1, got {jobs}")
     if args.to:
         return _cmd_normalize_to_tables(args, jobs, (args.source, observed_at, options))
+    if args.decimal:
+        raise _UsageError("--decimal sets the money type of the tables: it needs --to")
     progress, total, good = _Progress(args.progress), 0, 0
     records = enumerate(_records(args.files, defer_parsing=jobs > 1))
     with _output(args.output) as out, _output_or_none(args.rejects) as rejects_handle:

@@ -124,4 +124,4 @@ def table_batches(rows: Iterable[tuple[str, str, Iterable[Mapping[str, str]]]], 
     for position, (text, source, warnings) in enumerate(rows):
         found = tuple(DataWarning(w["code"], w["path"], w["message"]) for w in warnings or ())
         builder.add_order(loads(text), source, found, position=position, record=text)
-    return builder.build()[0]
+    return builder.build()

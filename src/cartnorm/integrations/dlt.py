@@ -80,7 +80,7 @@ def column_hints(schema_table: Table, money: MoneyType = DEFAULT_MONEY) -> dict[
     return {column.name: _hint(column, money) for column in schema_table.columns}
 
 
-def _nested(rows: list[tuple[str, list[Any]]]) -> dict[str, Any]:
+def _nested(rows: list[tuple[str, tuple[Any, ...]]]) -> dict[str, Any]:
     """One nested dict per order from its table rows (which come parent first)."""
     names = {name: table(name).names for name in ("orders", *NESTED_TABLES)}
     order: dict[str, Any] = {}
@@ -111,8 +111,7 @@ def _nested(rows: list[tuple[str, list[Any]]]) -> dict[str, Any]:
 def _reject_row(rejection: Rejection) -> dict[str, Any]:
     builder = TableBuilder(DEFAULT_MONEY)
     builder.add_rejection(rejection)
-    tables, _ = builder.build()
-    (row,) = tables.rejects.to_pylist()
+    (row,) = builder.build().rejects.to_pylist()
     return row  # type: ignore[no-any-return]
 
 

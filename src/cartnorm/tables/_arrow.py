@@ -20,7 +20,7 @@ from typing import Any, Final
 from .._json import DOCUMENT_LIMITS, encode_json, parse_json
 from .._paths import ROOT, child
 from ..adapter import DataWarning
-from ..codec import dumps, to_trackstar
+from ..codec import dumps
 from ..errors import ConfigurationError, MissingDependencyError, MoneyError, PayloadError
 from ..etl import Accepted, Rejection
 from ..limits import is_valid_text
@@ -101,34 +101,52 @@ def arrow_schema(table: Table, money: MoneyType) -> Any:
 # --- flattening -------------------------------------------------------------------------------
 
 
-def _row_function(table: Table) -> Callable[..., list[Any]]:
+class _BadText(Exception):  # noqa: N818 - private, turned into a PayloadError with its path
+    """A string that is not valid Unicode (a lone surrogate): Arrow's UTF-8 cannot hold it."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+
+def _bad_text(field: str) -> Any:
+    raise _BadText(field)
+
+
+def _row_function(table: Table) -> Callable[..., tuple[Any, ...]]:
     """
     A function that reads one row of ``table`` from its model object, generated once per table.
 
-    One list display instead of a loop over the columns: a typical order is a dozen rows and two
-    hundred values, and the loop's per-column dispatch cost more than the values. The generated
-    source reads, for ``line_items``::
+    One tuple display instead of a loop over the columns: a typical order is a dozen rows and two
+    hundred values, and a loop's per-column dispatch cost more than the values. Tuples of plain
+    values are soon untracked by the garbage collector, which then does not walk a batch's rows
+    again and again. Text is checked for lone surrogates (``isascii`` first: one C call); money
+    goes through ``fit``. The generated source reads, for ``line_items``::
 
-        def row_line_items(item, added, path, fit, encode):
-            return [added['source'], added['order_id'], item.line_item_id, added['position'], ...,
-                    (None if (v9 := item.unit_price) is None else fit(v9, path + '.unit_price')), ...]
+        def row_line_items(item, added, path, fit, encode, ok, bad):
+            return (added['source'], added['order_id'],
+                    (v2 if (v2 := item.line_item_id).isascii() or ok(v2) else bad('line_item_id')), ...,
+                    (None if (v9 := item.unit_price) is None else fit(v9, path + '.unit_price')), ...)
     """
     values = []
     for index, column in enumerate(table.columns):
-        read = f"item.{column.field}"
+        read, v = f"item.{column.field}", f"v{index}"
         if not column.field:
             values.append(f"added[{column.name!r}]")
         elif column.kind is Kind.MONEY:
-            values.append(f"(None if (v{index} := {read}) is None else fit(v{index}, path + {'.' + column.field!r}))")
+            values.append(f"(None if ({v} := {read}) is None else fit({v}, path + {'.' + column.field!r}))")
         elif column.kind is Kind.JSON:
-            values.append(f"(None if (v{index} := {read}) is None else encode(v{index}))")
+            values.append(f"(None if ({v} := {read}) is None else encode({v}))")
         elif column.kind is Kind.TEXT_LIST:
-            values.append(f"list({read})")
+            values.append(f"[t if t.isascii() or ok(t) else bad({column.field!r}) for t in {read}]")
         elif column.name == "status":
             values.append(f"{read}.value")
+        elif column.kind is Kind.TEXT:
+            empty = f"({v} := {read}) is None or " if column.nullable else f"({v} := {read}).isascii() or "
+            check = f"{v}.isascii() or ok({v})" if column.nullable else f"ok({v})"
+            values.append(f"({v} if {empty}{check} else bad({column.field!r}))")
         else:
             values.append(read)
-    source = f"def row_{table.name}(item, added, path, fit, encode):\n    return [{', '.join(values)}]\n"
+    source = f"def row_{table.name}(item, added, path, fit, encode, ok, bad):\n    return ({', '.join(values)},)\n"
     namespace: dict[str, Any] = {}
     exec(compile(source, f"<cartnorm rows {table.name}>", "exec"), namespace)  # noqa: S102 - our own template
     return namespace[f"row_{table.name}"]  # type: ignore[no-any-return]
@@ -207,14 +225,12 @@ class TableBuilder:
     def __init__(self, money: MoneyType) -> None:
         self.money = money
         self._money = _Money(money)
-        self._rows: dict[str, list[list[Any]]] = {}
-        self._entries: list[tuple[Any, ...]] = []
+        self._rows: dict[str, list[tuple[Any, ...]]] = {}
         self._pending = 0
         self._reset()
 
     def _reset(self) -> None:
         self._rows = {table.name: [] for table in TABLES}
-        self._entries = []
         self._pending = 0
 
     def __len__(self) -> int:
@@ -222,20 +238,25 @@ class TableBuilder:
         return self._pending
 
     def _row(
-        self, table: str, item: Any, added: Mapping[str, Any], path: str, out: list[tuple[str, list[Any]]]
+        self, table: str, item: Any, added: Mapping[str, Any], path: str, out: list[tuple[str, tuple[Any, ...]]]
     ) -> None:
-        out.append((table, _ROWS[table](item, added, path, self._money.fit, encode_json)))
+        try:
+            row = _ROWS[table](item, added, path, self._money.fit, encode_json, is_valid_text, _bad_text)
+        except _BadText as bad:
+            where = child(path, bad.field) if "." not in bad.field else path + "." + bad.field
+            raise PayloadError(where, "text with a lone surrogate", "valid Unicode text (tables hold UTF-8)") from None
+        out.append((table, row))
 
     def rows(
         self, order: CartOrder, source: str | None, warnings: Iterable[DataWarning]
-    ) -> list[tuple[str, list[Any]]]:
+    ) -> list[tuple[str, tuple[Any, ...]]]:
         """
         The rows of ``order`` (``(table name, values in column order)``), checked but not added.
 
         Raises `MoneyError` for an amount the money type cannot hold exactly, `PayloadError` for
         two rows of one child table with the same key.
         """
-        out: list[tuple[str, list[Any]]] = []
+        out: list[tuple[str, tuple[Any, ...]]] = []
         oid = order.id
         self._row(ORDERS.name, order, {"source": source}, ROOT, out)
         seen: dict[str, str] = {}
@@ -280,8 +301,7 @@ class TableBuilder:
                 added = {"source": source, "order_id": oid, "shipment_id": sid, "position": number}
                 self._row(SHIPMENT_LINE_ITEMS.name, part, added, part_path, out)
         for index, warning in enumerate(warnings):
-            values = [source, oid, index, warning.code, warning.path, warning.message]
-            out.append((WARNINGS.name, values))
+            out.append((WARNINGS.name, (source, oid, index, warning.code, warning.path, warning.message)))
         return out
 
     def add_order(
@@ -301,99 +321,35 @@ class TableBuilder:
         ``record`` is what a reject keeps (default: the order's Trackstar JSON); ``position``,
         ``input_name`` and ``line`` say where it came from.
         """
-        self._entries.append((order, source, tuple(warnings), position, record, input_name, line))
-        return self._add_order(*self._entries[-1])
-
-    def _add_order(
-        self,
-        order: CartOrder,
-        source: str | None,
-        warnings: tuple[DataWarning, ...],
-        position: int,
-        record: Any,
-        input_name: str | None,
-        line: int | None,
-    ) -> Rejection | None:
         try:
             rows = self.rows(order, source, warnings)
         except PayloadError as error:
-            return self._reject(error, position, record, order, input_name, line)
+            rejection = Rejection.from_error(position, record if record is not None else dumps(order), error)
+            self.add_rejection(rejection, input_name=input_name, line=line)
+            return rejection
         tables = self._rows
         for table, values in rows:
             tables[table].append(values)
         self._pending += 1
         return None
 
-    def _reject(
-        self,
-        error: PayloadError,
-        position: int,
-        record: Any,
-        order: CartOrder,
-        input_name: str | None,
-        line: int | None,
-    ) -> Rejection:
-        rejection = Rejection.from_error(position, record if record is not None else dumps(order), error)
-        self._add_rejection(rejection, input_name, line)
-        return rejection
-
     def add_rejection(self, rejection: Rejection, *, input_name: str | None = None, line: int | None = None) -> None:
         """Add one reject row (the record whole, its text or exact JSON, and why)."""
-        self._entries.append((rejection, input_name, line))
-        self._add_rejection(rejection, input_name, line)
-
-    def _add_rejection(self, rejection: Rejection, input_name: str | None, line: int | None) -> None:
         text = record_text(rejection.record)
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        values = [
-            digest,
-            text,
-            rejection.path,
-            rejection.error,
-            rejection.message,
-            input_name,
-            line,
-            rejection.position,
-        ]
-        self._rows[REJECTS.name].append(values)
+        row = (digest, text, rejection.path, rejection.error, rejection.message, input_name, line, rejection.position)
+        self._rows[REJECTS.name].append(row)
         self._pending += 1
 
-    def build(self) -> tuple[Tables, list[Rejection]]:
-        """
-        The tables of everything added since the last `build`, and the builder starts empty again.
-
-        Also returns the orders that became rejects only here: PyArrow refuses text that is not
-        valid Unicode (a lone surrogate, which only ``limits=None`` lets through).
-        """
-        late: list[Rejection] = []
-        try:
-            tables = self._arrow()
-        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
-            entries = self._entries
-            self._reset()
-            for entry in entries:
-                if len(entry) == 3:
-                    self._add_rejection(*entry)
-                    continue
-                order, position, record, input_name, line = entry[0], entry[3], entry[4], entry[5], entry[6]
-                problem = _invalid_text(order)
-                if problem is None:
-                    self._add_order(*entry)
-                else:
-                    error = PayloadError(
-                        problem, "text with a lone surrogate", "valid Unicode text (tables hold UTF-8)"
-                    )
-                    late.append(self._reject(error, position, record, order, input_name, line))
-            tables = self._arrow()
-        self._reset()
-        return tables, late
-
-    def _arrow(self) -> Tables:
+    def build(self) -> Tables:
+        """The tables of everything added since the last `build`; the builder starts empty again."""
         rows = self._rows
-        return Tables(**{table.name: _table(table, rows[table.name], self.money) for table in TABLES})
+        tables = Tables(**{table.name: _table(table, rows[table.name], self.money) for table in TABLES})
+        self._reset()
+        return tables
 
 
-def _table(table: Table, rows: list[list[Any]], money: MoneyType) -> Any:
+def _table(table: Table, rows: list[tuple[Any, ...]], money: MoneyType) -> Any:
     schema = arrow_schema(table, money)
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     arrays = [pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)]
@@ -410,24 +366,6 @@ def record_text(record: Any) -> str:
         return encode_json(record)
     except (TypeError, ValueError):
         return repr(record)
-
-
-def _invalid_text(order: CartOrder) -> str | None:
-    """The path of the first string in ``order`` that is not valid Unicode, if any."""
-    stack: list[tuple[str, Any]] = [(ROOT, to_trackstar(order))]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, str):
-            if not is_valid_text(value):
-                return path
-        elif isinstance(value, Mapping):
-            for key, item in value.items():
-                if not is_valid_text(key):
-                    return path
-                stack.append((child(path, key), item))
-        elif isinstance(value, (list, tuple)):
-            stack.extend((child(path, index), item) for index, item in enumerate(value))
-    return None
 
 
 # --- batches ----------------------------------------------------------------------------------
@@ -451,7 +389,7 @@ def build_all(items: Iterable[Any], *, source: str | None, money: MoneyType) -> 
     builder = TableBuilder(money)
     for position, item in enumerate(items):
         feed(builder, position, item, source)
-    return builder.build()[0]
+    return builder.build()
 
 
 def build_batches(items: Iterable[Any], *, batch_size: int, source: str | None, money: MoneyType) -> Iterator[Tables]:
@@ -463,9 +401,9 @@ def build_batches(items: Iterable[Any], *, batch_size: int, source: str | None, 
     for position, item in enumerate(items):
         feed(builder, position, item, source)
         if len(builder) >= batch_size:
-            yield builder.build()[0]
+            yield builder.build()
     if len(builder):
-        yield builder.build()[0]
+        yield builder.build()
 
 
 # --- back to orders ---------------------------------------------------------------------------

@@ -8,11 +8,9 @@ other columns or types (another money type) is refused before anything is writte
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from ..errors import ConfigurationError, MissingDependencyError
-from ..etl import Rejection
 from ..table_schema import CHILD_TABLES, ORDERS, REJECTS, TABLES, Kind, MoneyType, Table
 from . import Tables
 from .sinks import TableSink
@@ -145,10 +143,9 @@ class DuckDBSink(TableSink):
         *,
         money: MoneyType,
         batch_size: int,
-        on_reject: Callable[[Rejection], None] | None = None,
         connection: Any = None,
     ) -> None:
-        super().__init__(f"duckdb:{path}", money, batch_size, on_reject)
+        super().__init__(f"duckdb:{path}", money, batch_size)
         self.path = path
         if connection is None:
             try:

@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
 from ..errors import ConfigurationError, MissingDependencyError
-from ..etl import Rejection
 from ..table_schema import TABLES, MoneyType
 from . import Tables
 from ._arrow import arrow_schema
@@ -84,9 +82,8 @@ class ParquetSink(TableSink):
         *,
         money: MoneyType,
         batch_size: int,
-        on_reject: Callable[[Rejection], None] | None = None,
     ) -> None:
-        super().__init__(f"parquet:{path}", money, batch_size, on_reject)
+        super().__init__(f"parquet:{path}", money, batch_size)
         self.directory = Path(path)
         if self.directory.exists() and not self.directory.is_dir():
             msg = f"{path} exists and is not a directory"

@@ -21,7 +21,6 @@ SHA-256 of the record text: the same record rejected again is one row, with the 
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -60,18 +59,15 @@ class TableSink(abc.ABC):
 
     `write` takes each `Accepted` or `Rejection` of `cartnorm.normalize_many` (in input order);
     an order that does not fit the tables (money beyond the `MoneyType`, a duplicate child key)
-    becomes a reject, which `write` returns and ``on_reject`` hears of. Then `commit` or `abort`.
+    becomes a reject, which `write` returns. Then `commit` or `abort`.
     """
 
-    def __init__(
-        self, target: str, money: MoneyType, batch_size: int, on_reject: Callable[[Rejection], None] | None
-    ) -> None:
+    def __init__(self, target: str, money: MoneyType, batch_size: int) -> None:
         from ._arrow import TableBuilder  # noqa: PLC0415 - optional extra, imported on first use
 
         self.target = target
         self.money = money
         self.batch_size = batch_size
-        self.on_reject = on_reject
         self.report = SinkReport()
         self._builder = TableBuilder(money)
         self._keys: set[tuple[str, str]] = set()
@@ -117,12 +113,8 @@ class TableSink(abc.ABC):
         return rejection
 
     def _flush(self) -> None:
-        tables, late = self._builder.build()
+        tables = self._builder.build()
         self._keys.clear()
-        self.report.rejected += len(late)
-        if self.on_reject is not None:
-            for rejection in late:
-                self.on_reject(rejection)
         self._merge(tables)
 
     @abc.abstractmethod
@@ -174,7 +166,6 @@ def open_sink(
     *,
     money: MoneyType = DEFAULT_MONEY,
     batch_size: int = DEFAULT_BATCH,
-    on_reject: Callable[[Rejection], None] | None = None,
 ) -> TableSink:
     """
     Open ``duckdb:FILE`` (a DuckDB database file, created if missing) or ``parquet:DIR`` (one
@@ -195,7 +186,7 @@ def open_sink(
     if kind == "duckdb":
         from ._duckdb import DuckDBSink  # noqa: PLC0415 - optional extra, imported on first use
 
-        return DuckDBSink(path, money=money, batch_size=batch_size, on_reject=on_reject)
+        return DuckDBSink(path, money=money, batch_size=batch_size)
     from ._parquet import ParquetSink  # noqa: PLC0415 - optional extra, imported on first use
 
-    return ParquetSink(path, money=money, batch_size=batch_size, on_reject=on_reject)
+    return ParquetSink(path, money=money, batch_size=batch_size)
