@@ -71,7 +71,7 @@ def measure(count: int, rounds: int) -> dict[str, float]:
         builder = TableBuilder(DEFAULT_MONEY)
         for source, payload in payloads:
             builder.add_order(cartnorm.normalize(payload, source, observed_at=FIXTURE_OBSERVED_AT), source)
-        tables, _ = builder.build()
+        tables = builder.build()
         assert tables.num_orders == count
 
     times: dict[str, list[float]] = {"normalize": [], "json_lines": [], "arrow": []}
