@@ -201,7 +201,7 @@ def test_newer_snapshot_replaces_the_order_and_all_its_rows_older_never_does(cap
     newer = _state(kind, target)
     assert newer[1:] == (full - 1, 0) and newer[0] > start[0]
     _code, err = _load(capsys, kind, target, first, extra=trackstar)  # the older snapshot again
-    assert "1 not newer" in err
+    assert "1 snapshots not newer" in err
     assert _state(kind, target) == newer
     # both snapshots in one run, in either order: the newer wins
     for order, name in (((first, edited), "a"), ((edited, first), "b")):

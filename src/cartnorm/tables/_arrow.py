@@ -247,6 +247,28 @@ class TableBuilder:
             raise PayloadError(where, "text with a lone surrogate", "valid Unicode text (tables hold UTF-8)") from None
         out.append((table, row))
 
+    def _children(
+        self,
+        table: Table,
+        key: str,
+        items: Iterable[Any],
+        path: str,
+        parent: Mapping[str, Any],
+        out: list[tuple[str, tuple[Any, ...]]],
+    ) -> list[str]:
+        """The rows of one list of ``parent``, each with a ``key`` unique in the list; their paths."""
+        seen: dict[str, str] = {}
+        paths = []
+        for index, item in enumerate(items):
+            where = f"{path}[{index}]"
+            value = getattr(item, key)
+            if value in seen:
+                raise _duplicate(where, key, value, seen[value], table.name)
+            seen[value] = where
+            self._row(table.name, item, {**parent, "position": index}, where, out)
+            paths.append(where)
+        return paths
+
     def rows(
         self, order: CartOrder, source: str | None, warnings: Iterable[DataWarning]
     ) -> list[tuple[str, tuple[Any, ...]]]:
@@ -257,51 +279,19 @@ class TableBuilder:
         two rows of one child table with the same key.
         """
         out: list[tuple[str, tuple[Any, ...]]] = []
-        oid = order.id
         self._row(ORDERS.name, order, {"source": source}, ROOT, out)
-        seen: dict[str, str] = {}
-        for index, line in enumerate(order.line_items):
-            path = f"$.line_items[{index}]"
-            if line.line_item_id in seen:
-                raise _duplicate(path, "line_item_id", line.line_item_id, seen[line.line_item_id], LINE_ITEMS.name)
-            seen[line.line_item_id] = path
-            self._row(LINE_ITEMS.name, line, {"source": source, "order_id": oid, "position": index}, path, out)
-        seen = {}
-        for index, group in enumerate(order.shipping_groups):
-            path = f"$.shipping_groups[{index}]"
-            gid = group.shipping_group_id
-            if gid in seen:
-                raise _duplicate(path, "shipping_group_id", gid, seen[gid], SHIPPING_GROUPS.name)
-            seen[gid] = path
-            self._row(SHIPPING_GROUPS.name, group, {"source": source, "order_id": oid, "position": index}, path, out)
-            lines: dict[str, str] = {}
-            for number, line in enumerate(group.line_items):  # type: ignore[assignment]
-                line_path = f"{path}.line_items[{number}]"
-                if line.line_item_id in lines:
-                    table = SHIPPING_GROUP_LINE_ITEMS.name
-                    raise _duplicate(line_path, "line_item_id", line.line_item_id, lines[line.line_item_id], table)
-                lines[line.line_item_id] = line_path
-                added = {"source": source, "order_id": oid, "shipping_group_id": gid, "position": number}
-                self._row(SHIPPING_GROUP_LINE_ITEMS.name, line, added, line_path, out)
-        seen = {}
-        for index, shipment in enumerate(order.shipments):
-            path = f"$.shipments[{index}]"
-            sid = shipment.shipment_id
-            if sid in seen:
-                raise _duplicate(path, "shipment_id", sid, seen[sid], SHIPMENTS.name)
-            seen[sid] = path
-            self._row(SHIPMENTS.name, shipment, {"source": source, "order_id": oid, "position": index}, path, out)
-            parts: dict[str, str] = {}
-            for number, part in enumerate(shipment.line_items):
-                part_path = f"{path}.line_items[{number}]"
-                pid = part.shipment_line_item_id
-                if pid in parts:
-                    raise _duplicate(part_path, "shipment_line_item_id", pid, parts[pid], SHIPMENT_LINE_ITEMS.name)
-                parts[pid] = part_path
-                added = {"source": source, "order_id": oid, "shipment_id": sid, "position": number}
-                self._row(SHIPMENT_LINE_ITEMS.name, part, added, part_path, out)
+        parent = {"source": source, "order_id": order.id}
+        self._children(LINE_ITEMS, "line_item_id", order.line_items, ROOT + ".line_items", parent, out)
+        for table, key, items, lines, line_key in (
+            (SHIPPING_GROUPS, "shipping_group_id", order.shipping_groups, SHIPPING_GROUP_LINE_ITEMS, "line_item_id"),
+            (SHIPMENTS, "shipment_id", order.shipments, SHIPMENT_LINE_ITEMS, "shipment_line_item_id"),
+        ):
+            paths = self._children(table, key, items, f"$.{table.name}", parent, out)
+            for item, path in zip(items, paths, strict=True):  # each one's own line items
+                inner = {**parent, key: getattr(item, key)}
+                self._children(lines, line_key, item.line_items, path + ".line_items", inner, out)  # type: ignore[attr-defined]
         for index, warning in enumerate(warnings):
-            out.append((WARNINGS.name, (source, oid, index, warning.code, warning.path, warning.message)))
+            out.append((WARNINGS.name, (source, order.id, index, warning.code, warning.path, warning.message)))
         return out
 
     def add_order(
@@ -327,11 +317,15 @@ class TableBuilder:
             rejection = Rejection.from_error(position, record if record is not None else dumps(order), error)
             self.add_rejection(rejection, input_name=input_name, line=line)
             return rejection
+        self.add_rows(rows)
+        return None
+
+    def add_rows(self, rows: Iterable[tuple[str, tuple[Any, ...]]]) -> None:
+        """Add one order's rows, as `rows` gave them."""
         tables = self._rows
         for table, values in rows:
             tables[table].append(values)
         self._pending += 1
-        return None
 
     def add_rejection(self, rejection: Rejection, *, input_name: str | None = None, line: int | None = None) -> None:
         """Add one reject row (the record whole, its text or exact JSON, and why)."""

@@ -21,7 +21,7 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
     msg = f"cartnorm's DuckDB and Parquet sinks need DuckDB ({error}): pip install 'cartnorm[tables]'"
     raise MissingDependencyError(msg) from error
 
-__all__ = ["DuckDBSink", "create_tables", "duckdb_type", "merge_batch"]
+__all__ = ["DuckDBSink", "MergingSink", "create_tables", "duckdb_type", "merge_batch"]
 
 
 def duckdb_type(kind: Kind, money: MoneyType) -> str:
@@ -134,7 +134,19 @@ def _insert(connection: Any, table: Table, source: str, condition: str) -> None:
     )
 
 
-class DuckDBSink(TableSink):
+class MergingSink(TableSink):
+    """A sink whose pending state is a DuckDB database (``connection``) merged batch by batch."""
+
+    connection: Any
+
+    def _merge(self, tables: Tables) -> None:
+        inserted, replaced, unchanged, _ = merge_batch(self.connection, tables)
+        self.report.inserted += inserted
+        self.report.replaced += replaced
+        self.report.unchanged += unchanged
+
+
+class DuckDBSink(MergingSink):
     """Upserts into the tables of a DuckDB file, in one transaction for the whole run."""
 
     def __init__(
@@ -161,12 +173,6 @@ class DuckDBSink(TableSink):
             self.connection.execute("ROLLBACK")
             self.connection.close()
             raise
-
-    def _merge(self, tables: Tables) -> None:
-        inserted, replaced, unchanged, _ = merge_batch(self.connection, tables)
-        self.report.inserted += inserted
-        self.report.replaced += replaced
-        self.report.unchanged += unchanged
 
     def _commit(self) -> None:
         self.connection.execute("COMMIT")

@@ -27,10 +27,8 @@ from typing import Final
 
 from ..errors import ConfigurationError, MissingDependencyError
 from ..table_schema import TABLES, MoneyType
-from . import Tables
 from ._arrow import arrow_schema
-from ._duckdb import create_tables, merge_batch
-from .sinks import TableSink
+from ._duckdb import MergingSink, create_tables
 
 try:
     import duckdb
@@ -73,7 +71,7 @@ def _order_by(names: tuple[str, ...]) -> str:
     return ", ".join(f'"{name}"' for name in names)
 
 
-class ParquetSink(TableSink):
+class ParquetSink(MergingSink):
     """Merges into the Parquet datasets under a directory; the run becomes visible at `commit`."""
 
     def __init__(
@@ -114,12 +112,6 @@ class ParquetSink(TableSink):
                 )
                 raise ConfigurationError(msg)
             self.connection.execute(f'INSERT INTO "{table.name}" SELECT * FROM read_parquet(?)', [str(part)])
-
-    def _merge(self, tables: Tables) -> None:
-        inserted, replaced, unchanged, _ = merge_batch(self.connection, tables)
-        self.report.inserted += inserted
-        self.report.replaced += replaced
-        self.report.unchanged += unchanged
 
     def _commit(self) -> None:
         for table in TABLES:

@@ -26,7 +26,8 @@ from typing import Any
 
 import attrs
 
-from ..errors import ConfigurationError
+from ..codec import dumps
+from ..errors import ConfigurationError, PayloadError
 from ..etl import Accepted, Rejection
 from ..table_schema import DEFAULT_MONEY, MoneyType
 
@@ -42,14 +43,14 @@ class SinkReport:
 
     inserted: int = 0  # orders not stored before
     replaced: int = 0  # orders whose stored snapshot was older
-    unchanged: int = 0  # snapshots not newer than the stored one (or than an earlier one of the run)
+    unchanged: int = 0  # snapshots not newer than the stored one, or than another of the same run
     rejected: int = 0  # reject rows written (the input's and the sink's own)
 
     def summary(self, target: str) -> str:
         """One line for people."""
         return (
             f"{target}: {self.inserted:,} orders added, {self.replaced:,} replaced by a newer snapshot, "
-            f"{self.unchanged:,} not newer than the stored one, {self.rejected:,} rejects recorded"
+            f"{self.unchanged:,} snapshots not newer than the one kept, {self.rejected:,} rejects recorded"
         )
 
 
@@ -70,7 +71,9 @@ class TableSink(abc.ABC):
         self.batch_size = batch_size
         self.report = SinkReport()
         self._builder = TableBuilder(money)
-        self._keys: set[tuple[str, str]] = set()
+        # The batch's orders by key: the newest snapshot's updated_date and rows (built and
+        # checked as they arrive, added to the builder when the batch is merged).
+        self._batch: dict[tuple[str, str], tuple[Any, list[tuple[str, tuple[Any, ...]]]]] = {}
         self._closed = False
 
     def write(
@@ -97,25 +100,34 @@ class TableSink(abc.ABC):
             self.report.rejected += 1
             rejection = None
         else:
-            key = (result.source, result.order.id)
-            if key in self._keys:  # a second snapshot in this batch: merge the first one before it
-                self._flush()
-            rejection = self._builder.add_order(
-                result.order, result.source, result.warnings, position=result.position, record=record,
-                input_name=input_name, line=line,
-            )  # fmt: skip
-            if rejection is None:
-                self._keys.add(key)
-            else:
-                self.report.rejected += 1
-        if len(self._builder) >= self.batch_size:
+            rejection = self._add(result, record, input_name, line)
+        if len(self._builder) + len(self._batch) >= self.batch_size:
             self._flush()
         return rejection
 
+    def _add(self, result: Accepted, record: Any, input_name: str | None, line: int | None) -> Rejection | None:
+        order = result.order
+        try:
+            rows = self._builder.rows(order, result.source, result.warnings)
+        except PayloadError as error:
+            rejection = Rejection.from_error(result.position, record if record is not None else dumps(order), error)
+            self._builder.add_rejection(rejection, input_name=input_name, line=line)
+            self.report.rejected += 1
+            return rejection
+        key = (result.source, order.id)
+        earlier = self._batch.get(key)
+        if earlier is not None:
+            self.report.unchanged += 1  # one of the two snapshots of this batch is not kept
+            if order.updated_date <= earlier[0]:
+                return None
+        self._batch[key] = (order.updated_date, rows)
+        return None
+
     def _flush(self) -> None:
-        tables = self._builder.build()
-        self._keys.clear()
-        self._merge(tables)
+        for _, rows in self._batch.values():
+            self._builder.add_rows(rows)
+        self._batch.clear()
+        self._merge(self._builder.build())
 
     @abc.abstractmethod
     def _merge(self, tables: Any) -> None:
