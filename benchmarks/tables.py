@@ -115,14 +115,19 @@ def _run(command: list[str]) -> tuple[float, float]:
 
 
 def stream(count: int) -> list[tuple[str, float, float]]:
-    """The CLI over ``count`` typical orders: plain JSON Lines, --to duckdb:, --to parquet:, and arrow_batches."""
-    lines = [encode_json(medusa_order(*SIZES["typical"])), encode_json(_gearment(*SIZES["typical"]))]
+    """The CLI over ``count`` distinct typical orders: JSON Lines, --to duckdb:, --to parquet:, and arrow_batches."""
+    medusa, gearment = medusa_order(*SIZES["typical"]), _gearment(*SIZES["typical"])
+    templates = [
+        (encode_json(medusa), cartnorm.normalize(medusa, "medusa").id),
+        (encode_json(gearment), cartnorm.normalize(gearment, "gearment").id),
+    ]
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / "orders.jsonl"
         with source.open("w", encoding="utf-8") as out:
-            for index in range(count):
-                out.write(lines[index % 2] + "\n")
+            for index in range(count):  # every order its own id: the tables hold ``count`` orders
+                text, order_id = templates[index % 2]
+                out.write(text.replace(order_id, f"{order_id}-{index:06d}") + "\n")
         cli = [
             sys.executable,
             "-m",

@@ -194,6 +194,10 @@ def test_arrow_batches_stream_every_record_once():
     assert all(b.orders.schema == taken[0].orders.schema for b in taken)
     with pytest.raises(cartnorm.ConfigurationError, match="batch_size"):
         next(cartnorm.arrow_batches([], batch_size=0))
+    with pytest.raises(cartnorm.ConfigurationError, match="pass source='medusa'"):
+        cartnorm.to_arrow([_PLAIN_ORDER])
+    with pytest.raises(cartnorm.ConfigurationError, match="normalize_many results, got dict"):
+        cartnorm.to_arrow([{}], source="medusa")
 
 
 def test_text_arrow_cannot_hold_is_a_reject_with_its_path():

@@ -302,7 +302,7 @@ def test_worker_processes_load_the_same_tables(capsys, tmp_path):
         code = main(["normalize", str(mixed), "--to", f"duckdb:{target}", "--observed-at", OBSERVED, "--jobs", jobs])
         assert code == 1  # the fixtures' error cases
         with duckdb.connect(str(target), read_only=True) as connection:
-            tables[jobs] = {t.name: connection.execute(f"SELECT * FROM {t.name} ORDER BY ALL").fetchall() for t in TABLES}
+            tables[jobs] = {t.name: connection.execute(f"FROM {t.name} ORDER BY ALL").fetchall() for t in TABLES}
     capsys.readouterr()
     assert tables["1"] == tables["2"]
     assert main(["normalize", str(mixed), "--decimal", "18,2"]) == 2

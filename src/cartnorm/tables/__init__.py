@@ -67,8 +67,8 @@ def to_arrow(
     Build every table from ``orders``: `CartOrder` objects, or the results of `normalize_many`.
 
     An `Accepted` result brings its adapter's name (the ``source`` column, part of every key)
-    and its warnings; a bare `CartOrder` takes ``source`` (null when not given: pass it when the
-    tables will be merged with orders of another source). A `Rejection` goes to ``rejects``, as
+    and its warnings; a bare `CartOrder` takes ``source``, which is then required (two platforms
+    can use one order id: the key is ``(source, id)``). A `Rejection` goes to ``rejects``, as
     does an order that does not fit: an amount that ``money`` cannot hold exactly, or two rows
     of one child table with the same key (two line items with one ``line_item_id``).
     """

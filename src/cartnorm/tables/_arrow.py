@@ -372,6 +372,12 @@ def feed(builder: TableBuilder, position: int, item: Any, source: str | None) ->
     elif isinstance(item, Rejection):
         builder.add_rejection(item)
     elif isinstance(item, CartOrder):
+        if source is None:
+            msg = (
+                "a CartOrder does not say which adapter read it, and source is part of every table's key: "
+                "pass source='medusa' (or the adapter's name), or give normalize_many's results instead"
+            )
+            raise ConfigurationError(msg)
         builder.add_order(item, source, position=position)
     else:
         msg = f"to_arrow takes CartOrder objects or normalize_many results, got {type(item).__name__}"
