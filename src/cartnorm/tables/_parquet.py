@@ -28,7 +28,7 @@ from typing import Final
 from ..errors import ConfigurationError, MissingDependencyError
 from ..table_schema import TABLES, MoneyType
 from ._arrow import arrow_schema
-from ._duckdb import MergingSink, create_tables
+from ._duckdb import MEMORY_LIMIT, MergingSink, create_tables, prepare_staging
 
 try:
     import duckdb
@@ -92,7 +92,9 @@ class ParquetSink(MergingSink):
         self.staging.mkdir()
         self.connection = duckdb.connect(str(self.staging / "merge.duckdb"))
         try:
+            self.connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
             create_tables(self.connection, money)
+            prepare_staging(self.connection, money)
             self._load_stored()
         except BaseException:
             self._abort()
@@ -114,6 +116,7 @@ class ParquetSink(MergingSink):
             self.connection.execute(f'INSERT INTO "{table.name}" SELECT * FROM read_parquet(?)', [str(part)])
 
     def _commit(self) -> None:
+        self._merge_run()
         for table in TABLES:
             schema = arrow_schema(table, self.money)
             (self.staging / table.name).mkdir()

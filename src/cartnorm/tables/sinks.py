@@ -34,7 +34,7 @@ from ..table_schema import DEFAULT_MONEY, MoneyType
 __all__ = ["SinkReport", "TableSink", "open_sink"]
 
 #: How many orders a sink builds into Arrow and merges at a time.
-DEFAULT_BATCH = 5_000
+DEFAULT_BATCH = 1_000
 
 
 @attrs.define
