@@ -307,3 +307,27 @@ def test_worker_processes_load_the_same_tables(capsys, tmp_path):
     assert tables["1"] == tables["2"]
     assert main(["normalize", str(mixed), "--decimal", "18,2"]) == 2
     assert "needs --to" in capsys.readouterr().err
+
+
+def test_a_killed_duckdb_run_leaves_the_tables_and_the_next_run_cleans_up(capsys, tmp_path):
+    """A run killed before commit (its connection just gone) changed no table; the next run drops its staging."""
+    from cartnorm.tables.sinks import open_sink
+
+    target = tmp_path / "orders.duckdb"
+    _load(capsys, "duckdb", target, SAMPLES)
+    with _connect("duckdb", target) as connection:
+        before = {t.name: connection.execute(f"FROM {t.name} ORDER BY ALL").fetchall() for t in TABLES}
+    sink = open_sink(f"duckdb:{target}", batch_size=2)
+    records = [parse_json(p.read_bytes()) for p in sorted((FIXTURES / "medusa").glob("usd_*.payload.json"))]
+    for result in cartnorm.normalize_many(records):
+        sink.write(result)
+    sink.connection.close()  # killed: neither commit nor abort ran
+    with _connect("duckdb", target) as connection:
+        assert {t.name: connection.execute(f"FROM {t.name} ORDER BY ALL").fetchall() for t in TABLES} == before
+        staged = connection.execute("SELECT count(*) FROM _cartnorm_staging.orders").fetchone()[0]
+        assert staged > 0  # batches were staged, and only staged
+    _load(capsys, "duckdb", target, SAMPLES)
+    with _connect("duckdb", target) as connection:
+        assert {t.name: connection.execute(f"FROM {t.name} ORDER BY ALL").fetchall() for t in TABLES} == before
+        schemas = connection.execute("SELECT schema_name FROM duckdb_schemas() WHERE NOT internal").fetchall()
+        assert ("_cartnorm_staging",) not in schemas
