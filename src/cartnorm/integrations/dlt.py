@@ -2,9 +2,9 @@
 A dlt source: vendor order payloads in, Trackstar tables out, merged and incremental.
 
 >>> import dlt                                                          # doctest: +SKIP
->>> from cartnorm.integrations.dlt import trackstar_orders
->>> pipeline = dlt.pipeline("shop", destination="duckdb", dataset_name="trackstar")
->>> pipeline.run(trackstar_orders(records, source="medusa"))
+>>> from cartnorm.integrations.dlt import trackstar_orders                # doctest: +SKIP
+>>> pipeline = dlt.pipeline("shop", destination="duckdb", dataset_name="trackstar")  # doctest: +SKIP
+>>> pipeline.run(trackstar_orders(records, source="medusa"))             # doctest: +SKIP
 
 `trackstar_orders` is a ``@dlt.source`` with two resources fed by one pass over the records:
 
