@@ -38,6 +38,7 @@ from .model import (
 )
 from .registry import available_adapters, detect_adapter, get_adapter
 from .schema import SchemaViolation, validate_trackstar
+from .tables import Tables, arrow_batches, from_arrow, to_arrow
 
 __all__ = [
     "Accepted",
@@ -67,14 +68,17 @@ __all__ = [
     "ShippingGroupLineItem",
     "StatusDecision",
     "StatusTable",
+    "Tables",
     "UnrecognizedPayloadError",
     "VendorErrorResponse",
     "__version__",
+    "arrow_batches",
     "available_adapters",
     "convert",
     "denormalize",
     "detect_adapter",
     "dumps",
+    "from_arrow",
     "from_trackstar",
     "get_adapter",
     "lifecycle",
@@ -83,6 +87,7 @@ __all__ = [
     "money",
     "normalize",
     "normalize_many",
+    "to_arrow",
     "to_trackstar",
     "validate_trackstar",
 ]

@@ -176,6 +176,53 @@ def _normalize_batch(batch: list[tuple[int, RawRecord]]) -> list[tuple[bool, str
     return results
 
 
+def _normalize_batch_results(batch: list[tuple[int, RawRecord]]) -> list[tuple[Accepted | Rejection, RawRecord]]:
+    """Convert a batch for a table sink; per record: the result and the record as read."""
+    results: list[tuple[Accepted | Rejection, RawRecord]] = []
+    for position, pending in batch:
+        raw = parse_pending(pending)
+        outcome = _parse_failure(position, raw) or process_record(
+            position, raw.value, _NORMALIZE["adapter"], _NORMALIZE["observed_at"], _NORMALIZE["options"]
+        )
+        results.append((outcome, raw))
+    return results
+
+
+def _cmd_normalize_to_tables(args: argparse.Namespace, jobs: int, initargs: tuple[Any, ...]) -> int:
+    """``normalize --to``: every result into a table sink (`cartnorm.tables.sinks`), committed at the end."""
+    from .table_schema import DEFAULT_MONEY, MoneyType  # noqa: PLC0415 - only for --to
+    from .tables.sinks import open_sink  # noqa: PLC0415 - only for --to
+
+    money = MoneyType.parse(args.decimal) if args.decimal else DEFAULT_MONEY
+    progress, total, good = _Progress(args.progress), 0, 0
+    with _output_or_none(args.output) as out, _output_or_none(args.rejects) as rejects_handle:
+        rejects = _Rejects(rejects_handle)
+        with open_sink(args.to, money=money) as sink:
+            records = enumerate(_records(args.files, defer_parsing=jobs > 1))
+            results = ordered_map(
+                _normalize_batch_results, records, jobs=jobs, initializer=_init_normalize, initargs=initargs
+            )
+            for outcome, raw in results:
+                total += 1
+                if isinstance(outcome, Accepted):
+                    refused = sink.write(outcome, record=raw.value, input_name=raw.source, line=raw.line)
+                    if refused is None:
+                        good += 1
+                        if out is not None:
+                            out.write(dumps(outcome.order) + "\n")
+                    else:
+                        rejects.add(raw, refused)
+                else:
+                    rejects.add(raw, outcome)
+                    record = raw.text if raw.error is not None else raw.value
+                    sink.write(outcome, record=record, input_name=raw.source, line=raw.line)
+                progress.tick(total)
+        report = sink.report
+    _summary("normalize", total, good, rejects, progress.done(), args.rejects)
+    sys.stderr.write(f"cartnorm normalize: {report.summary(args.to)}\n")
+    return EXIT_REJECTS if rejects.count and not args.allow_rejects else EXIT_OK
+
+
 def _cmd_normalize(args: argparse.Namespace) -> int:
     if args.source:
         get_adapter(args.source)  # fail fast, before reading anything
@@ -184,6 +231,10 @@ def _cmd_normalize(args: argparse.Namespace) -> int:
     jobs = default_jobs() if args.jobs is None else args.jobs
     if jobs < 1:
         raise _UsageError(f"--jobs must be at least 1, got {jobs}")
+    if args.to:
+        return _cmd_normalize_to_tables(args, jobs, (args.source, observed_at, options))
+    if args.decimal:
+        raise _UsageError("--decimal sets the money type of the tables: it needs --to")
     progress, total, good = _Progress(args.progress), 0, 0
     records = enumerate(_records(args.files, defer_parsing=jobs > 1))
     with _output(args.output) as out, _output_or_none(args.rejects) as rejects_handle:
@@ -328,6 +379,12 @@ def _parser() -> argparse.ArgumentParser:
     normalize.add_argument(
         "--jobs", type=int, metavar="N", help="worker processes (default: all cores; 1 runs in this process)"
     )
+    normalize.add_argument(
+        "--to",
+        metavar="duckdb:FILE|parquet:DIR",
+        help="upsert typed tables into a DuckDB file or Parquet datasets (JSON Lines only with -o); see docs/tables.md",
+    )
+    normalize.add_argument("--decimal", metavar="P,S", help="money column type DECIMAL(P,S) for --to (default: 38,20)")
     streaming(normalize)
     normalize.set_defaults(run=_cmd_normalize)
 

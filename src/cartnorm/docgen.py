@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin
 
-from . import model
+from . import model, table_schema
 from .adapter import StatusTable
 from .lifecycle import STATUS_INFO, can_transition
 from .model import OrderStatus
@@ -34,6 +34,7 @@ __all__ = [
     "render_model_reference",
     "render_status_mappings",
     "render_status_table",
+    "render_tables_reference",
     "update_region",
 ]
 
@@ -150,6 +151,60 @@ def render_model_reference() -> str:
     return "\n".join(out)
 
 
+#: Where Trackstar describes the fields a table's rows are made of (addresses by their prefix).
+_TABLE_DEFINITIONS = {
+    "orders": "CartOrderApiItemSchema",
+    "line_items": "CartOrderLineItem",
+    "shipping_groups": "CartOrderShippingGroup",
+    "shipping_group_line_items": "CartOrderShipmentGroupLineItem",
+    "shipments": "CartOrderShipment",
+    "shipment_line_items": "CartOrderShipmentLineItem",
+}
+_ADDRESS_DEFINITIONS = {
+    "ship_to_address": "ShipToAddress",
+    "bill_to_address": "BillToAddress",
+    "ship_from_address": "ShipFromAddress",
+}
+
+
+def _column_meaning(definitions: dict[str, typing.Any], table: table_schema.Table, column: table_schema.Column) -> str:
+    if not column.field:
+        return column.description
+    head, _, tail = column.field.partition(".")
+    if tail:
+        prop = definitions[_ADDRESS_DEFINITIONS[head]]["properties"][tail]
+    else:
+        prop = definitions[_TABLE_DEFINITIONS[table.name]]["properties"][head]
+    return str(prop.get("description") or column.description)
+
+
+def render_tables_reference(money: table_schema.MoneyType = table_schema.DEFAULT_MONEY) -> str:
+    """
+    Render every table of `cartnorm.table_schema`: its key, then one row per column with its
+    Arrow and DuckDB types, nullability, the model field it holds, and its meaning.
+    """
+    definitions = trackstar_schema()["$defs"]
+    out: list[str] = []
+    for table in table_schema.TABLES:
+        key = ", ".join(table.key)
+        rows = f" Rows: the elements of `{table.rows}`." if table.rows else ""
+        out += [f"### `{table.name}`", "", f"{table.description} Key: `({key})`.{rows}", ""]
+        out += [
+            "| column | Arrow type | DuckDB type | null | model field | meaning |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for column in table.columns:
+            field = f"`{column.field}`" if column.field else "—"
+            name = f"**`{column.name}`**" if column.name in table.key else f"`{column.name}`"
+            out.append(
+                f"| {name} | `{column.kind.arrow(money)}` | `{column.kind.sql(money)}` | "
+                f"{'yes' if column.nullable else 'no'} | {field} | "
+                f"{_trackstar_description(_column_meaning(definitions, table, column))} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
 def render_lifecycle_table() -> str:
     """Render the Trackstar status table (rank, terminal, definition) from `cartnorm.lifecycle`."""
     lines = ["| status | rank on the main line | terminal | Trackstar's definition |", "| --- | --- | --- | --- |"]
@@ -211,6 +266,7 @@ def doc_regions() -> dict[str, dict[str, Callable[[], str]]]:
     }
     return vendor_pages | {
         "docs/model.md": {"model-reference": render_model_reference},
+        "docs/tables.md": {"tables-reference": render_tables_reference},
         "docs/lifecycle.md": {
             "lifecycle-table": render_lifecycle_table,
             "lifecycle-diagram": render_lifecycle_diagram,
