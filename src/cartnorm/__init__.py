@@ -14,14 +14,16 @@ from .errors import (
     CartnormError,
     ConfigurationError,
     CurrencyError,
+    InputTypeError,
     LimitExceededError,
     MissingDependencyError,
     MoneyError,
     PayloadError,
+    ReadError,
     UnrecognizedPayloadError,
     VendorErrorResponse,
 )
-from .etl import Accepted, Rejection, convert, denormalize, normalize, normalize_many
+from .etl import Accepted, Location, Record, Rejection, convert, denormalize, normalize, normalize_many
 from .limits import Limits
 from .model import (
     BillToAddress,
@@ -36,6 +38,7 @@ from .model import (
     ShippingGroupLineItem,
     ShipToAddress,
 )
+from .reading import read_records
 from .registry import available_adapters, detect_adapter, get_adapter
 from .schema import SchemaViolation, validate_trackstar
 
@@ -48,14 +51,18 @@ __all__ = [
     "ConfigurationError",
     "CurrencyError",
     "DataWarning",
+    "InputTypeError",
     "LimitExceededError",
     "Limits",
     "LineItem",
+    "Location",
     "MissingDependencyError",
     "MoneyError",
     "Normalized",
     "OrderStatus",
     "PayloadError",
+    "ReadError",
+    "Record",
     "Rejection",
     "SchemaViolation",
     "ShipFromAddress",
@@ -83,6 +90,7 @@ __all__ = [
     "money",
     "normalize",
     "normalize_many",
+    "read_records",
     "to_trackstar",
     "validate_trackstar",
 ]
