@@ -20,9 +20,8 @@ import codecs
 import json
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from decimal import Decimal
-from itertools import chain
 from typing import IO, Any, Final, NoReturn
 
 from ._paths import ROOT
@@ -49,6 +48,7 @@ _STRUCTURE: Final = re.compile(r'["\[\]{},\n]')
 _STRING_BODY: Final = re.compile(r'(?:[^"\\\n]|\\[^\n])*')
 _NEXT_DOCUMENT: Final = re.compile(r"\n(?=[\[{])")
 _NOT_SPACE: Final = re.compile(r"[^ \t\r\n]")
+_SNIFFED_LINES: Final = 3  # the format is decided on the first lines that are not blank
 
 
 class NotFinite:
@@ -181,27 +181,26 @@ def frames(stream: IO[bytes], name: str, max_record_bytes: int, *, keep_long: bo
     bom = raw.startswith(BOM)
     body = raw[len(BOM) :] if bom else raw
     if body.startswith(b"["):
-        window = _Window(stream, b"".join(line for line, _, _ in head), max_record_bytes, name)
+        window = _Window(stream, _joined(head), max_record_bytes, name)
         if bom:
             window.fail(window.text.index("\ufeff"), "a UTF-8 byte order mark before the array (remove it)")
         yield from window.array()
         return
-    complete = first[0].endswith(b"\n") or len(first[0]) <= max_record_bytes
-    kind = _sniff(body) if complete else "broken"
-    if kind == "prefix":
-        second = lines.read()
-        while second is not None and not second[0].strip(_SPACE):
-            head.append(second)
-            second = lines.read()
-        if second is not None:
-            head.append(second)
-        if second is None or _sniff(second[0]) != "value":
-            kind = "documents"
-    if kind in ("documents", "extra"):
-        window = _Window(stream, b"".join(line for line, _, _ in head), max_record_bytes, name)
+    if _sniff(body) == "extra":  # a value, then another on the same line: documents one after another?
+        second = lines.next_nonblank(head)
+        if second is None or _sniff(second[0]) in ("extra", "prefix"):
+            yield from _Window(stream, _joined(head), max_record_bytes, name).documents()
+            return
+    rest = yield from lines.frames(head)
+    if rest:  # a line that starts a longer value: pretty-printed documents from there on
+        raw, line, offset = rest[0]
+        window = _Window(stream, _joined(rest), max_record_bytes, name, line=line, offset=offset)
+        window.count = lines.count
         yield from window.documents()
-        return
-    yield from lines.frames(head)
+
+
+def _joined(lines: list[tuple[bytes, int, int]]) -> bytes:
+    return b"".join(raw for raw, _, _ in lines)
 
 
 def _sniff(line: bytes) -> str:
@@ -231,6 +230,7 @@ class _Lines:
         self.keep_long = keep_long
         self.line = 0
         self.offset = 0
+        self.count = 0  # frames yielded
 
     def read(self) -> tuple[bytes, int, int] | None:
         """The next line (its terminator included; at most ``limit + 1`` bytes of it), number, offset."""
@@ -242,18 +242,60 @@ class _Lines:
         self.line += 1
         return raw, self.line, start
 
-    def frames(self, head: list[tuple[bytes, int, int]]) -> Iterator[Frame]:
-        """JSON Lines: one frame per line that is not blank, the lines in ``head`` first."""
+    def next_nonblank(self, read: list[tuple[bytes, int, int]]) -> tuple[bytes, int, int] | None:
+        """The next line that is not blank (None at the end); every line read is appended to ``read``."""
+        while (line := self.read()) is not None:
+            read.append(line)
+            if line[0].strip(_SPACE):
+                return line
+        return None
+
+    def frames(self, head: list[tuple[bytes, int, int]]) -> Generator[Frame, None, list[tuple[bytes, int, int]]]:
+        """
+        JSON Lines: one frame per line that is not blank, the lines in ``head`` first.
+
+        A line that does not end a value (no closing ``}`` or ``]``) is looked at closer: if it
+        starts a longer value and the next line goes on with it, the input is pretty-printed
+        documents from there on, and the lines read from there are returned (else: [] at the end).
+        """
         limit = self.limit
-        for raw, line, offset in chain(head, iter(self.read, None)):
+        pending = list(head)
+        while True:
+            if pending:
+                raw, line, offset = pending.pop(0)
+            elif (read := self.read()) is not None:
+                raw, line, offset = read
+            else:
+                return []
             if len(raw) > limit and not raw.endswith(b"\n"):
+                self.count += 1
                 yield self._too_long(raw, line, offset)
                 continue
             body = raw[:-1] if raw.endswith(b"\n") else raw
             if body.endswith(b"\r"):
                 body = body[:-1]
-            if body.strip(_SPACE):
-                yield Frame(body, line, offset)
+            last = body[-1:]
+            if last in _SPACE:  # (b"" too) only then is the line copied to look past its spaces
+                last = body.rstrip(_SPACE)[-1:]
+                if not last:
+                    continue  # a blank line
+            if last not in (b"}", b"]") and _sniff(body) == "prefix":
+                ahead = list(pending)
+                following = next((item for item in ahead if item[0].strip(_SPACE)), None)
+                if following is None:
+                    following = self.next_nonblank(ahead)
+                if following is None or self._goes_on(raw, ahead[: ahead.index(following) + 1]):
+                    return [(raw, line, offset), *ahead]
+                pending = ahead
+            self.count += 1
+            yield Frame(body, line, offset)
+
+    def _goes_on(self, raw: bytes, after: list[tuple[bytes, int, int]]) -> bool:
+        """True when the lines ``after`` go on with the value that ``raw`` starts (a pretty-printed document)."""
+        following = after[-1][0]
+        if not following.endswith(b"\n") and len(following) > self.limit:
+            return False
+        return _sniff(raw + _joined(after)) in ("prefix", "value")
 
     def _too_long(self, raw: bytes, line: int, offset: int) -> Frame:
         """A line longer than the limit: refused now; its bytes spooled (or skipped) to the next newline."""
@@ -298,14 +340,16 @@ class _Window:
     large as the text held, so that a long record costs linear time.
     """
 
-    def __init__(self, stream: IO[bytes], prefix: bytes, limit: int, name: str) -> None:
+    def __init__(
+        self, stream: IO[bytes], prefix: bytes, limit: int, name: str, *, line: int = 1, offset: int = 0
+    ) -> None:
         self._read = getattr(stream, "read1", None) or stream.read
         self._decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
         self.text = self._decoder.decode(prefix)
         self._ascii = self.text.isascii()
         self.pos = 0
-        self.line = 1
-        self.offset = 0
+        self.line = line  # of text[pos]
+        self.offset = offset  # in bytes, of text[pos]
         self.eof = False
         self.limit = limit
         self.name = name
