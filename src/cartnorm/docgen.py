@@ -9,12 +9,14 @@ when a committed file has drifted from the code.
 
 from __future__ import annotations
 
+import html
 import importlib
 import itertools
 import re
 import typing
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urljoin
 
 from . import model
 from .adapter import StatusTable
@@ -45,7 +47,10 @@ def render_status_table(table: StatusTable) -> str:
     """
     Render every row of ``table`` as a Markdown table, in the table's own order.
 
-    The last row states what happens to values the vendor does not document.
+    The last row states what happens to values the vendor does not document. The table sits in
+    a ``<div class="status-table">`` (Markdown inside HTML, as GitHub and the site both read it):
+    on the documentation site a script adds filters, one per column, to every such table; without
+    JavaScript the whole table still reads.
     """
     header = [*(f"`{axis}`" for axis in table.axes), "Trackstar `status`", "why"]
     lines = [
@@ -57,7 +62,9 @@ def render_status_table(table: StatusTable) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     anything = ["*any other value*"] * len(table.axes)
     lines.append("| " + " | ".join([*anything, "`other`", markdown_cell(table.unknown_reason)]) + " |")
-    return "\n".join(lines) + "\n"
+    vendor, title = html.escape(table.vendor), html.escape(table.title)
+    opening = f'<div class="status-table" data-vendor="{vendor}" data-title="{title}" markdown="1">'
+    return "\n".join([opening, "", *lines, "", "</div>"]) + "\n"
 
 
 def _markers(name: str) -> tuple[str, str]:
@@ -90,6 +97,16 @@ _MODEL_SECTIONS = (
     ("CartOrderShipmentLineItem", "ShipmentLineItem"),
     ("ShipFromAddress", "ShipFromAddress"),
 )
+
+
+#: The Trackstar page the schema's descriptions were written for: their links are relative to it.
+_TRACKSTAR_SCHEMA_PAGE = "https://docs.trackstarhq.com/api-reference/cart-api/orders/get-item"
+_MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _trackstar_description(text: str) -> str:
+    """A schema description as one Markdown cell, its relative links made absolute (to Trackstar's docs)."""
+    return markdown_cell(_MARKDOWN_LINK.sub(lambda m: f"]({urljoin(_TRACKSTAR_SCHEMA_PAGE, m[1])})", text))
 
 
 def _python_type(annotation: object) -> str:
@@ -125,7 +142,7 @@ def render_model_reference() -> str:
             nullable = "yes" if "null" in types else "no"
             if "null" in types and "enum" in prop and None not in prop["enum"]:
                 nullable = "no: the type allows null, the enum does not"
-            meaning = markdown_cell(prop.get("description") or "")
+            meaning = _trackstar_description(prop.get("description") or "")
             out.append(
                 f"| `{name}` | {shown} | {nullable} | `{markdown_cell(_python_type(hints[name]))}` | {meaning} |"
             )
