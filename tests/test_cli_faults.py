@@ -198,6 +198,18 @@ def test_standard_input_redirected_from_the_output_file_is_refused(tmp_path):
     assert source.read_bytes() == before
 
 
+def test_standard_output_appending_to_the_input_is_refused(tmp_path):
+    """``cartnorm normalize F >> F``: the orders would be read back as input; refused, F untouched."""
+    source = tmp_path / "orders.jsonl"
+    source.write_bytes(b"\n".join(GOOD) + b"\n")
+    before = source.read_bytes()
+    with source.open("ab") as stdout:
+        command = [sys.executable, "-m", "cartnorm", "normalize", str(source)]
+        result = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, timeout=60, check=False)
+    assert result.returncode == 2 and b"standard output (the orders) is one of the inputs" in result.stderr
+    assert source.read_bytes() == before
+
+
 @pytest.mark.parametrize("fault", ["missing input", "rejects in a missing directory", "broken array", "SIGINT"])
 def test_an_existing_output_survives_a_run_that_fails(tmp_path, fault, many):
     """Outputs are written beside their target and renamed on success: a failed run leaves them as they were."""

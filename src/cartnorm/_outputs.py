@@ -293,10 +293,12 @@ def check_paths(inputs: Sequence[str], outputs: Sequence[tuple[str, str]]) -> No
     """
     read = [_identity(name) for name in inputs if name != "-"]
     if "-" in inputs or not inputs:
-        read.append(_stdin_identity())
+        read.append(_stream_identity(sys.stdin))
     seen: dict[tuple[int, int] | str, str] = {}
     for label, path in outputs:
-        if path == "-":
+        if path == "-":  # standard output appending to an input (`>> input`) would feed itself
+            if _stream_identity(sys.stdout) in read and _stream_identity(sys.stdout) is not None:
+                raise PathError(f"standard output (the {label}) is one of the inputs: an input is never written")
             continue
         identity = _identity(path)
         if identity is not None and identity in read:
@@ -320,9 +322,10 @@ def _identity(path: str) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
-def _stdin_identity() -> tuple[int, int] | None:
+def _stream_identity(stream: object) -> tuple[int, int] | None:
+    """The (device, inode) of a standard stream that is a regular file, else None."""
     try:
-        info = os.fstat(sys.stdin.fileno())
+        info = os.fstat(stream.fileno())  # type: ignore[attr-defined]
     except (OSError, ValueError, AttributeError):
         return None
     return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None

@@ -82,14 +82,15 @@ def _check_inputs(names: Sequence[str]) -> list[str]:
     for name in files:
         if name == "-":
             continue
-        path = Path(name)
-        if path.is_dir():
-            raise _UsageError(f"cannot read {name}: it is a directory")
         try:
-            with path.open("rb"):
-                pass
+            is_dir = os.path.isdir(name)
+            os.stat(name)  # not opened: a named pipe would be consumed
         except OSError as error:
             raise _UsageError(f"cannot read {name}: {error.strerror}") from None
+        if is_dir:
+            raise _UsageError(f"cannot read {name}: it is a directory")
+        if not os.access(name, os.R_OK):
+            raise _UsageError(f"cannot read {name}: permission denied")
     return files
 
 
