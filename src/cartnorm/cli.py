@@ -261,6 +261,8 @@ class _Run:
             if streamed
             else "no output file was written or replaced"
         )
+        if self.args.summary is not None:
+            written += f" (but the summary, {self.args.summary})"
         sys.stderr.write(f"cartnorm: error: {problem}; stopped after {tally.counts()}{where}; {written}\n")
         return self._write_summary(code, completed=False, error=problem)
 

@@ -126,7 +126,7 @@ def denormalize(order: CartOrder, target: str | Adapter, **adapter_options: Any)
 @attrs.frozen
 class Location:
     """
-    Where a record was read: ``source`` (a file name, ``<stdin>``, ``<bytes>``, ``<text>``),
+    Where a record was read: ``source`` (a file name, ``<stdin>``, ``<bytes>``, ``<stream>``),
     the ``line`` it starts on (1-based), its byte ``offset`` (the number of bytes before it) and
     its ``number`` among the source's records (1-based).
     """
