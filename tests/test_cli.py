@@ -145,3 +145,22 @@ def test_pytest_plugin_runs_user_fixtures(pytester):
     result = pytester.runpytest("--cartnorm-fixtures=cases", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(['*$.status: expected "open", got "partially_fulfilled"*'])
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["normalize", "--help"]])
+def test_help_lists_the_exit_statuses(capsys, argv):
+    """cartnorm --help (and each command's) says what every exit status means."""
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    for code, words in [
+        ("0", "every record was converted"),
+        ("1", "some records were rejected"),
+        ("2", "a usage error"),
+        ("3", "an input could not be read to its end"),
+        ("4", "an output could not be written"),
+        ("130", "interrupted"),
+        ("143", "terminated"),
+    ]:
+        assert f"  {code} " in out and words in out
