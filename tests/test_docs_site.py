@@ -166,6 +166,7 @@ def test_the_api_reference_covers_the_public_surface(site):
         "cartnorm.money",
         "cartnorm.errors",
         "cartnorm.limits",
+        "cartnorm.reading",
         "cartnorm.integrations",
         "cartnorm.integrations.spark",
         "cartnorm.integrations.dask",

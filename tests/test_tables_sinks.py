@@ -257,7 +257,7 @@ def test_money_that_does_not_fit_is_a_reject_and_the_money_type_is_kept(capsys, 
     err = capsys.readouterr().err
     assert code == 1
     assert re.search(
-        r"MoneyError: expected an amount that DECIMAL\(10,2\) holds exactly \(at most 2 decimal places\)", err
+        r"money_error: expected an amount that DECIMAL\(10,2\) holds exactly \(at most 2 decimal places\)", err
     )
     with duckdb.connect(str(target), read_only=True) as connection:
         assert connection.execute("SELECT count(*) FROM orders").fetchone()[0] == 0
@@ -331,3 +331,15 @@ def test_a_killed_duckdb_run_leaves_the_tables_and_the_next_run_cleans_up(capsys
         assert {t.name: connection.execute(f"FROM {t.name} ORDER BY ALL").fetchall() for t in TABLES} == before
         schemas = connection.execute("SELECT schema_name FROM duckdb_schemas() WHERE NOT internal").fetchall()
         assert ("_cartnorm_staging",) not in schemas
+
+
+def test_the_table_file_is_never_an_input_nor_another_output(capsys, tmp_path):
+    """--to duckdb: naming an input (or the -o file) is a usage error before anything is read or written."""
+    source = tmp_path / "orders.jsonl"
+    source.write_bytes(SAMPLES.read_bytes())
+    code, err = _load(capsys, "duckdb", source, source)
+    assert code == 2 and "is one of the inputs" in err and err.count("\n") == 1
+    assert source.read_bytes() == SAMPLES.read_bytes()
+    out = tmp_path / "out.jsonl"
+    code, err = _load(capsys, "duckdb", out, SAMPLES, extra=("-o", str(out)))
+    assert code == 2 and "give each output its own file" in err and not out.exists()

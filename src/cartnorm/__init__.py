@@ -14,14 +14,16 @@ from .errors import (
     CartnormError,
     ConfigurationError,
     CurrencyError,
+    InputTypeError,
     LimitExceededError,
     MissingDependencyError,
     MoneyError,
     PayloadError,
+    ReadError,
     UnrecognizedPayloadError,
     VendorErrorResponse,
 )
-from .etl import Accepted, Rejection, convert, denormalize, normalize, normalize_many
+from .etl import Accepted, Location, Record, Rejection, convert, denormalize, normalize, normalize_many
 from .limits import Limits
 from .model import (
     BillToAddress,
@@ -36,6 +38,7 @@ from .model import (
     ShippingGroupLineItem,
     ShipToAddress,
 )
+from .reading import read_records
 from .registry import available_adapters, detect_adapter, get_adapter
 from .schema import SchemaViolation, validate_trackstar
 from .tables import Tables, arrow_batches, from_arrow, to_arrow
@@ -49,14 +52,18 @@ __all__ = [
     "ConfigurationError",
     "CurrencyError",
     "DataWarning",
+    "InputTypeError",
     "LimitExceededError",
     "Limits",
     "LineItem",
+    "Location",
     "MissingDependencyError",
     "MoneyError",
     "Normalized",
     "OrderStatus",
     "PayloadError",
+    "ReadError",
+    "Record",
     "Rejection",
     "SchemaViolation",
     "ShipFromAddress",
@@ -87,6 +94,7 @@ __all__ = [
     "money",
     "normalize",
     "normalize_many",
+    "read_records",
     "to_arrow",
     "to_trackstar",
     "validate_trackstar",

@@ -1,4 +1,10 @@
-"""Exact JSON: parse numbers as int/Decimal, write Decimals exactly, bound hostile input."""
+"""
+Exact JSON: parse numbers as int/Decimal, write Decimals exactly, bound hostile input.
+
+A key given twice in one object is refused wherever cartnorm parses JSON text (`parse_json`,
+hence `cartnorm.loads`, and the record reader): the value the parser would keep is a guess,
+and the lossless promise cannot keep both.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +22,15 @@ from .errors import LimitExceededError, PayloadError
 __all__ = [
     "JSON_LIMITS",
     "JsonLimits",
+    "RepeatedKeys",
     "decimal_within",
+    "duplicate_key_error",
     "encode_json",
     "encode_json_python",
     "exact_float",
+    "find_repeated",
     "freeze_json",
+    "keep_repeated",
     "parse_json",
     "quote",
     "quote_ascii_text",
@@ -124,15 +134,88 @@ def _reject_constant(name: str) -> Any:
     raise PayloadError(ROOT, name, "a finite JSON number (NaN and Infinity are not JSON)")
 
 
+class RepeatedKeys(dict):  # type: ignore[type-arg]
+    """An object in which a key was given more than once (`keep_repeated` builds it; never returned)."""
+
+    key: str
+    given: list[Any]  # every value given for ``key``, in order
+
+
+def keep_repeated(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An ``object_pairs_hook``: a dict, or a `RepeatedKeys` marking the first key given twice."""
+    value = dict(pairs)
+    if len(value) == len(pairs):
+        return value
+    seen: set[str] = set()
+    repeated = RepeatedKeys(pairs)
+    for key, _ in pairs:
+        if key in seen:
+            repeated.key = key
+            repeated.given = [item for name, item in pairs if name == key]
+            break
+        seen.add(key)
+    return repeated
+
+
+def find_repeated(value: Any) -> PayloadError | None:
+    """The error for the first `RepeatedKeys` in ``value`` (in document order), or None."""
+    stack: list[tuple[Any, str]] = [(value, ROOT)]
+    while stack:
+        item, path = stack.pop()
+        if type(item) is RepeatedKeys:
+            return duplicate_key_error(item, path)
+        if isinstance(item, dict):
+            stack.extend((member, child(path, key)) for key, member in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((member, child(path, index)) for index, member in reversed(list(enumerate(item))))
+    return None
+
+
+def duplicate_key_error(item: RepeatedKeys, path: str) -> PayloadError:
+    """The `PayloadError` for a key given twice in the object at ``path``: the key's path, every value given."""
+    expected = (
+        f"the key {json.dumps(item.key, ensure_ascii=False)} once in its object "
+        f"(it is given {len(item.given)} times, and JSON with a key given twice has no single meaning)"
+    )
+    return PayloadError(child(path, item.key), item.given, expected)
+
+
+class _Repeated(Exception):  # noqa: N818 - private signal, never escapes
+    """A key given twice (`parse_json` then finds where)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise _Repeated
+    return value
+
+
 def parse_json(text: str | bytes, *, limits: JsonLimits = JSON_LIMITS) -> Any:
-    """Parse JSON text exactly: integers as `int`, other numbers as `Decimal`."""
+    """
+    Parse JSON text exactly: integers as `int`, other numbers as `Decimal`; a key given twice
+    in an object is a `PayloadError` naming the key's path.
+    """
+    parse_float, parse_int = _checked_decimal(limits), _checked_int(limits)
     try:
         return json.loads(
             text,
-            parse_float=_checked_decimal(limits),
-            parse_int=_checked_int(limits),
+            parse_float=parse_float,
+            parse_int=parse_int,
             parse_constant=_reject_constant,
+            object_pairs_hook=_unique_keys,
         )
+    except _Repeated:
+        again = json.loads(
+            text,
+            parse_float=parse_float,
+            parse_int=parse_int,
+            parse_constant=_reject_constant,
+            object_pairs_hook=keep_repeated,
+        )
+        error = find_repeated(again)
+        assert error is not None
+        raise error from None
     except PayloadError:
         raise
     except json.JSONDecodeError as error:

@@ -10,6 +10,7 @@ dates as RFC 3339 UTC with ``Z``).
 from __future__ import annotations
 
 import collections.abc
+import json
 import math
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -111,7 +112,7 @@ def _unstructure_enum(member: Enum) -> Any:
 
 
 def _raise_enum(value: Any, kind: type[Enum]) -> Enum:
-    names = ", ".join(repr(member.value) for member in kind)
+    names = ", ".join(json.dumps(member.value) for member in kind)  # as JSON writes them, not Python
     raise _Invalid(f"one of {names}", value)
 
 
