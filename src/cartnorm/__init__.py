@@ -9,7 +9,7 @@ cartnorm: vendor order payloads to the Trackstar cart order model, and back, exa
 from . import lifecycle, money
 from ._version import __version__
 from .adapter import Adapter, DataWarning, Normalized, StatusDecision, StatusTable
-from .codec import dumps, from_trackstar, loads, make_converter, to_trackstar
+from .codec import TrackstarPage, dumps, from_trackstar, from_trackstar_page, loads, make_converter, to_trackstar
 from .errors import (
     CartnormError,
     ConfigurationError,
@@ -67,6 +67,7 @@ __all__ = [
     "ShippingGroupLineItem",
     "StatusDecision",
     "StatusTable",
+    "TrackstarPage",
     "UnrecognizedPayloadError",
     "VendorErrorResponse",
     "__version__",
@@ -76,6 +77,7 @@ __all__ = [
     "detect_adapter",
     "dumps",
     "from_trackstar",
+    "from_trackstar_page",
     "get_adapter",
     "lifecycle",
     "loads",
