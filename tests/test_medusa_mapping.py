@@ -186,8 +186,11 @@ def test_v2_big_number_wins_over_the_number_and_bad_ones_are_errors():
         convert(payload)
     assert caught.value.path == "$.order.items[0].raw_unit_price.value"
     del item["raw_unit_price"]
-    with pytest.raises(MoneyError):
-        convert(payload)  # a bare float is refused in v2 too
+    assert convert(payload).order.line_items[0].unit_price == Decimal("15.000000000000002")  # the float's text
+    item["unit_price"] = "15"
+    with pytest.raises(MoneyError) as caught:
+        convert(payload)  # a string where a number belongs is never a guess
+    assert caught.value.path == "$.order.items[0].unit_price"
 
 
 # ------------------------------------------------------------------ totals

@@ -111,7 +111,7 @@ def _v1_item(draw: st.DrawFn, index: int) -> dict[str, Any]:
         "fulfilled_quantity": draw(st.sampled_from([None, 0, quantity])),
         "metadata": draw(json_objects),
         "adjustments": [{"item_id": "x", "amount": discount, "description": "discount"}] if discount else [],
-        "tax_lines": [{"rate": draw(st.sampled_from([0, 8.875, 19, 20])), "code": "default"}],
+        "tax_lines": [{"rate": draw(st.sampled_from([0, Decimal("8.875"), 19, 20])), "code": "default"}],
         "subtotal": subtotal,
         "discount_total": discount,
         "tax_total": tax,
