@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from ..._json import exact_float
 from ...geo import country_name
@@ -23,30 +23,45 @@ from ._reading import child
 __all__ = ["bill_to", "ship_to"]
 
 
-def _text(context: Context, address: Mapping[str, Any], key: str, where: str) -> str | None:
-    """The text at ``address[key]``: a string as it is, a number as its decimal text (warned), else None."""
-    value = address.get(key)
-    if value is None or isinstance(value, str):
-        return value
+#: The Medusa address fields read as text, in the order `_texts` returns them.
+_SHIP_TO: Final = ("first_name", "last_name", "company", "address_1", "address_2", "city", "province",
+                   "postal_code", "phone")  # fmt: skip
+_BILL_TO: Final = ("first_name", "last_name", "address_1", "address_2", "city", "province", "postal_code")
+
+
+def _texts(context: Context, address: Mapping[str, Any], name: str, keys: tuple[str, ...]) -> list[str | None]:
+    """The text at each of ``keys`` (strings as they are; see `_not_text` for anything else)."""
+    values: list[str | None] = []
+    for key in keys:
+        value = address.get(key)
+        if value is not None and type(value) is not str:
+            value = _not_text(context, value, child(context.at(name), key))
+        values.append(value)
+    return values
+
+
+def _not_text(context: Context, value: object, where: str) -> str | None:
+    """A number as its decimal text (warned); anything else that is not text, None (warned)."""
     kind = type(value)
     if kind is int or kind is Decimal or kind is float:
-        text = str(exact_float(value) if kind is float else value)
-        context.log.add("numeric_address_field", child(where, key), f"a number where Medusa writes text: "
-                        f"read as {text!r} (a number keeps no leading zeros)")  # fmt: skip
+        text = str(exact_float(value) if kind is float else value)  # type: ignore[arg-type]
+        context.log.add("numeric_address_field", where, f"a number where Medusa writes text: read as {text!r} "
+                        "(a number keeps no leading zeros: check them)")  # fmt: skip
         return text
-    context.log.add("non_text_address_field", child(where, key), "not text: left null, kept in additional_fields")
+    if isinstance(value, str):  # a str subclass
+        return str(value)
+    context.log.add("non_text_address_field", where, "not text: left null, kept in additional_fields")
     return None
 
 
-def _full_name(context: Context, address: Mapping[str, Any], where: str) -> str | None:
-    parts = [part for part in (_text(context, address, "first_name", where),
-                               _text(context, address, "last_name", where)) if part is not None]  # fmt: skip
+def _full_name(first: str | None, last: str | None) -> str | None:
+    parts = [part for part in (first, last) if part is not None]
     if not parts:
         return None
     return " ".join(part for part in parts if part)
 
 
-def _country(context: Context, address: Mapping[str, Any], where: str) -> str | None:
+def _country(context: Context, address: Mapping[str, Any], key: str) -> str | None:
     code = address.get("country_code")
     if not isinstance(code, str):
         return None
@@ -56,7 +71,7 @@ def _country(context: Context, address: Mapping[str, Any], where: str) -> str | 
     if name is None:
         context.log.add(
             "unknown_country_code",
-            child(where, "country_code"),
+            context.at(key, "country_code"),
             f"{code!r} is not an ISO 3166-1 alpha-2 code babel knows: country left null, code kept",
         )
     return name
@@ -69,18 +84,20 @@ def ship_to(context: Context, email: str | None) -> ShipToAddress:
         return ShipToAddress(email_address=email, full_name=None, company=None, address1=None, address2=None,
                              address3=None, city=None, state=None, postal_code=None, country=None,
                              phone_number=None)  # fmt: skip
-    where = context.at("shipping_address")
+    first, last, company, line1, line2, city, province, postal_code, phone = _texts(
+        context, address, "shipping_address", _SHIP_TO
+    )
     return ShipToAddress(
-        full_name=_full_name(context, address, where),
-        company=_text(context, address, "company", where),
-        address1=_text(context, address, "address_1", where),
-        address2=_text(context, address, "address_2", where),
+        full_name=_full_name(first, last),
+        company=company,
+        address1=line1,
+        address2=line2,
         address3=None,
-        city=_text(context, address, "city", where),
-        state=_text(context, address, "province", where),
-        postal_code=_text(context, address, "postal_code", where),
-        country=_country(context, address, where),
-        phone_number=_text(context, address, "phone", where),
+        city=city,
+        state=province,
+        postal_code=postal_code,
+        country=_country(context, address, "shipping_address"),
+        phone_number=phone,
         email_address=email,
     )
 
@@ -91,14 +108,14 @@ def bill_to(context: Context) -> BillToAddress:
     if not isinstance(address, Mapping):
         return BillToAddress(full_name=None, address1=None, address2=None, address3=None, city=None, state=None,
                              postal_code=None, country=None)  # fmt: skip
-    where = context.at("billing_address")
+    first, last, line1, line2, city, province, postal_code = _texts(context, address, "billing_address", _BILL_TO)
     return BillToAddress(
-        full_name=_full_name(context, address, where),
-        address1=_text(context, address, "address_1", where),
-        address2=_text(context, address, "address_2", where),
+        full_name=_full_name(first, last),
+        address1=line1,
+        address2=line2,
         address3=None,
-        city=_text(context, address, "city", where),
-        state=_text(context, address, "province", where),
-        postal_code=_text(context, address, "postal_code", where),
-        country=_country(context, address, where),
+        city=city,
+        state=province,
+        postal_code=postal_code,
+        country=_country(context, address, "billing_address"),
     )

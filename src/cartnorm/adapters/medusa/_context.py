@@ -49,6 +49,7 @@ class Context:
         quantities: the units a line's amounts cover, by order-relative item path, when not its quantity.
         parcels: how many shipments a fulfillment became, by order-relative path, when more than one.
         lines: per item index, what its amounts say (`LineFacts`).
+        v2: True for a Medusa v2 order (``money.version == 2``).
     """
 
     order: Mapping[str, Any]
@@ -59,11 +60,10 @@ class Context:
     quantities: dict[str, int] = attrs.field(factory=dict)
     parcels: dict[str, int] = attrs.field(factory=dict)
     lines: list[LineFacts] = attrs.field(factory=list)
+    v2: bool = attrs.field(init=False)
 
-    @property
-    def v2(self) -> bool:
-        """True for a Medusa v2 order."""
-        return self.money.version == 2
+    def __attrs_post_init__(self) -> None:
+        self.v2 = self.money.version == 2
 
     def at(self, *keys: str | int) -> str:
         """The payload path of ``keys`` inside the order."""

@@ -101,19 +101,20 @@ def _v2(context: Context, total_price: Decimal | None) -> dict[str, Any]:
 def _v1(context: Context) -> dict[str, Any]:
     order = context.order
     found: dict[str, Any] = {}
-    refunds = [
-        _record(context, refund, context.at("refunds", index), ("note", "reason", "created_at"))
-        for index, refund in enumerate(_objects(order.get("refunds")))
-    ]
-    refunded = context.money.read(order, "refunded_total", context.path) if "refunded_total" in order else None
-    if refunded or refunds:
-        found["refunded_total"] = refunded
+    if order.get("refunds") or order.get("refunded_total"):  # most orders: neither
+        refunds = [
+            _record(context, refund, context.at("refunds", index), ("note", "reason", "created_at"))
+            for index, refund in enumerate(_objects(order.get("refunds")))
+        ]
+        found["refunded_total"] = context.money.read(order, "refunded_total", context.path)
         found["refunds"] = refunds
+    items = order.get("items")
     returned = {
         item["id"]: {"returned": item["returned_quantity"]}
-        for item in _objects(order.get("items"))
-        if isinstance(item.get("id"), str) and type(item.get("returned_quantity")) is int and item["returned_quantity"]
-    }
+        for item in (items if isinstance(items, list) else ())
+        if type(item) is dict and item.get("returned_quantity") and isinstance(item.get("id"), str)
+        and type(item["returned_quantity"]) is int
+    }  # fmt: skip
     if returned:
         found["returned_quantities"] = returned
     return found

@@ -169,7 +169,7 @@ def order_totals(
     """The four canonical totals (see the module's docstring); warnings say what was recomputed."""
     mapping = ORDER_TOTALS[context.money.version]
     order, money = context.order, context.money
-    carried = {key for key in mapping.values() if _carried(order, key)}
+    carried = {key for key in mapping.values() if key in order or "raw_" + key in order}
     values = {} if len(carried) == len(mapping) else recompute(order, items, methods, money, context.path)
     result: dict[str, Decimal | None] = {}
     for canonical_name, key in mapping.items():
@@ -188,7 +188,7 @@ def order_totals(
         _as_placed(context, result, "total" in carried)
     for canonical_name, key in mapping.items():
         value = result[canonical_name]
-        if value is not None and value < 0:
+        if value is not None and value.is_signed() and value:
             raise MoneyError(context.at(key), order.get(key, value), "an order total of zero or more")
     return result
 
