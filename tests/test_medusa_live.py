@@ -268,3 +268,18 @@ def test_the_cli_converts_every_order_body_and_rejects_the_payments(tmp_path, co
     exact = [cartnorm.normalize(parse_json(path.read_bytes()), observed_at=OBSERVED) for path in CAPTURES
              if path not in payments]  # fmt: skip
     assert orders == [cartnorm.to_trackstar(order) for order in exact]
+
+
+@pytest.mark.parametrize("path", sorted(LIVE.glob("v2/*.json")), ids=_id)
+def test_without_created_at_every_v2_body_gives_it_back_from_its_lines(path, converted):
+    """v2 creates an order's lines with it: the filled created_at is the real one, for every captured body."""
+    payload, result = converted[path]
+    source = _order_of(payload)
+    if isinstance(result, PayloadError) or source is None or "created_at" not in source:
+        return
+    trimmed = json.loads(path.read_text(encoding="utf-8"))
+    del _order_of(trimmed)["created_at"]  # type: ignore[union-attr]
+    filled = cartnorm.convert(trimmed, observed_at=OBSERVED)
+    assert filled.order.created_date == result.order.created_date
+    assert "created_at_filled" in [warning.code for warning in filled.warnings]
+    assert medusa.from_canonical(filled.order) == trimmed

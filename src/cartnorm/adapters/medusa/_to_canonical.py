@@ -28,10 +28,14 @@ from ._totals import order_totals
 
 __all__ = ["CURRENCY_SOURCES", "convert", "convert_options", "to_canonical"]
 
-#: Records an order owns, whose timestamps fill a missing ``created_at`` (the earliest
-#: ``created_at``) or ``updated_at`` (the latest of `_ACTIVITY_FIELDS`).
+#: Records an order owns, whose timestamps fill a missing ``updated_at`` (the latest of `_ACTIVITY_FIELDS`).
 _RECORDS: Final = ("items", "shipping_methods", "fulfillments", "payments", "payment_collections", "refunds",
                    "credit_lines", "transactions")  # fmt: skip
+#: The records an order is placed with, whose earliest ``created_at`` fills a missing ``created_at``:
+#: v2 creates the lines and shipping methods with the order, in one transaction (the same moment;
+#: a return's shipping method or an edit's line comes later); v1 copies the cart's lines, made
+#: before (a lower bound).
+_PLACEMENT_RECORDS: Final = ("items", "shipping_methods")
 _ACTIVITY_FIELDS: Final = ("created_at", "updated_at", "shipped_at", "captured_at", "canceled_at", "delivered_at")
 #: Where the currency is read, in this order, when the order has no ``currency_code`` (v2's default
 #: GET /admin/orders/{id} and admin action responses leave it out; order previews too). ``*`` is
@@ -224,7 +228,7 @@ def _dates(context: Context) -> tuple[datetime, datetime]:
     created = optional_datetime(order, "created_at", context.path)
     updated = optional_datetime(order, "updated_at", context.path)
     if created is None:
-        created = _earliest_record(order, updated)
+        created = _placement_time(order, updated)
         if created is None:
             raise PayloadError(context.at("created_at"), order.get("created_at", MISSING), "an RFC 3339 date-time",
                                hint="This response carries no created_at and no dated record to fill it from "
@@ -234,8 +238,8 @@ def _dates(context: Context) -> tuple[datetime, datetime]:
             "created_at_filled",
             context.at("created_at"),
             f"the response carries no created_at (order previews and notification payloads leave it out); filled "
-            f"with {created.isoformat()}, the earliest created_at of the records the order owns "
-            f"({', '.join(_RECORDS)})",
+            f"with {created.isoformat()}, the earliest created_at of the records the order is placed with "
+            f"({', '.join(_PLACEMENT_RECORDS)})",
         )
     if updated is None:
         updated = _latest_activity(order, created)
@@ -258,8 +262,10 @@ def _order_number(order: Mapping[str, Any], identifier: str) -> str:
     return identifier
 
 
-def _record_times(order: Mapping[str, Any], fields: Sequence[str]) -> Iterator[datetime]:
-    for key in _RECORDS:
+def _record_times(
+    order: Mapping[str, Any], fields: Sequence[str], records: Sequence[str] = _RECORDS
+) -> Iterator[datetime]:
+    for key in records:
         records = order.get(key)
         if not isinstance(records, list):
             continue
@@ -275,11 +281,12 @@ def _record_times(order: Mapping[str, Any], fields: Sequence[str]) -> Iterator[d
                     yield moment
 
 
-def _earliest_record(order: Mapping[str, Any], updated: datetime | None) -> datetime | None:
-    earliest = min(_record_times(order, ("created_at",)), default=None)
-    if updated is not None and (earliest is None or updated < earliest):
+def _placement_time(order: Mapping[str, Any], updated: datetime | None) -> datetime | None:
+    """The earliest ``created_at`` of `_PLACEMENT_RECORDS`, never after ``updated``; None when none is dated."""
+    placed = min(_record_times(order, ("created_at",), _PLACEMENT_RECORDS), default=None)
+    if updated is not None and (placed is None or updated < placed):
         return updated
-    return earliest
+    return placed
 
 
 def _latest_activity(order: Mapping[str, Any], created: datetime) -> datetime:
