@@ -263,9 +263,10 @@ def _order_number(order: Mapping[str, Any], identifier: str) -> str:
 
 
 def _record_times(
-    order: Mapping[str, Any], fields: Sequence[str], records: Sequence[str] = _RECORDS
+    order: Mapping[str, Any], fields: Sequence[str], keys: Sequence[str] = _RECORDS
 ) -> Iterator[datetime]:
-    for key in records:
+    """The dates at ``fields`` of every record in the order's lists at ``keys`` (unparseable ones skipped)."""
+    for key in keys:
         records = order.get(key)
         if not isinstance(records, list):
             continue
