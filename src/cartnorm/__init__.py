@@ -9,7 +9,7 @@ cartnorm: vendor order payloads to the Trackstar cart order model, and back, exa
 from . import lifecycle, money
 from ._version import __version__
 from .adapter import Adapter, DataWarning, Normalized, StatusDecision, StatusTable
-from .codec import dumps, from_trackstar, loads, make_converter, to_trackstar
+from .codec import TrackstarPage, dumps, from_trackstar, from_trackstar_page, loads, make_converter, to_trackstar
 from .errors import (
     CartnormError,
     ConfigurationError,
@@ -76,6 +76,7 @@ __all__ = [
     "StatusDecision",
     "StatusTable",
     "Tables",
+    "TrackstarPage",
     "UnrecognizedPayloadError",
     "VendorErrorResponse",
     "__version__",
@@ -87,6 +88,7 @@ __all__ = [
     "dumps",
     "from_arrow",
     "from_trackstar",
+    "from_trackstar_page",
     "get_adapter",
     "lifecycle",
     "loads",

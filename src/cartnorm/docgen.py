@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from . import model, table_schema
 from .adapter import StatusTable
-from .lifecycle import STATUS_INFO, can_transition
+from .lifecycle import STATUS_INFO, STEP_BACKS, can_transition
 from .model import OrderStatus
 from .registry import get_adapter
 from .schema import trackstar_schema
@@ -30,6 +30,7 @@ __all__ = [
     "markdown_cell",
     "regenerate",
     "render_lifecycle_diagram",
+    "render_lifecycle_step_backs",
     "render_lifecycle_table",
     "render_model_reference",
     "render_status_mappings",
@@ -216,6 +217,14 @@ def render_lifecycle_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_lifecycle_step_backs() -> str:
+    """Render the allowed backward moves (`cartnorm.lifecycle.STEP_BACKS`) with their reasons."""
+    lines = ["| from | to | why it happens |", "| --- | --- | --- |"]
+    for (old, new), reason in STEP_BACKS.items():
+        lines.append(f"| `{old.value}` | `{new.value}` | {markdown_cell(reason)} |")
+    return "\n".join(lines) + "\n"
+
+
 def render_lifecycle_diagram() -> str:
     """
     Render the lifecycle as a Mermaid state diagram, edges computed by `can_transition`.
@@ -231,6 +240,7 @@ def render_lifecycle_diagram() -> str:
     for side in (OrderStatus.BACKORDERED, OrderStatus.CANCELLED):
         lines += [f"    {s.value} --> {side.value}" for s in main if s is not side and can_transition(s, side)]
     lines += [f"    backordered --> {s.value}" for s in main[2:] if can_transition(OrderStatus.BACKORDERED, s)]
+    lines += [f"    {old.value} --> {new.value} : fulfillment cancelled" for old, new in STEP_BACKS]
     lines += [f"    {s.value} --> [*]" for s, info in STATUS_INFO.items() if info.terminal]
     lines += [
         "    note right of cancelled",
@@ -269,6 +279,7 @@ def doc_regions() -> dict[str, dict[str, Callable[[], str]]]:
         "docs/tables.md": {"tables-reference": render_tables_reference},
         "docs/lifecycle.md": {
             "lifecycle-table": render_lifecycle_table,
+            "lifecycle-step-backs": render_lifecycle_step_backs,
             "lifecycle-diagram": render_lifecycle_diagram,
         },
         "docs/status-mappings.md": {

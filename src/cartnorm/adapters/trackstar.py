@@ -2,7 +2,11 @@
 The Trackstar cart order itself as a source: reads and writes the canonical JSON.
 
 Useful where a pipeline already holds Trackstar documents (re-validation, conformance
-fixtures, denormalizing into a vendor from stored Trackstar JSON).
+fixtures, denormalizing into a vendor from stored Trackstar JSON). A record is one order: the
+order object, or the ``{"data": {...}}`` body of ``GET /cart/orders/{id}``. The list body of
+``GET /cart/orders`` (``{"data": [...], "next_token": …}``) is a page of orders, not one: it is
+refused with a `PayloadError` that says so; `cartnorm.from_trackstar_page` reads it (its orders
+and the ``next_token`` of the next page).
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ def detect(payload: Any) -> bool:
 
 
 def convert(payload: Any, *, observed_at: datetime | None = None, **options: Any) -> Normalized:
-    """Read a Trackstar document (``observed_at`` is ignored: the document carries its own dates)."""
+    """Read a Trackstar order or ``{"data": {...}}`` body (``observed_at`` is ignored: the order has its dates)."""
     del observed_at
     if options:
         msg = f"the trackstar adapter takes no options, got {sorted(options)}"
