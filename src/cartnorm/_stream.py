@@ -15,9 +15,10 @@ from typing import IO, Any
 
 import attrs
 
-from ._json import JSON_LIMITS, JsonLimits, parse_json
+from ._json import JSON_LIMITS, parse_json
 from ._paths import ROOT
 from .errors import LimitExceededError, PayloadError
+from .limits import Limits
 
 __all__ = ["RawRecord", "parse_pending", "read_records"]
 
@@ -39,7 +40,7 @@ class RawRecord:
     pending: bool = False  # True when ``text`` still has to be parsed (see `parse_pending`)
 
 
-def parse_pending(record: RawRecord, limits: JsonLimits = JSON_LIMITS) -> RawRecord:
+def parse_pending(record: RawRecord, limits: Limits = JSON_LIMITS) -> RawRecord:
     """Parse a record read with ``defer_parsing=True`` (done in worker processes)."""
     if not record.pending:
         return record
@@ -125,7 +126,7 @@ class _Window:
             return value
 
 
-def _decoder(limits: JsonLimits) -> json.JSONDecoder:
+def _decoder(limits: Limits) -> json.JSONDecoder:
     def parse_number(text: str) -> Any:
         return parse_json(text, limits=limits)
 
@@ -146,7 +147,7 @@ def read_records(
     stream: IO[str],
     source: str,
     *,
-    limits: JsonLimits = JSON_LIMITS,
+    limits: Limits = JSON_LIMITS,
     max_record_chars: int = DEFAULT_MAX_RECORD_CHARS,
     defer_parsing: bool = False,
 ) -> Iterator[RawRecord]:
@@ -183,7 +184,7 @@ def read_records(
     yield from _lines(window, source, limits, defer_parsing)
 
 
-def _lines(window: _Window, source: str, limits: JsonLimits, defer_parsing: bool) -> Iterator[RawRecord]:
+def _lines(window: _Window, source: str, limits: Limits, defer_parsing: bool) -> Iterator[RawRecord]:
     while window.peek() != "":
         number = window.line
         line = window.take_line()
@@ -202,7 +203,7 @@ def _lines(window: _Window, source: str, limits: JsonLimits, defer_parsing: bool
             yield RawRecord(source, number, error=error, text=line.rstrip("\r\n")[:200])
 
 
-def _array(window: _Window, source: str, limits: JsonLimits) -> Iterator[RawRecord]:
+def _array(window: _Window, source: str, limits: Limits) -> Iterator[RawRecord]:
     decoder = _decoder(limits)
     window.advance(window.pos + 1)  # the opening bracket
     state = "first"  # first: a value or ']'; value: a value; separator: ',' or ']'
@@ -235,7 +236,7 @@ def _array(window: _Window, source: str, limits: JsonLimits) -> Iterator[RawReco
         state = "separator"
 
 
-def _documents(window: _Window, source: str, limits: JsonLimits) -> Iterator[RawRecord]:
+def _documents(window: _Window, source: str, limits: Limits) -> Iterator[RawRecord]:
     decoder = _decoder(limits)
     while window.peek() != "":
         line = window.line

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from . import __version__
 from ._datetime import parse_rfc3339
-from ._json import DOCUMENT_LIMITS, JSON_LIMITS, JsonLimits, encode_json
+from ._json import DOCUMENT_LIMITS, JSON_LIMITS, encode_json
 from ._parallel import default_jobs, ordered_map
 from ._stream import RawRecord, parse_pending, read_records
 from .codec import dumps, from_trackstar
@@ -27,6 +27,7 @@ from .conformance import discover_cases, run_case
 from .docgen import regenerate
 from .errors import CartnormError, ConfigurationError, MissingDependencyError, PayloadError
 from .etl import Accepted, Rejection, process_record
+from .limits import Limits
 from .registry import available_adapters, get_adapter
 from .schema import validate_trackstar
 
@@ -53,9 +54,7 @@ def _open_inputs(names: Sequence[str]) -> Iterator[tuple[str, IO[str]]]:
             yield name, handle
 
 
-def _records(
-    names: Sequence[str], *, defer_parsing: bool = False, limits: JsonLimits = JSON_LIMITS
-) -> Iterator[RawRecord]:
+def _records(names: Sequence[str], *, defer_parsing: bool = False, limits: Limits = JSON_LIMITS) -> Iterator[RawRecord]:
     for source, handle in _open_inputs(names):
         yield from read_records(handle, source, defer_parsing=defer_parsing, limits=limits)
 

@@ -100,6 +100,9 @@ ORDER_STATUS_TABLE: Final = StatusTable(
         "an order_status not listed above (one Gearment does not document, e.g. a newer value): kept in "
         "raw_status; cancel_status and refund_status do not matter then"
     ),
+    values={"order_status": tuple(_O.__members__), "cancel_status": tuple(_C.__members__),
+            "refund_status": tuple(_R.__members__)},
+    wildcard=ANY,
 )  # fmt: skip
 
 #: Every status table of the adapter.

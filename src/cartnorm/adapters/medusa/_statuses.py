@@ -193,6 +193,7 @@ STATUS_TABLE_V1: Final = StatusTable(
     axes=AXES,
     rows=_expand(RULES_V1, V1_VALUES),
     unknown_reason=_UNKNOWN,
+    values=V1_VALUES,
 )
 #: Every Medusa v2 combination (6 × 8 × 10 rows).
 STATUS_TABLE_V2: Final = StatusTable(
@@ -201,6 +202,7 @@ STATUS_TABLE_V2: Final = StatusTable(
     axes=AXES,
     rows=_expand(RULES_V2, V2_VALUES),
     unknown_reason=_UNKNOWN,
+    values=V2_VALUES,
 )
 
 
