@@ -246,17 +246,20 @@ class Reading:
         elif verdict:
             self._taken.append(key)
 
-    def part(self, key: str) -> Reading | None:
+    def part(self, key: str, *, keep: bool = False) -> Reading | None:
         """
         The object at ``key`` as a `Reading` of its own, or None when it is not an object.
 
         The reverse writes an object there, restored from this part's remainder (`Carried.part`).
+        Its remainder is kept when it is not empty; ``keep=True`` keeps it in every case (``{}``),
+        for a reverse that writes the object when the payload had one (``key in carried``)
+        rather than when the canonical order has something to put in it.
         """
         value = self.value.get(key)
         if type(value) is not dict:
             return None
         reading = self._child(value, key)
-        self._parts.append((key, reading, False))
+        self._parts.append((key, reading, keep))
         return reading
 
     def parts(self, key: str, *, keep: bool = False) -> list[Reading] | None:
@@ -319,7 +322,7 @@ def _part_remainder(read: Reading | list[Reading], keep: bool) -> Any:
     """A part's remainder (None: nothing to keep)."""
     if isinstance(read, Reading):
         rest = read.remainder()
-        return rest or None
+        return rest if rest or keep else None
     rests = [reading.remainder() for reading in read]
     return rests if keep or not rests or any(rests) else None
 

@@ -34,8 +34,11 @@ STATUS_TABLES: Final = (
 
 
 def detect(payload: Any) -> bool:
-    """True for a mapping with exactly the 29 keys of a Trackstar cart order."""
-    return isinstance(payload, Mapping) and payload.keys() == _KEYS
+    """True for a mapping with exactly the 29 keys of a Trackstar cart order (never raises)."""
+    try:
+        return isinstance(payload, Mapping) and payload.keys() == _KEYS
+    except Exception:  # noqa: BLE001 - a hostile Mapping must not break detection
+        return False
 
 
 def convert(payload: Any, *, observed_at: datetime | None = None, **options: Any) -> Normalized:

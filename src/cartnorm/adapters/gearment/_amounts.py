@@ -4,7 +4,8 @@ Gearment money: ``google.type.Money`` read and written exactly, and the non-nega
 A Money is ``{"currency_code", "units" (int64, a string in Gearment's own encoding),
 "nanos" (int32)}``; its amount is ``units + nanos / 10**9``, exact (`Decimal`, never a float).
 Protojson leaves zero fields out, so ``{"currency_code": "USD"}`` is zero. Gearment's prices,
-charges and totals are never negative; only a refund's ``amount`` may be (`SIGNED_MONEYS`).
+charges and totals are never negative; only a refund's ``amount`` may be (the schema says
+which: ``Field.non_negative``, see `._schema`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from ...lossless import same
 from ...money import NANOS_PER_UNIT, from_units_nanos, to_units_nanos
 
 __all__ = [
-    "SIGNED_MONEYS",
     "Amounts",
     "check_not_negative",
     "exact_amount",
@@ -30,11 +30,6 @@ __all__ = [
 ]
 
 _INT64: Final = (-(2**63), 2**63 - 1)
-
-#: The only Money fields that may be negative, by message: a refund's amount (Gearment sends
-#: refunds as negative amounts, ``units`` −1, ``nanos`` −750 000 000 for −1.75). Every other
-#: Money is a price, a charge, a fee or a total, which a negative amount would contradict.
-SIGNED_MONEYS: Final[Mapping[str, frozenset[str]]] = {"VendorOrderRefund": frozenset({"amount"})}
 
 #: Every Money the fast reader noted (``NOTED_MONEYS`` in `._fast_read`), by ``id`` of its copy:
 #: ``(the copy itself (so the id stays its own), whether `money_json` would write it exactly so,
@@ -133,7 +128,7 @@ def units_nanos(amount: Decimal, path: str = "$") -> tuple[int, int]:
 def check_not_negative(money: Mapping[str, Any], field: str, path: str) -> None:
     """
     A `MoneyError` at ``path`` when the Money (own encoding, already checked) is negative:
-    ``field`` is a price, a charge or a total (see `SIGNED_MONEYS` for the one exception).
+    ``field`` is a price, a charge or a total (a refund's amount, the one exception, is not checked).
     """
     units, nanos = money.get("units"), money.get("nanos")
     if (units is not None and units.startswith("-")) or (type(nanos) is int and nanos < 0):
@@ -141,6 +136,7 @@ def check_not_negative(money: Mapping[str, Any], field: str, path: str) -> None:
             path,
             money,
             f"a non-negative amount ({field} is a price, charge or total; only a refund's amount may be negative)",
+            hint="Gearment sends refunds as negative amounts in refunds[].amount only; fix the record upstream.",
         )
 
 

@@ -86,6 +86,7 @@ def _money(name: str) -> Field:
 
 
 def _signed_money(name: str) -> Field:
+    """A refund's amount: Gearment sends refunds negative (``units`` −1, ``nanos`` −750 000 000 is −1.75)."""
     return Field(name, "message", message="Money")
 
 
