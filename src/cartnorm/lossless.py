@@ -174,9 +174,10 @@ class Reading:
 
     ``value`` is the object; the mapping reads it as it likes and tells the reading, key by
     key, what the reverse mapping writes there. ``owned=True`` says ``value`` is the adapter's
-    own copy (its reader made it for this conversion): the remainder is then made in place,
-    without copying, and the object must not be used afterwards. Otherwise the payload is
-    never modified and carried values are copied (`copy_json`).
+    own copy (its reader made it for this conversion, floats already exact Decimals): the
+    remainder is then made in place, without copying, and the object must not be used
+    afterwards. Otherwise the payload is never modified and carried values are copied
+    (`copy_json`).
 
     ``path`` is the object's JSON path in the payload, for errors (parts know theirs).
     """
