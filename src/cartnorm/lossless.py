@@ -14,7 +14,8 @@ every key its reverse mapping (``from_canonical``) writes there, what the revers
 Everything else is carried. `Reading.remainder` then gives the object's *remainder*, without
 rendering the payload again or diffing it: the keys the reverse does not give back exactly,
 with the values as sent, the remainders of the parts under their keys, and the keys the
-reverse writes although the payload did not have them, listed under ``"_omitted"``::
+reverse writes although the payload did not have them, listed under ``"_omitted"`` (a
+payload's own key ``_omitted`` or ``_escaped`` is kept under ``"_escaped"``)::
 
     {"store_id": "s_1", "line_items": [{"product_name": "Tee"}, {}], "_omitted": ["created_at"]}
 
@@ -43,10 +44,13 @@ from typing import Any, Final
 
 from ._paths import ROOT, child, join
 
-__all__ = ["OMITTED", "Carried", "Reading", "copy_json", "remainder_of", "restore", "same"]
+__all__ = ["ESCAPED", "OMITTED", "Carried", "Reading", "copy_json", "remainder_of", "restore", "same"]
 
 #: The remainder's key listing the keys the reverse writes but the payload did not have.
 OMITTED: Final = "_omitted"
+#: The remainder's key holding the payload's own keys named like the two markers (rare).
+ESCAPED: Final = "_escaped"
+_MARKERS: Final = (OMITTED, ESCAPED)
 _ABSENT: Final = object()
 #: Immutable JSON leaves: shared, never copied.
 _LEAVES: Final = frozenset({str, int, bool, type(None), Decimal})
@@ -112,29 +116,15 @@ def copy_json(value: Any) -> Any:
     return value
 
 
-def _is_escaped(key: object) -> bool:
-    """True for ``_omitted``, ``__omitted`` … (keys a payload may have that the remainder must escape)."""
-    return type(key) is str and key.startswith("_") and key.lstrip("_") == "omitted"
-
-
 def _escape(remainder: dict[str, Any]) -> dict[str, Any]:
     """
-    ``remainder`` with every sent key ``_…_omitted`` given one more leading underscore, so that
-    none is mistaken for the marker (`_unescape` takes it off again). Rare: a new dict, same order.
+    ``remainder`` with the payload's own keys named ``_omitted`` or ``_escaped`` moved under
+    ``_escaped``, so that neither is taken for a marker (`Carried.restore` puts them back).
     """
-    return {("_" + key if _is_escaped(key) else key): value for key, value in remainder.items()}
-
-
-def _unescape(key: str) -> str:
-    return key[1:] if key.startswith("__") and key.lstrip("_") == "omitted" else key
-
-
-def _may_need_escapes(obj: Mapping[str, Any]) -> bool:
-    """False when no key can be ``_…_omitted``: one scan in C over the joined keys (True: look closer)."""
-    try:
-        return "omitted" in "\0".join(obj)
-    except TypeError:  # a key that is not a string
-        return True
+    escaped = {key: remainder[key] for key in _MARKERS if key in remainder}
+    kept = {key: value for key, value in remainder.items() if key not in escaped}
+    kept[ESCAPED] = escaped
+    return kept
 
 
 def remainder_of(sent: Mapping[str, Any], written: Mapping[str, Any]) -> dict[str, Any]:
@@ -149,7 +139,7 @@ def remainder_of(sent: Mapping[str, Any], written: Mapping[str, Any]) -> dict[st
     {'note': 'x', '_omitted': ['total']}
     """
     kept = {key: copy_json(value) for key, value in sent.items() if key not in written or not same(value, written[key])}
-    if any(_is_escaped(key) for key in kept):
+    if OMITTED in kept or ESCAPED in kept:
         kept = _escape(kept)
     omitted = [key for key in written if key not in sent]
     if omitted:
@@ -312,7 +302,7 @@ class Reading:
         return self._finish(obj)
 
     def _finish(self, kept: dict[str, Any]) -> dict[str, Any]:
-        if kept and _may_need_escapes(kept) and any(_is_escaped(key) for key in kept):
+        if OMITTED in kept or ESCAPED in kept:
             kept = _escape(kept)
         if self._omitted:
             kept[OMITTED] = list(dict.fromkeys(self._omitted))
@@ -388,7 +378,10 @@ class Carried:
                     written.pop(key, None)
         used = self._used
         for key, value in rest.items():
-            if key == OMITTED or key in used or type(key) is not str:
+            if key in used or type(key) is not str:
                 continue
-            written[_unescape(key)] = value if type(value) in _LEAVES else copy_json(value)
+            if key == ESCAPED and isinstance(value, Mapping):
+                written.update((name, copy_json(item)) for name, item in value.items() if name in _MARKERS)
+            elif key not in _MARKERS:
+                written[key] = value if type(value) in _LEAVES else copy_json(value)
         return written
