@@ -32,9 +32,9 @@ except ImportError:  # pragma: no cover - other interpreters
     from json.encoder import py_encode_basestring as _quote_utf8
     from json.encoder import py_encode_basestring_ascii as _quote_ascii
 
-try:  # optional fast backend: pip install 'cartnorm[fast]'
+try:  # a dependency on CPython; without it (PyPy, no wheel) the pure-Python writer below gives the same bytes
     import orjson as _orjson
-except ImportError:  # pragma: no cover - exercised without the extra
+except ImportError:  # pragma: no cover - exercised by tests/test_without_orjson.py, in a subprocess
     _orjson = None  # type: ignore[assignment]
 
 
@@ -179,7 +179,7 @@ def encode_json(value: Any, *, indent: int | None = None) -> str:
     Write JSON text with Decimals as exact numbers, keys in insertion order.
 
     Compact (``,`` and ``:`` separators) unless ``indent`` is given; non-ASCII is kept.
-    With orjson installed (``cartnorm[fast]``) compact output is written by orjson, whose
+    Where orjson is installed (a dependency on CPython) compact output is written by orjson, whose
     bytes are the same (a property test holds the two together); anything orjson refuses
     (integers beyond 64 bits, lone surrogates, very deep nesting) falls back to Python.
     """
