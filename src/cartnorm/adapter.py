@@ -170,6 +170,9 @@ class ConvertFunction(Protocol):
     def __call__(self, payload: Any, *, observed_at: datetime | None = None, **options: Any) -> Normalized: ...
 
 
+_ABSENT: Any = object()
+
+
 def _no_parse(texts: Sequence[str]) -> Any:
     return texts[-1]
 
@@ -213,19 +216,21 @@ def read_options(adapter: str, declared: Sequence[Option], given: Mapping[str, A
     >>> read_options("toy", [Option(name="shop", type="text", help="the shop's domain")], {"shop": "x.example"})
     {'shop': 'x.example'}
     """
-    known = {option.name: option for option in declared}
-    unknown = [name for name in given if name not in known]
-    if unknown:
-        knows = ", ".join(repr(name) for name in known) or "none"
+    values: dict[str, Any] = {}
+    matched = 0
+    for option in declared:  # a few options at most: a plain loop, once per record
+        name = option.name
+        value = given.get(name, _ABSENT)
+        if value is _ABSENT:
+            values[name] = option.default
+        else:
+            matched += 1
+            values[name] = value if option.check is None else option.check(value)
+    if matched != len(given):
+        unknown = [name for name in given if name not in values]
+        knows = ", ".join(repr(option.name) for option in declared) or "none"
         msg = f"the {adapter} adapter takes no option {', '.join(map(repr, unknown))} (it knows: {knows})"
         raise ConfigurationError(msg)
-    values = {}
-    for name, option in known.items():
-        if name in given:
-            value = given[name]
-            values[name] = option.check(value) if option.check is not None else value
-        else:
-            values[name] = option.default
     return values
 
 

@@ -197,8 +197,9 @@ class Reading:
         return child(self.path, key)
 
     def _child(self, value: dict[str, Any], *keys: str | int) -> Reading:
-        reading = Reading(value, owned=self._owned, path="")
-        reading._path, reading._parent, reading._keys = None, self, keys
+        reading = Reading.__new__(Reading)  # the slots set here, without __init__'s defaults: one per part
+        reading.value, reading._owned, reading._path = value, self._owned, None
+        reading._parent, reading._keys, reading._taken, reading._omitted, reading._parts = self, keys, [], [], []
         return reading
 
     def take(self, key: str) -> Any:
@@ -213,6 +214,27 @@ class Reading:
             return None
         self._taken.append(key)
         return value
+
+    def texts(self, *keys: str) -> list[str | None]:
+        """
+        The texts at ``keys``: each non-empty string is taken (the reverse writes it back as
+        sent); anything else (absent, null, ``""``, not a string) is None and carried as it came.
+        The usual rule for a text field whose empty value means "not set".
+        """
+        value = self.value.get
+        found: list[str | None] = []
+        for key in keys:
+            text = value(key)
+            if type(text) is str and text:
+                self._taken.append(key)
+                found.append(text)
+            else:
+                found.append(None)
+        return found
+
+    def given_back(self, key: str) -> None:
+        """`take`, for a value the mapping has read already (and knows is there): one step less."""
+        self._taken.append(key)
 
     def writes(self, key: str, value: Any) -> None:
         """The reverse writes ``value`` at ``key``: consumed when it is what was sent (`same`)."""
@@ -262,46 +284,49 @@ class Reading:
         ``keep=True`` keeps them in every case, for a reverse that reads how many there were.
         """
         value = self.value.get(key)
-        if type(value) is not list or not all(type(item) is dict for item in value):
+        if type(value) is not list:
             return None
-        readings = [self._child(item, key, index) for index, item in enumerate(value)]
+        readings = []
+        owned = self._owned
+        for index, item in enumerate(value):  # the usual list: a few items, each a part (no call per item)
+            if type(item) is not dict:
+                return None
+            reading = Reading.__new__(Reading)
+            reading.value, reading._owned, reading._path, reading._parent = item, owned, None, self
+            reading._keys, reading._taken, reading._omitted, reading._parts = (key, index), [], [], []
+            readings.append(reading)
         self._parts.append((key, readings, keep))
         return readings
 
     def remainder(self) -> dict[str, Any]:
         """The object's remainder (see the module's docstring); an empty dict when nothing is carried."""
-        if self._owned:
-            return self._remainder_in_place()
-        taken = set(self._taken)
-        parts = {key: (read, keep) for key, read, keep in self._parts}
-        kept: dict[str, Any] = {}
-        for key, value in self.value.items():
-            if key in taken:
-                continue
-            found = parts.get(key)
-            if found is None:
-                kept[key] = value if type(value) in _LEAVES else copy_json(value)
-                continue
-            rest = _part_remainder(*found)
-            if rest is not None:
-                kept[key] = rest
-        return self._finish(kept)
-
-    def _remainder_in_place(self) -> dict[str, Any]:
-        obj = self.value
-        pop = obj.pop
-        for key in self._taken:
-            pop(key, None)
-        for key, read, keep in self._parts:
-            if key in obj:
-                rest = _part_remainder(read, keep)
-                if rest is None:
-                    del obj[key]
-                else:
-                    obj[key] = rest
-        return self._finish(obj)
-
-    def _finish(self, kept: dict[str, Any]) -> dict[str, Any]:
+        parts = self._parts
+        if self._owned:  # the adapter's own copy: made into its remainder in place
+            kept = self.value
+            pop = kept.pop
+            for key in self._taken:
+                pop(key, None)
+            for key, read, keep in parts:
+                if key in kept:
+                    rest = _part_remainder(read, keep)
+                    if rest is None:
+                        del kept[key]
+                    else:
+                        kept[key] = rest
+        else:
+            taken = set(self._taken)
+            by_key = {key: (read, keep) for key, read, keep in parts}
+            kept = {}
+            for key, value in self.value.items():
+                if key in taken:
+                    continue
+                found = by_key.get(key)
+                if found is None:
+                    kept[key] = value if type(value) in _LEAVES else copy_json(value)
+                    continue
+                rest = _part_remainder(*found)
+                if rest is not None:
+                    kept[key] = rest
         if OMITTED in kept or ESCAPED in kept:
             kept = _escape(kept)
         if self._omitted:
@@ -311,11 +336,11 @@ class Reading:
 
 def _part_remainder(read: Reading | list[Reading], keep: bool) -> Any:
     """A part's remainder (None: nothing to keep)."""
-    if isinstance(read, Reading):
-        rest = read.remainder()
-        return rest if rest or keep else None
-    rests = [reading.remainder() for reading in read]
-    return rests if keep or not rests or any(rests) else None
+    if type(read) is list:
+        rests = [reading.remainder() for reading in read]
+        return rests if keep or not rests or any(rests) else None
+    rest = read.remainder()  # type: ignore[union-attr]
+    return rest if rest or keep else None
 
 
 class Carried:

@@ -258,28 +258,16 @@ def _money_reader(*, noted: bool, non_negative: bool) -> Reader:
             raise _NeedsFullReadError
         code, units, nanos = value.get("currency_code"), value.get("units"), value.get("nanos")
         size = len(value)
-        if size != (code is not None) + (units is not None) + (nanos is not None):
-            return by_table(value, seen)  # other keys, or nulls
-        if units is not None and not (
-            type(units) is str
-            and len(units) <= _SURE_INT64_CHARS
-            and (  # protojson's int64 text: no sign on zero, no leading zeros
-                (units.isdigit() and units.isascii() and (units[0] != "0" or units == "0"))
-                or CANONICAL_INT.match(units)
-            )
-        ):
-            return by_table(value, seen)
-        if nanos is None:
-            part = 0
-        elif type(nanos) is int and -NANOS_PER_UNIT < nanos < NANOS_PER_UNIT:
-            part = nanos
-        else:
-            return by_table(value, seen)
-        if units is not None and units[0] == "-":
-            if non_negative or (part > 0):
-                raise _NeedsFullReadError  # a negative price, or nanos not of the sign of units
-        elif part < 0 and (non_negative or (units is not None and units != "0")):
-            raise _NeedsFullReadError
+        known = None
+        if (type(units) is str or units is None) and (type(nanos) is int or nanos is None):
+            known = _SEEN_MONEYS.get((code, units, nanos, size))  # exact types first: 1.0 == 1 == True
+        if known is None:
+            known = _money_shape(code, units, nanos, size)
+            if known is None:
+                return by_table(value, seen)  # other keys, nulls, other spellings
+        canonical, amount, negative = known
+        if negative and non_negative:
+            raise _NeedsFullReadError  # a negative price: the full reader says so at its path
         if code is not None:
             if type(code) is not str:
                 raise _NeedsFullReadError
@@ -287,12 +275,52 @@ def _money_reader(*, noted: bool, non_negative: bool) -> Reader:
                 seen.check_currency(code)  # a valid ISO 4217 code: short, ASCII
         seen.nodes += size
         copy = value.copy()
-        if noted:  # in money_json's own spelling when it names a currency and leaves zeros out (no nulls, no keys else)
-            canonical = bool(code) and units != "0" and nanos != 0
-            seen.amounts[id(copy)] = (copy, canonical, text_amount(units, part))
+        if noted:
+            seen.amounts[id(copy)] = (copy, canonical, amount)
         return copy
 
     return read
+
+
+#: What `_money_shape` found of the Moneys seen so far, by (currency_code, units, nanos, number of
+#: keys): Moneys repeat (a price on every line, order after order), and their checks and exact
+#: amount depend on nothing else. Bounded: emptied when full.
+_SEEN_MONEYS: dict[tuple[Any, Any, Any, int], tuple[bool, Decimal, bool]] = {}
+_MAX_SEEN_MONEYS: Final = 4096
+
+
+def _money_shape(code: Any, units: Any, nanos: Any, size: int) -> tuple[bool, Decimal, bool] | None:
+    """
+    For a Money of exactly these fields in protojson's own spelling and valid: (whether
+    `money_json` writes it so, its exact amount, whether it is negative); None for any other
+    (other keys, nulls, a number-string units, nanos out of range), left to the Money table.
+    Raises `_NeedsFullReadError` when nanos and units disagree in sign.
+    """
+    if size != (code is not None) + (units is not None) + (nanos is not None):
+        return None
+    if units is not None and not (
+        type(units) is str
+        and len(units) <= _SURE_INT64_CHARS
+        and (  # protojson's int64 text: no sign on zero, no leading zeros
+            (units.isdigit() and units.isascii() and (units[0] != "0" or units == "0")) or CANONICAL_INT.match(units)
+        )
+    ):
+        return None
+    if nanos is None:
+        part = 0
+    elif type(nanos) is int and -NANOS_PER_UNIT < nanos < NANOS_PER_UNIT:
+        part = nanos
+    else:
+        return None
+    negative = (units is not None and units[0] == "-") or part < 0
+    if part and units is not None and units != "0" and (units[0] == "-") != (part < 0):
+        raise _NeedsFullReadError  # nanos must have the sign of units
+    # in money_json's own spelling when it names a currency and leaves zeros out (no nulls, no other keys)
+    found = (bool(code) and units != "0" and nanos != 0, text_amount(units, part), negative)
+    if len(_SEEN_MONEYS) >= _MAX_SEEN_MONEYS:
+        _SEEN_MONEYS.clear()
+    _SEEN_MONEYS[code, units, nanos, size] = found
+    return found
 
 
 #: A Money reader per (noted, non_negative): noted Moneys are those of `NOTED_MONEYS`; the

@@ -64,6 +64,15 @@ _ORDER = MESSAGES["VendorOrder"]
 _LINE = MESSAGES["VendorOrderLineItem"]
 _ADDRESS = MESSAGES["VendorAddress"]
 _TRACKING = MESSAGES["VendorOrderTracking"]
+#: Enum names, as sets and texts once (``Enum.__members__`` and ``.name`` are slow properties).
+_ORDER_STATUSES: Final = frozenset(VendorOrderStatus.__members__)
+_METHODS: Final = frozenset(VendorShippingMethod.__members__)
+_TRACKING_TYPES: Final = frozenset(VendorTrackingType.__members__)
+_UNKNOWN_STATUS: Final = VendorOrderStatus.VENDOR_ORDER_STATUS_UNKNOWN.name
+_UNKNOWN_METHOD: Final = VendorShippingMethod.METHOD_UNKNOWN.name
+_OUTDATED, _PRIMARY = VendorTrackingType.TRACKING_TYPE_OUTDATED.name, VendorTrackingType.TRACKING_TYPE_PRIMARY.name
+_SECONDARY = VendorTrackingType.TRACKING_TYPE_SECONDARY.name
+_UNSPECIFIED = VendorTrackingType.TRACKING_TYPE_UNSPECIFIED.name
 
 
 def _enum_back(raw: str | None, prefix: str, names: Collection[str]) -> str | int | None:
@@ -89,16 +98,16 @@ def _put_money(out: dict[str, Any], key: str, amount: Decimal | None, currency: 
 
 def order_status_value(raw_status: str | None, status: OrderStatus) -> str | int | None:
     """The ``order_status`` written for a canonical order (None: UNKNOWN, the default, left out)."""
-    value = _enum_back(raw_status, "VENDOR_ORDER_STATUS_", VendorOrderStatus.__members__)
+    value = _enum_back(raw_status, "VENDOR_ORDER_STATUS_", _ORDER_STATUSES)
     if value is None:
         value = status_for_gearment(status).name
-    return None if value == VendorOrderStatus.VENDOR_ORDER_STATUS_UNKNOWN.name else value
+    return None if value == _UNKNOWN_STATUS else value
 
 
 def shipping_option_value(requested_shipping_method: str | None) -> dict[str, Any] | None:
     """The ``shipping_option`` written for a canonical requested method (None: none written)."""
-    method = _enum_back(requested_shipping_method, "METHOD_", VendorShippingMethod.__members__)
-    if method is None or method == VendorShippingMethod.METHOD_UNKNOWN.name:
+    method = _enum_back(requested_shipping_method, "METHOD_", _METHODS)
+    if method is None or method == _UNKNOWN_METHOD:
         return None
     return {"method": method}
 
@@ -231,15 +240,15 @@ def encode_tracking(shipment: Shipment, index: int) -> dict[str, Any]:
 
 def tracking_type_for(shipment: Shipment, index: int) -> str | int | None:
     """The ``tracking_type`` a shipment is written with (None: UNSPECIFIED, the default, left out)."""
-    kind = _enum_back(shipment.raw_status, "TRACKING_TYPE_", VendorTrackingType.__members__)
+    kind = _enum_back(shipment.raw_status, "TRACKING_TYPE_", _TRACKING_TYPES)
     if kind is None:  # a shipment from elsewhere
         if shipment.status is ShipmentStatus.CANCELLED:
-            kind = VendorTrackingType.TRACKING_TYPE_OUTDATED.name
+            kind = _OUTDATED
         elif index == 0:
-            kind = VendorTrackingType.TRACKING_TYPE_PRIMARY.name
+            kind = _PRIMARY
         else:
-            kind = VendorTrackingType.TRACKING_TYPE_SECONDARY.name
-    return None if kind == VendorTrackingType.TRACKING_TYPE_UNSPECIFIED.name else kind
+            kind = _SECONDARY
+    return None if kind == _UNSPECIFIED else kind
 
 
 def ordered(obj: dict[str, Any], spec: MessageSpec) -> dict[str, Any]:

@@ -20,11 +20,11 @@ from ..._paths import ROOT, child
 from ...errors import MISSING, LimitExceededError, PayloadError, VendorErrorResponse
 from ...limits import Limits, check_payload, count_nested, is_valid_text
 from ...lossless import Reading
-from ._amounts import Amounts, money_amount
+from ._amounts import Amounts, money_amount, money_reproduced
 from ._fast_read import read_order_and_timestamps, reader_enforces
 from ._protojson import parse_timestamp
 
-__all__ = ["Read", "amount", "enum_text", "read_payload", "reader_enforces", "text", "unwrap", "when"]
+__all__ = ["Read", "enum_text", "money_field", "read_payload", "reader_enforces", "text", "unwrap", "when"]
 
 
 class Read(NamedTuple):
@@ -111,27 +111,35 @@ def text(reading: Reading, key: str) -> str | None:
     """
     value = reading.value.get(key)
     if type(value) is str and value:  # the reader made every string field a str or None
-        reading.take(key)
+        reading.given_back(key)
         return value
     return None
 
 
-def amount(obj: Mapping[str, Any], key: str, path: str, amounts: Amounts) -> Decimal | None:
-    """A Money field's exact amount: the reader's, when it noted that Money, else computed here."""
-    money = obj.get(key)
+def money_field(reading: Reading, key: str, currency: str, amounts: Amounts) -> Decimal | None:
+    """
+    A mapped Money field's exact amount (None when absent or null), telling ``reading`` whether
+    the reverse gives it back exactly: when sent in `money_json`'s spelling of ``currency``.
+    The reader's note on the Money answers both at once (see `Amounts`); else they are computed.
+    """
+    money = reading.value.get(key)
     if money is None:
         return None
-    known = amounts.get(id(money))  # the reader's note (see `Amounts`), looked up inline
-    return known[2] if known is not None and known[0] is money else money_amount(money, child(path, key))
+    known = amounts.get(id(money))
+    if known is not None and known[0] is money:
+        reading.rewrites(key, known[1] and money.get("currency_code") == currency)
+        return known[2]
+    reading.rewrites(key, money_reproduced(money, currency, amounts))
+    return money_amount(money, reading.at(key))
 
 
-def when(obj: Mapping[str, Any], key: str, path: str, parsed: Mapping[str, datetime]) -> datetime | None:
+def when(reading: Reading, key: str, parsed: Mapping[str, datetime]) -> datetime | None:
     """A timestamp field: the reader's parse of its text when it made one, else parsed here."""
-    value = obj.get(key)
+    value = reading.value.get(key)
     if value is None:
         return None
     known = parsed.get(value) if type(value) is str else None
-    return known if known is not None else parse_timestamp(value, child(path, key))
+    return known if known is not None else parse_timestamp(value, reading.at(key))
 
 
 def enum_text(value: Any, default: str) -> str:

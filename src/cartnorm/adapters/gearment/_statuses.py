@@ -152,6 +152,8 @@ _T = VendorTrackingType
 _PARCELS = frozenset(
     {_T.TRACKING_TYPE_UNSPECIFIED.name, _T.TRACKING_TYPE_PRIMARY.name, _T.TRACKING_TYPE_SECONDARY.name}
 )
+_OUTDATED: Final = _T.TRACKING_TYPE_OUTDATED.name  # names once: Enum's .name is a slow property
+_ON_HOLD: Final = _O.VENDOR_ORDER_STATUS_ON_HOLD.name
 
 
 def shipment_status(tracking_type: str, order_status: str, decision: OrderStatus) -> ShipmentStatus:
@@ -163,7 +165,7 @@ def shipment_status(tracking_type: str, order_status: str, decision: OrderStatus
     ``shipped`` once the order is fulfilled, ``cancelled`` with it, ``on_hold`` while it is
     ON_HOLD, ``exception``/``other`` with it, else ``open`` (label bought, not yet shipped).
     """
-    if tracking_type == _T.TRACKING_TYPE_OUTDATED.name:
+    if tracking_type == _OUTDATED:
         return ShipmentStatus.CANCELLED
     if tracking_type not in _PARCELS:
         return ShipmentStatus.OTHER
@@ -171,7 +173,7 @@ def shipment_status(tracking_type: str, order_status: str, decision: OrderStatus
         return ShipmentStatus.SHIPPED
     if decision is OrderStatus.CANCELLED:
         return ShipmentStatus.CANCELLED
-    if order_status == _O.VENDOR_ORDER_STATUS_ON_HOLD.name:
+    if order_status == _ON_HOLD:
         return ShipmentStatus.ON_HOLD
     if decision is OrderStatus.EXCEPTION:
         return ShipmentStatus.EXCEPTION

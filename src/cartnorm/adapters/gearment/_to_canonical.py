@@ -24,7 +24,7 @@ from ...lossless import Reading
 from ...model import BillToAddress, CartOrder, LineItem, OrderStatus, ShipFromAddress, Shipment, ShipToAddress
 from ...money import exact_per_unit, exponent_of, split_per_unit
 from . import _layout
-from ._amounts import Amounts, money_reproduced
+from ._amounts import Amounts
 from ._from_canonical import (
     address_roles,
     country_field,
@@ -34,7 +34,7 @@ from ._from_canonical import (
     tracking_type_for,
 )
 from ._protojson import timestamp_reproduced
-from ._reading import Read, amount, enum_text, read_payload, reader_enforces, text, when
+from ._reading import Read, enum_text, money_field, read_payload, reader_enforces, text, when
 from ._statuses import decide_status, shipment_status
 
 __all__ = ["DEFAULT_CURRENCY", "NAME", "OPTIONS", "convert", "to_canonical"]
@@ -44,6 +44,8 @@ NAME: Final = "gearment"
 #: The currency assumed when no amount on the order names one (Gearment bills in USD).
 DEFAULT_CURRENCY: Final = "USD"
 _PARCEL_TYPES: Final = ("TRACKING_TYPE_PRIMARY", "TRACKING_TYPE_SECONDARY", "TRACKING_TYPE_UNSPECIFIED")
+#: The Money fields read as total_price, total_tax, total_discount, total_shipping.
+_TOTALS: Final = ("order_total", "order_tax", "order_discount", "order_shipping_fee")
 #: Country codes whose name `country_field` writes back as that very code, with the name: the
 #: usual country, known both ways without a lookup. Filled on first sight; one entry per country at most.
 _NAMED_CODES: dict[str, str] = {}
@@ -142,8 +144,7 @@ def _convert(read: Read, observed: datetime) -> Normalized:
     written_option = shipping_option_value(requested)
     if written_option is not None:
         top.writes("shipping_option", written_option)
-    totals = [_total(top, key, currency, amounts) for key in ("order_total", "order_tax", "order_discount",
-                                                              "order_shipping_fee")]  # fmt: skip
+    totals = [money_field(top, key, currency, amounts) for key in _TOTALS]
     canonical = CartOrder(
         id=order_id, order_number=reference or order_id, created_date=created, updated_date=updated,
         status=decision.status, raw_status=raw_status, requested_shipping_method=requested, shipping_method_id=None,
@@ -158,25 +159,16 @@ def _convert(read: Read, observed: datetime) -> Normalized:
     return Normalized(canonical, log.freeze())
 
 
-def _total(top: Reading, key: str, currency: str, amounts: Amounts) -> Decimal | None:
-    """An order total, given back exactly when sent in Gearment's own spelling of the order's currency."""
-    money = top.value.get(key)
-    if money is None:
-        return None
-    top.rewrites(key, money_reproduced(money, currency, amounts))
-    return amount(top.value, key, top.path, amounts)
-
-
 def _dates(top: Reading, observed: datetime, log: WarningLog,
            parsed: Mapping[str, datetime]) -> tuple[datetime, datetime]:  # fmt: skip
-    order, path = top.value, top.path
-    created = when(order, "created_at", path, parsed)
+    order = top.value
+    created = when(top, "created_at", parsed)
     if created is None:
-        created = when(order, "order_date", path, parsed)
+        created = when(top, "order_date", parsed)
         source = "order_date" if created is not None else "observed_at"
         created = created or observed
         log.add("created_date_filled", top.at("created_at"), f"created_at is missing: created_date is {source}")
-    updated = when(order, "updated_at", path, parsed)
+    updated = when(top, "updated_at", parsed)
     if updated is None:
         updated = created
         log.add("updated_at_filled", top.at("updated_at"), "updated_at is missing: updated_date is created_date")
@@ -204,26 +196,19 @@ class _Lines:
         reading.take("quantity")  # an int of at least 1: always given back
         line_id = line.get("line_item_id") or line.get("id") or str(index + 1)
         reading.writes("line_item_id", line_id)  # the reverse always writes the canonical line id
-        tax = self._money(reading, "line_tax")  # tax first: remainders and warnings keep this order
+        tax = money_field(reading, "line_tax", self.currency, self.amounts)  # tax first: remainders, warnings
         if tax is not None:
             tax = self._split(tax, quantity, index, "line_tax", line_id, reading, log)
-        discount = self._money(reading, "line_discount")
+        discount = money_field(reading, "line_discount", self.currency, self.amounts)
         if discount is not None:
             discount = self._split(discount, quantity, index, "line_discount", line_id, reading, log)
+        variant, sku, product = reading.texts("variant_id", "variant_sku", "product_id")
         return LineItem(
-            line_item_id=line_id, product_id=text(reading, "variant_id") or "",
-            product_sku=text(reading, "variant_sku"), parent_product_id=text(reading, "product_id"),
-            parent_product_sku=None, quantity=quantity, unit_price=self._money(reading, "item_price"),
+            line_item_id=line_id, product_id=variant or "", product_sku=sku, parent_product_id=product,
+            parent_product_sku=None, quantity=quantity,
+            unit_price=money_field(reading, "item_price", self.currency, self.amounts),
             discount=discount, tax=tax, warehouse_id=None,
         )  # fmt: skip
-
-    def _money(self, reading: Reading, key: str) -> Decimal | None:
-        """A line amount: given back exactly (per-unit remainders are kept) when sent in the own spelling."""
-        money = reading.value.get(key)
-        if money is None:
-            return None
-        reading.rewrites(key, money_reproduced(money, self.currency, self.amounts))
-        return amount(reading.value, key, reading.path, self.amounts)
 
     def _split(self, amount: Decimal, quantity: int, index: int, field: str, line_id: str, reading: Reading,
                log: WarningLog) -> Decimal:  # fmt: skip
@@ -284,9 +269,9 @@ def _country(reading: Reading) -> str | None:
     return name
 
 
-def _street(reading: Reading) -> tuple[str | None, str | None, str | None, str | None]:
-    """``street_1``, ``street_2``, ``city`` and ``zip_code``: texts every role writes back."""
-    return text(reading, "street_1"), text(reading, "street_2"), text(reading, "city"), text(reading, "zip_code")
+#: The address texts every role writes back; ship-to also writes _SHIP_TO_TEXTS.
+_STREET: Final = ("street_1", "street_2", "city", "zip_code")
+_SHIP_TO_TEXTS: Final = ("company", *_STREET, "phone_no", "email")
 
 
 def _ship_to(reading: Reading | None) -> ShipToAddress:
@@ -295,9 +280,7 @@ def _ship_to(reading: Reading | None) -> ShipToAddress:
             full_name=None, company=None, address1=None, address2=None, address3=None, city=None, state=None,
             postal_code=None, country=None, phone_number=None, email_address=None,
         )  # fmt: skip
-    company = text(reading, "company")
-    street_1, street_2, city, zip_code = _street(reading)
-    phone, email = text(reading, "phone_no"), text(reading, "email")
+    company, street_1, street_2, city, zip_code, phone, email = reading.texts(*_SHIP_TO_TEXTS)
     return ShipToAddress(
         full_name=_full_name(reading), company=company, address1=street_1, address2=street_2, address3=None,
         city=city, state=_state(reading), postal_code=zip_code, country=_country(reading), phone_number=phone,
@@ -311,7 +294,7 @@ def _bill_to(reading: Reading | None) -> BillToAddress:
             full_name=None, address1=None, address2=None, address3=None, city=None, state=None, postal_code=None,
             country=None,
         )  # fmt: skip
-    street_1, street_2, city, zip_code = _street(reading)
+    street_1, street_2, city, zip_code = reading.texts(*_STREET)
     return BillToAddress(
         full_name=_full_name(reading), address1=street_1, address2=street_2, address3=None, city=city,
         state=_state(reading), postal_code=zip_code, country=_country(reading),
@@ -325,7 +308,7 @@ def _ship_from(reading: Reading | None, *, given_back: bool) -> ShipFromAddress:
             address1=None, address2=None, address3=None, city=None, state=None, postal_code=None, country=None
         )
     seen = reading if given_back else Reading(reading.value)  # a reading nobody asks for a remainder
-    street_1, street_2, city, zip_code = _street(seen)
+    street_1, street_2, city, zip_code = seen.texts(*_STREET)
     return ShipFromAddress(
         address1=street_1, address2=street_2, address3=None, city=city, state=_state(seen), postal_code=zip_code,
         country=_country(seen),
@@ -336,15 +319,15 @@ def _shipment(reading: Reading, index: int, order_id: str, order_status: str, de
               ship_from: ShipFromAddress, parsed: Mapping[str, datetime]) -> Shipment:  # fmt: skip
     tracking = reading.value
     kind = enum_text(tracking.get("tracking_type"), "TRACKING_TYPE_UNSPECIFIED")
-    number = text(reading, "tracking_no")
-    updated = when(tracking, "tracking_updated_at", reading.path, parsed)
+    number, service, carrier, url = reading.texts("tracking_no", "service", "carrier", "tracking_url")
+    updated = when(reading, "tracking_updated_at", parsed)
     if updated is not None:
         reading.rewrites("tracking_updated_at", timestamp_reproduced(updated, tracking["tracking_updated_at"], parsed))
     shipment = Shipment(
         shipment_id=number or f"{order_id}-tracking-{index + 1}", raw_status=kind,
         status=shipment_status(kind, order_status, decision), warehouse_id=None, shipping_method_id=None,
-        shipping_method_name=text(reading, "service"), carrier_id=None, carrier_name=text(reading, "carrier"),
-        tracking_number=number, tracking_url=text(reading, "tracking_url"), line_items=(), shipping_groups=(),
+        shipping_method_name=service, carrier_id=None, carrier_name=carrier,
+        tracking_number=number, tracking_url=url, line_items=(), shipping_groups=(),
         ship_from_address=ship_from, created_date=None, updated_date=updated,
     )  # fmt: skip
     written = tracking_type_for(shipment, index)
