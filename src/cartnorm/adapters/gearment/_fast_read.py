@@ -379,6 +379,56 @@ def _reader(field: Field, *, noted: bool = False) -> Reader:
     return _repeated(single) if field.repeated else single
 
 
+_UNSHAPED: Final[Any] = object()
+#: The most shapes (key sets) one message's table remembers; real payloads have a few each.
+_MAX_SHAPES: Final = 256
+#: Shapes compiled only up to these many keys, and unknown keys among them (Gearment's largest
+#: message has 55 fields, and adds a few new ones at a time): a message with more is read by the
+#: loop, so that no payload makes cartnorm compile large code.
+_MAX_SHAPE_KEYS: Final = 96
+_MAX_SHAPE_UNKNOWN: Final = 12
+
+
+def _generate_reader(
+    name: str, keys: tuple[Any, ...], by_key: Mapping[str, tuple[str, type | None, Reader]]
+) -> Reader | None:
+    """
+    The source of a reader for one shape of a message, compiled. It does what `_Table.read`'s
+    loop does, field by field, unrolled: texts and flags checked and kept as they came (the
+    message is copied whole first), every other known field read by its reader, unknown fields
+    copied by `_free_copy`. Keys reach the code as constants of its namespace, never as source.
+    """
+    if len(keys) > _MAX_SHAPE_KEYS or sum(key not in by_key for key in keys) > _MAX_SHAPE_UNKNOWN:
+        return None  # a hostile or odd message: not worth compiling code for (the loop reads it)
+    if not all(type(key) is str and (key not in by_key or by_key[key][0] == key) for key in keys):
+        return None  # another spelling (renamed keys), or a key that is not a string
+    namespace: dict[str, Any] = {"Declined": _NeedsFullReadError, "valid": is_valid_text, "free": _free_copy}
+    body = ["    out = raw.copy()", "    limit = seen.max_chars"]
+    longest_unknown = 0
+    for index, key in enumerate(keys):
+        namespace[f"k{index}"] = key
+        known = by_key.get(key)
+        if known is None:
+            longest_unknown = max(longest_unknown, len(key))
+            body.append(f"    out[k{index}] = free(raw[k{index}], seen, 0)")
+        elif known[1] is str:
+            body.append(
+                f"    if (v := raw[k{index}]) is not None and (type(v) is not str or len(v) > limit"
+                " or not (v.isascii() or valid(v))):\n        raise Declined"
+            )
+        elif known[1] is bool:
+            body.append(f"    if (v := raw[k{index}]) is not None and type(v) is not bool:\n        raise Declined")
+        else:
+            namespace[f"r{index}"] = known[2]
+            body.append(f"    if (v := raw[k{index}]) is not None:\n        out[k{index}] = r{index}(v, seen)")
+    if longest_unknown:
+        body.insert(2, f"    if {longest_unknown} > limit:\n        raise Declined")
+    source = "def read(raw, seen):\n" + "\n".join(body) + "\n    return out\n"
+    exec(compile(source, f"<cartnorm gearment reader {name}>", "exec"), namespace)  # noqa: S102 - our own template
+    reader: Reader = namespace["read"]
+    return reader
+
+
 #: Fields whose every valid value is stored as it came, by the one Python type it must have.
 _AS_IS: Final[Mapping[str, type]] = {"string": str, "bool": bool}
 
@@ -389,12 +439,26 @@ class _Table:
     either the one type a value stored as is must have, or the reader that checks and converts it.
     """
 
-    __slots__ = ("by_key", "is_money", "spec")
+    __slots__ = ("by_key", "is_money", "shapes", "spec")
 
     def __init__(self, spec: MessageSpec) -> None:
         self.spec = spec
         self.by_key: dict[str, tuple[str, type | None, Reader]] = {}  # see `fill`
         self.is_money = spec.name == "Money"
+        self.shapes: dict[tuple[Any, ...], Reader | None] = {}  # see `_shape_reader`
+
+    def _shape_reader(self, keys: tuple[Any, ...]) -> Reader | None:
+        """
+        A reader for messages with exactly these keys, all in Gearment's own spelling (None for
+        other spellings: the field-by-field loop reads those): one straight function per shape,
+        generated once, with no loop and no table look-up per field. Messages of a kind come
+        with the same keys order after order; the shapes are remembered (bounded: emptied when full).
+        """
+        reader = _generate_reader(self.spec.name, keys, self.by_key)
+        if len(self.shapes) >= _MAX_SHAPES:
+            self.shapes.clear()
+        self.shapes[keys] = reader
+        return reader
 
     def fill(self) -> None:
         """Make the readers: a message field's is its table's bound `read` (one call per message, no wrapper)."""
@@ -410,6 +474,14 @@ class _Table:
         if type(raw) is not dict or len(raw) > seen.max_items:
             raise _NeedsFullReadError
         seen.nodes += len(raw)
+        if not self.is_money:
+            keys = tuple(raw)
+            reader = self.shapes.get(keys, _UNSHAPED)
+            if reader is _UNSHAPED:
+                reader = self._shape_reader(keys)
+            if reader is not None:
+                shaped: dict[str, Any] = reader(raw, seen)
+                return shaped
         max_chars = seen.max_chars
         field_for = self.by_key.get
         out: dict[str, Any] = {}
