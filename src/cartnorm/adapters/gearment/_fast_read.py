@@ -258,6 +258,8 @@ def _money_reader(*, noted: bool, non_negative: bool) -> Reader:
             raise _NeedsFullReadError
         code, units, nanos = value.get("currency_code"), value.get("units"), value.get("nanos")
         size = len(value)
+        if code is not None and type(code) is not str:
+            raise _NeedsFullReadError
         known = None
         if (type(units) is str or units is None) and (type(nanos) is int or nanos is None):
             known = _SEEN_MONEYS.get((code, units, nanos, size))  # exact types first: 1.0 == 1 == True
@@ -268,11 +270,8 @@ def _money_reader(*, noted: bool, non_negative: bool) -> Reader:
         canonical, amount, negative = known
         if negative and non_negative:
             raise _NeedsFullReadError  # a negative price: the full reader says so at its path
-        if code is not None:
-            if type(code) is not str:
-                raise _NeedsFullReadError
-            if code and code != seen.last_sent:  # an empty currency_code defers to the order's currency
-                seen.check_currency(code)  # a valid ISO 4217 code: short, ASCII
+        if code and code != seen.last_sent:  # an empty currency_code defers to the order's currency
+            seen.check_currency(code)  # a valid ISO 4217 code: short, ASCII
         seen.nodes += size
         copy = value.copy()
         if noted:
