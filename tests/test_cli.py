@@ -109,6 +109,7 @@ def test_conformance_reports_differences(capsys, tmp_path):
     payload = (TRACKSTAR / "full_order.payload.json").read_text()
     (case / "good.payload.json").write_text(payload)
     (case / "good.expected.json").write_text((TRACKSTAR / "full_order.expected.json").read_text())
+    (case / "good.options.json").write_text((TRACKSTAR / "full_order.options.json").read_text())  # offsets
     expected = json.loads((TRACKSTAR / "full_order.expected.json").read_text())
     expected["line_items"][0]["quantity"] = 3
     (case / "bad.payload.json").write_text(payload)
@@ -138,6 +139,7 @@ def test_pytest_plugin_runs_user_fixtures(pytester):
     payload = (TRACKSTAR / "full_order.payload.json").read_text()
     (case / "good.payload.json").write_text(payload)
     (case / "good.expected.json").write_text((TRACKSTAR / "full_order.expected.json").read_text())
+    (case / "good.options.json").write_text((TRACKSTAR / "full_order.options.json").read_text())  # offsets
     expected = json.loads((TRACKSTAR / "full_order.expected.json").read_text())
     expected["status"] = "open"
     (case / "bad.payload.json").write_text(payload)

@@ -8,7 +8,7 @@ cartnorm: vendor order payloads to the Trackstar cart order model, and back, exa
 
 from . import lifecycle, money
 from ._version import __version__
-from .adapter import Adapter, DataWarning, Normalized, StatusDecision, StatusTable
+from .adapter import Adapter, DataWarning, Normalized, Option, StatusDecision, StatusTable
 from .codec import TrackstarPage, dumps, from_trackstar, from_trackstar_page, loads, make_converter, to_trackstar
 from .errors import (
     CartnormError,
@@ -60,6 +60,7 @@ __all__ = [
     "MissingDependencyError",
     "MoneyError",
     "Normalized",
+    "Option",
     "OrderStatus",
     "PayloadError",
     "ReadError",

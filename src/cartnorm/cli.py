@@ -28,6 +28,7 @@ from ._json import DOCUMENT_LIMITS, encode_json
 from ._outputs import OutputError, PathError, Sink, blocked_signals, check_paths, open_sink
 from ._parallel import default_jobs, ordered_map
 from ._report import Tally, rejects_line, warning_line
+from .adapter import Adapter, Option
 from .codec import dumps, from_trackstar
 from .conformance import discover_cases, run_case
 from .docgen import regenerate
@@ -382,16 +383,45 @@ def _stream(
     return run.finish()
 
 
+def _declared_flags() -> dict[str, list[tuple[Adapter, Option]]]:
+    """
+    Every command-line flag the available adapters declare (`Adapter.options`), with who declares it.
+
+    Adapters may share a flag only by declaring the same option under it (a plugin that
+    reuses a flag for something else is a `ConfigurationError`, loud rather than ambiguous).
+    """
+    flags: dict[str, list[tuple[Adapter, Option]]] = {}
+    for adapter in available_adapters().values():
+        for option in adapter.options:
+            if option.flag is None:
+                continue
+            declared = flags.setdefault(option.flag, [])
+            if declared and declared[0][1].name != option.name:
+                first = declared[0][0].name
+                msg = f"{option.flag} is {first}'s option {declared[0][1].name!r} and {adapter.name}'s {option.name!r}"
+                raise ConfigurationError(msg)
+            declared.append((adapter, option))
+    return flags
+
+
+def _flag_dest(flag: str) -> str:
+    return "option_" + flag.lstrip("-").replace("-", "_")
+
+
 def _adapter_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The adapter options the command line gives, by name, each parsed by its declaration."""
     options: dict[str, Any] = {}
-    if getattr(args, "exponent", None):
-        exponents = {}
-        for item in args.exponent:
-            code, _, digits = item.partition("=")
-            if not digits.isdigit():
-                raise _UsageError(f"--exponent takes CODE=DIGITS (e.g. KWD=2), got {item!r}")
-            exponents[code.upper()] = int(digits)
-        options["exponents"] = exponents
+    fixed = get_adapter(args.source) if getattr(args, "source", None) else None
+    for flag, declared in _declared_flags().items():
+        given = getattr(args, _flag_dest(flag), None)
+        if given is None:
+            continue
+        owners = [adapter for adapter, _ in declared]
+        if fixed is not None and fixed not in owners:
+            names = ", ".join(adapter.name for adapter in owners)
+            raise _UsageError(f"{flag} is an option of {names}; --source {fixed.name} does not take it")
+        option = declared[0][1]
+        options[option.name] = option.parse(given if isinstance(given, list) else [given])
     return options
 
 
@@ -610,7 +640,6 @@ def _parser() -> argparse.ArgumentParser:
     normalize.add_argument(
         "--observed-at", metavar="DATETIME", help="RFC 3339 time for trackstar_*_date (default: now)"
     )
-    normalize.add_argument("--exponent", action="append", metavar="CODE=DIGITS", help="currency exponent override")
     normalize.add_argument(
         "--jobs", type=int, metavar="N", help="worker processes (default: all cores; 1 runs in this process)"
     )
@@ -623,6 +652,7 @@ def _parser() -> argparse.ArgumentParser:
     normalize.add_argument("--warnings", metavar="FILE", help="write every warning here (JSON Lines)")
     normalize.add_argument("--strict", action="store_true", help="reject a record that gives any warning")
     streaming(normalize)
+    _adapter_flags(normalize)
     normalize.set_defaults(run=_cmd_normalize)
 
     denormalize = subcommand("denormalize", "Trackstar JSON → vendor payloads (JSON Lines)")
@@ -654,6 +684,24 @@ def _silence_stdout() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
+
+
+def _adapter_flags(command: argparse.ArgumentParser) -> None:
+    """One flag per option the adapters declare, grouped by adapter; each applies to its adapters' records."""
+    groups: dict[str, Any] = {}
+    for flag, declared in _declared_flags().items():
+        option = declared[0][1]
+        names = ", ".join(owner.name for owner, _ in declared)
+        group = groups.get(names)
+        if group is None:
+            group = groups[names] = command.add_argument_group(f"{names} options (applied to {names} records only)")
+        group.add_argument(
+            flag,
+            dest=_flag_dest(flag),
+            action="append" if option.repeat else "store",
+            metavar=option.metavar,
+            help=f"{option.help} ({option.type}{'; repeatable' if option.repeat else ''})",
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

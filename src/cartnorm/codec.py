@@ -31,7 +31,6 @@ from ._fastdump import dump_order
 from ._json import (
     DOCUMENT_LIMITS,
     JSON_LIMITS,
-    JsonLimits,
     decimal_within,
     encode_json,
     exact_float,
@@ -40,6 +39,7 @@ from ._json import (
 )
 from ._paths import ROOT, child
 from .errors import MISSING, CartnormError, PayloadError
+from .limits import Limits
 from .model import CartOrder, OrderStatus, ShipmentStatus
 
 __all__ = [
@@ -387,6 +387,6 @@ def dumps(order: CartOrder, *, indent: int | None = None) -> str:
     return encode_json(to_trackstar(order), indent=indent)
 
 
-def loads(text: str | bytes, *, limits: JsonLimits = DOCUMENT_LIMITS) -> CartOrder:
+def loads(text: str | bytes, *, limits: Limits = DOCUMENT_LIMITS) -> CartOrder:
     """Parse JSON text written by `dumps` (or by Trackstar) into a `CartOrder`."""
     return from_trackstar(parse_json(text, limits=limits))

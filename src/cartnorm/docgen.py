@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import importlib.util
 import itertools
 import re
 import typing
@@ -22,7 +23,7 @@ from . import model, table_schema
 from .adapter import StatusTable
 from .lifecycle import STATUS_INFO, STEP_BACKS, can_transition
 from .model import OrderStatus
-from .registry import get_adapter
+from .registry import builtin_modules, get_adapter
 from .schema import trackstar_schema
 
 __all__ = [
@@ -251,8 +252,13 @@ def render_lifecycle_diagram() -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_status_mappings(adapter_names: tuple[str, ...] = ("medusa", "gearment")) -> str:
-    """Render every status table of the named adapters, one section per adapter and table."""
+def render_status_mappings(adapter_names: tuple[str, ...] | None = None) -> str:
+    """
+    Render every status table of the named adapters, one section per adapter and table
+    (by default the built-in adapters detection chooses among, in the registry's order).
+    """
+    if adapter_names is None:
+        adapter_names = tuple(name for name in builtin_modules() if get_adapter(name).detectable)
     out: list[str] = []
     for name in adapter_names:
         adapter = get_adapter(name)
@@ -264,16 +270,19 @@ def render_status_mappings(adapter_names: tuple[str, ...] = ("medusa", "gearment
     return "\n".join(out)
 
 
-#: Built-in adapters whose package has a ``_docs`` module rendering ``docs/vendors/<name>.md``.
-_VENDOR_PAGES = ("medusa", "gearment")
+def _vendor_pages() -> dict[str, dict[str, Callable[[], str]]]:
+    """The generated regions of ``docs/vendors/<name>.md``: each built-in adapter package's ``_docs`` module."""
+    pages = {}
+    for name, module in builtin_modules().items():
+        if importlib.util.find_spec(module).submodule_search_locations is None:  # type: ignore[union-attr]
+            continue  # a module, not a package: no page of its own
+        pages[f"docs/vendors/{name}.md"] = importlib.import_module(f"{module}._docs").DOC_REGIONS
+    return pages
 
 
 def doc_regions() -> dict[str, dict[str, Callable[[], str]]]:
     """Every generated region, by file (relative to the project root) and region name."""
-    vendor_pages = {
-        f"docs/vendors/{name}.md": importlib.import_module(f"cartnorm.adapters.{name}._docs").DOC_REGIONS
-        for name in _VENDOR_PAGES
-    }
+    vendor_pages = _vendor_pages()
     return vendor_pages | {
         "docs/model.md": {"model-reference": render_model_reference},
         "docs/tables.md": {"tables-reference": render_tables_reference},

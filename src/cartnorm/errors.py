@@ -173,7 +173,7 @@ class CurrencyError(PayloadError):
 class UnrecognizedPayloadError(PayloadError):
     """No adapter, or more than one, recognises the payload; pass ``source=`` to choose."""
 
-    default_hint = "Pass source='medusa' or source='gearment' (or a plugin's name) to say what it is."
+    default_hint = "Pass source= with an adapter's name (cartnorm.available_adapters() lists them) to say what it is."
 
 
 class VendorErrorResponse(PayloadError):  # noqa: N818 - names what arrived: the vendor's error response

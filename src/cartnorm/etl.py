@@ -19,17 +19,18 @@ from typing import Any, Literal
 import attrs
 
 from ._paths import ROOT
-from .adapter import Adapter, DataWarning, Normalized
+from .adapter import Adapter, DataWarning, Normalized, read_options
 from .errors import CartnormError, ConfigurationError, InputTypeError, LimitExceededError, PayloadError
 from .limits import DEFAULT_LIMITS, Limits, check_payload
 from .model import CartOrder
-from .registry import detect_adapter, get_adapter
+from .registry import available_adapters, detect_adapter, get_adapter
 
 __all__ = [
     "Accepted",
     "Location",
     "Record",
     "Rejection",
+    "check_options",
     "convert",
     "denormalize",
     "normalize",
@@ -45,6 +46,31 @@ def _adapter_for(payload: Any, source: str | Adapter | None) -> Adapter:
     if source is None:
         return detect_adapter(payload)
     return get_adapter(source)
+
+
+def check_options(adapter: Adapter | None, options: dict[str, Any]) -> None:
+    """
+    Refuse, before any record is read, an option that cannot apply: one ``adapter`` does not
+    declare, or (records detected one by one) one no available adapter declares.
+    """
+    if not options:
+        return
+    if adapter is not None:
+        read_options(adapter.name, adapter.options, options)
+        return
+    declared = {option.name for candidate in available_adapters().values() for option in candidate.options}
+    unknown = [name for name in options if name not in declared]
+    if unknown:
+        known = ", ".join(sorted(declared)) or "none"
+        msg = f"no adapter takes the option {', '.join(map(repr, unknown))} (options adapters declare: {known})"
+        raise ConfigurationError(msg)
+
+
+def _options_for(adapter: Adapter, options: dict[str, Any]) -> dict[str, Any]:
+    """The options that apply to a record ``adapter`` was detected for: those it declares."""
+    if not options:
+        return options
+    return {name: value for name, value in options.items() if adapter.option(name) is not None}
 
 
 def convert(
@@ -63,8 +89,12 @@ def convert(
     (or more than one) recognises is an `UnrecognizedPayloadError`, never a guess.
     The payload is first checked against ``limits`` (`cartnorm.Limits`; ``None`` skips that),
     by cartnorm, or by the adapter while it reads when it says it can (`Adapter.checks_limits`).
+    An option applies to the adapter that declares it (`Adapter.options`); with ``source=None``
+    a record gets only the options its adapter declares, and one no adapter declares is a
+    `ConfigurationError`.
     """
     adapter = None if source is None else _adapter_for(payload, source)
+    check_options(adapter, adapter_options)
     try:
         return _checked_convert(payload, adapter, observed_at, adapter_options, limits)[1]
     except RecursionError:
@@ -95,7 +125,11 @@ def _bounded(
     if limits is not None and (adapter is None or not adapter.checks_limits):
         check_payload(payload, limits)
         limits = None
-    chosen = adapter if adapter is not None else detect_adapter(payload)
+    if adapter is None:
+        chosen = detect_adapter(payload)
+        adapter_options = _options_for(chosen, adapter_options)
+    else:
+        chosen = adapter
     if limits is not None:
         adapter_options = {**adapter_options, "limits": limits}
     return chosen, adapter_options
@@ -287,13 +321,16 @@ def normalize_many(
     With ``on_error="reject"`` (the default) a record that raises a `CartnormError` data
     error becomes a `Rejection` carrying its position, JSON path, message and the original
     record; ``on_error="raise"`` re-raises the first one. Configuration errors (an unknown
-    ``source`` name, a bad option) always raise: they would reject every record.
+    ``source`` name, an option no adapter that may convert the records declares, a bad option
+    value) always raise: they would reject every record; all but bad values at the call,
+    before any record is read. An option applies to the records of the adapter declaring it.
     """
     _refuse_single_record(records)
     if on_error not in ("reject", "raise"):
         msg = f"on_error must be 'reject' or 'raise', got {on_error!r}"
         raise ConfigurationError(msg)
     fixed = None if source is None else _adapter_for(None, source)
+    check_options(fixed, adapter_options)
     return _normalize_each(records, fixed, observed_at, on_error, limits, adapter_options)
 
 
@@ -319,7 +356,7 @@ def _normalize_each(
     records: Iterable[Any],
     fixed: Adapter | None,
     observed_at: datetime | None,
-    on_error: str,
+    on_error: Literal["reject", "raise"],
     limits: Limits | None,
     adapter_options: dict[str, Any],
 ) -> Iterator[Accepted | Rejection]:

@@ -17,7 +17,7 @@ from ...adapter import Adapter, StatusTable
 from ._from_canonical import from_canonical
 from ._reading import is_medusa_body, looks_like_order, unwrap
 from ._statuses import STATUS_TABLE_V1, STATUS_TABLE_V2
-from ._to_canonical import convert, convert_options, to_canonical
+from ._to_canonical import OPTIONS, convert, to_canonical
 
 __all__ = ["ADAPTER", "NAME", "STATUS_TABLES", "convert", "detect", "from_canonical", "to_canonical"]
 
@@ -49,7 +49,8 @@ ADAPTER: Final = Adapter(
     name=NAME,
     description="Medusa v1 and v2 orders (store, admin and cart-completion responses)",
     detect=detect,
-    convert=convert_options,
+    convert=convert,
     from_canonical=from_canonical,
     status_tables=STATUS_TABLES,
+    options=OPTIONS,
 )

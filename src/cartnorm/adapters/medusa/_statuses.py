@@ -213,6 +213,7 @@ STATUS_TABLE_V1: Final = StatusTable(
     axes=AXES,
     rows=_expand(RULES_V1, V1_VALUES),
     unknown_reason=_UNKNOWN,
+    values=V1_VALUES,
 )
 #: Every Medusa v2 combination (6 × 8 × 10 × 2 rows).
 STATUS_TABLE_V2: Final = StatusTable(
@@ -221,6 +222,7 @@ STATUS_TABLE_V2: Final = StatusTable(
     axes=AXES_V2,
     rows=_expand(RULES_V2, V2_VALUES, AXES_V2),
     unknown_reason=_UNKNOWN,
+    values=V2_VALUES,
 )
 
 

@@ -9,7 +9,7 @@ from typing import Any, Final
 import attrs
 
 from ..._paths import ROOT
-from ...adapter import Normalized, WarningLog, observation_time
+from ...adapter import Normalized, Option, WarningLog, observation_time, read_options
 from ...errors import MISSING, ConfigurationError, CurrencyError, PayloadError
 from ...model import CartOrder, OrderStatus
 from ...money import exponent_of, normalize_currency
@@ -26,7 +26,7 @@ from ._shipments import shipments
 from ._statuses import AXES, STATUS_TABLE_V1, STATUS_TABLE_V2, UNITS_SHIPPED, decide, format_raw_status
 from ._totals import order_totals
 
-__all__ = ["CURRENCY_SOURCES", "convert", "convert_options", "to_canonical"]
+__all__ = ["CURRENCY_SOURCES", "OPTIONS", "convert", "to_canonical"]
 
 #: Records an order owns, whose timestamps fill a missing ``updated_at`` (the latest of `_ACTIVITY_FIELDS`).
 _RECORDS: Final = ("items", "shipping_methods", "fulfillments", "payments", "payment_collections", "refunds",
@@ -106,23 +106,45 @@ def _currency(log: WarningLog, order: Mapping[str, Any], path: str, exponents: o
     return code, exponent_of(code, exponents=relevant, path=where)
 
 
-def convert(
-    payload: Any,
-    *,
-    observed_at: datetime | None = None,
-    exponents: Mapping[str, int] | None = None,
-) -> Normalized:
+def _parse_exponents(texts: Sequence[str]) -> dict[str, int]:
+    """``--exponent KWD=2`` (repeatable) → ``{"KWD": 2}``."""
+    exponents = {}
+    for item in texts:
+        code, _, digits = item.partition("=")
+        if not digits.isdigit():
+            msg = f"--exponent takes CODE=DIGITS (e.g. KWD=2), got {item!r}"
+            raise ConfigurationError(msg)
+        exponents[code.upper()] = int(digits)
+    return exponents
+
+
+#: The options `convert` takes (`cartnorm.Adapter.options`).
+OPTIONS: Final = (
+    Option(
+        name="exponents",
+        type="{currency code: digits}",
+        help="minor-unit exponent per currency, for stores whose amounts use another than ISO 4217's (KWD=2)",
+        flag="--exponent",
+        metavar="CODE=DIGITS",
+        repeat=True,
+        parse=_parse_exponents,
+    ),
+)
+
+
+def convert(payload: Any, *, observed_at: datetime | None = None, **options: Any) -> Normalized:
     """
     Convert a Medusa order payload into a `Normalized` (the order and its warnings).
 
     ``payload`` is a bare order or a response holding one (`._reading.ENVELOPES`: ``{"order": …}``,
     cart completions, ``{"order" | "order_preview": …, "return": …}`` …), parsed exactly or with
     ``json.loads``; it is never modified. ``observed_at`` (aware; default now, UTC) fills
-    ``trackstar_created_date`` and ``trackstar_updated_date``. ``exponents`` overrides the
-    minor-unit exponent per currency (``{"KWD": 2}``).
+    ``trackstar_created_date`` and ``trackstar_updated_date``. The one option (`OPTIONS`),
+    ``exponents``, overrides the minor-unit exponent per currency (``{"KWD": 2}``).
     Raises `cartnorm.errors.PayloadError` (with the JSON path) for data it cannot map exactly,
     and for a Medusa response that holds no order (a payment, a return, a page of orders).
     """
+    exponents = read_options("medusa", OPTIONS, options)["exponents"]
     observed = observation_time(observed_at)
     order, path, envelope, siblings = unwrap(payload)
     version = 2 if is_v2(order) else 1
@@ -152,23 +174,9 @@ def convert(
     return Normalized(canonical, context.log.freeze())
 
 
-def convert_options(payload: Any, *, observed_at: datetime | None = None, **options: Any) -> Normalized:
-    """`convert` with options by name, as `cartnorm.Adapter` calls it; an unknown option is an error."""
-    unknown = sorted(set(options) - {"exponents"})
-    if unknown:
-        msg = f"the medusa adapter takes no option {', '.join(map(repr, unknown))} (it knows: 'exponents')"
-        raise ConfigurationError(msg)
-    return convert(payload, observed_at=observed_at, exponents=options.get("exponents"))
-
-
-def to_canonical(
-    payload: Any,
-    *,
-    observed_at: datetime | None = None,
-    exponents: Mapping[str, int] | None = None,
-) -> CartOrder:
+def to_canonical(payload: Any, *, observed_at: datetime | None = None, **options: Any) -> CartOrder:
     """Convert a Medusa order payload into a `CartOrder` (see `convert`; warnings are dropped)."""
-    return convert(payload, observed_at=observed_at, exponents=exponents).order
+    return convert(payload, observed_at=observed_at, **options).order
 
 
 def _order(context: Context, observed: datetime, additional_fields: dict[str, Any]) -> tuple[CartOrder, dict[str, str]]:
