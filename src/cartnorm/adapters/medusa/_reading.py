@@ -1,8 +1,11 @@
 """
 Reading a Medusa payload: envelopes, version detection, typed field access with JSON paths.
 
-Every reader takes the JSON path of the object it reads from, so errors name the exact
-place in the payload as the caller passed it (``$.order.items[0].quantity``).
+`read_payload` copies the payload once (`cartnorm.lossless.owned_copy`: within the caller's
+`cartnorm.Limits`, floats as exact Decimals) and reads it through `cartnorm.lossless.Reading` s:
+the envelope, if any, and the order in it. Every field reader takes the JSON path of the object
+it reads from, so errors name the exact place in the payload as the caller passed it
+(``$.order.items[0].quantity``).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -18,11 +21,14 @@ from ..._datetime import parse_rfc3339
 from ..._paths import ROOT
 from ..._paths import child as _child
 from ...errors import MISSING, PayloadError
+from ...limits import Limits
+from ...lossless import Reading, owned_copy
 
 __all__ = [
     "ENVELOPES",
     "NOT_ORDERS",
     "Envelope",
+    "Read",
     "child",
     "detail_quantity",
     "format_medusa_datetime",
@@ -33,6 +39,7 @@ __all__ = [
     "optional_datetime",
     "optional_str",
     "quantity",
+    "read_payload",
     "required_str",
     "unwrap",
     "wrap",
@@ -118,6 +125,38 @@ def unwrap(payload: Any) -> tuple[Mapping[str, Any], str, str | None, dict[str, 
     if not isinstance(inner, Mapping):
         raise PayloadError(child(ROOT, envelope.key), inner, "a Medusa order object")
     return inner, child(ROOT, envelope.key), name, {key: payload[key] for key in envelope.siblings}
+
+
+class Read(NamedTuple):
+    """A payload as read: the order's `Reading`, the envelope's name and what it held beside the order."""
+
+    order: Reading
+    envelope: str | None
+    siblings: dict[str, Any]  #: the reader's own copies
+    floats: bool  #: the payload held binary floats (it was parsed by ``json.loads``)
+
+
+def read_payload(payload: Any, limits: Limits | None) -> Read:
+    """
+    Read ``payload`` (an order or a response holding one) from a copy of its own, within
+    ``limits`` when given (over them: what `cartnorm.limits.check_payload` raises, first).
+
+    A payload that holds no order raises `PayloadError` as `unwrap` does.
+    """
+    copy, floats = owned_copy(payload, limits)
+    if not isinstance(copy, dict):
+        raise PayloadError(ROOT, payload, "a JSON object: a Medusa order or a response holding one")
+    found = _envelope_of(copy)
+    if found is None:
+        _refuse_non_order(payload)
+        return Read(Reading(copy, owned=True), None, {}, floats)
+    name, envelope = found
+    order = copy[envelope.key]
+    path = child(ROOT, envelope.key)
+    if type(order) is not dict:
+        raise PayloadError(path, payload[envelope.key], "a Medusa order object")
+    siblings = {key: copy[key] for key in envelope.siblings}
+    return Read(Reading(order, owned=True, path=path), name, siblings, floats)
 
 
 def _refuse_non_order(payload: Mapping[Any, Any]) -> None:
