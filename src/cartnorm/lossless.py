@@ -28,6 +28,14 @@ written, omitted keys are dropped); parts are restored one by one, each from its
     remainder_of(sent, written) == the remainder a faithful Reading gives
     restore(written, remainder_of(sent, written)) == sent
 
+**The other spelling: a patch.** A mapping may instead tell a reading the whole object the
+reverse writes, `Reading.wrote`, and take the remainder as a *patch* with the JSON paths of
+the omitted keys beside it, `Reading.patch` (Medusa's stored layout). Objects written where
+objects were sent are compared key by key, lists of as many objects item by item; `patch_of`
+is the definition, and `apply` lays the two back::
+
+    apply(written, *patch_of(sent, written)) == sent
+
 **Equality is JSON text.** Two values are the `same` when cartnorm writes them as the same
 JSON text, object key order aside: ``1`` is not ``true``, ``"1"`` is not ``1``, and
 ``Decimal("1.50")`` is not ``Decimal("1.5")`` — text-exact decimals are the lossless reading
@@ -605,13 +613,25 @@ class Reading:
                 omitted.append(key)
                 continue
             kind = type(sent)
-            if kind is type(wanted) and kind in _PLAIN:  # the usual case, inline
-                if sent == wanted:
-                    taken.append(key)
-            elif isinstance(sent, Mapping) and isinstance(wanted, Mapping):
-                part = self._child(sent, key)  # type: ignore[arg-type]
-                self._parts.append((key, part, False))
-                part.wrote(wanted)
+            if kind is type(wanted):  # the usual cases by exact type, before the slower general ones
+                if kind in _PLAIN:
+                    if sent == wanted:
+                        taken.append(key)
+                    continue
+                if kind is Decimal:  # the same text is the same sign, digits and exponent
+                    if sent.as_tuple() == wanted.as_tuple():
+                        taken.append(key)
+                    continue
+                if kind is dict:
+                    if len(sent) == len(wanted) and same(sent, wanted):  # a small object given back whole
+                        taken.append(key)
+                    else:
+                        self._wrote_part(key, sent, wanted)
+                    continue
+            if isinstance(sent, Mapping) and isinstance(wanted, Mapping):
+                self._wrote_part(key, sent, wanted)
+            elif kind is list and type(wanted) is list and not sent and not wanted:
+                taken.append(key)
             elif _objects(sent) and _objects(wanted) and len(sent) == len(wanted) and sent:
                 readings = [self._child(item, key, index) for index, item in enumerate(sent)]
                 self._parts.append((key, readings, False))
@@ -619,6 +639,11 @@ class Reading:
                     reading.wrote(item)
             elif same(sent, wanted):
                 taken.append(key)
+
+    def _wrote_part(self, key: str, sent: Any, wanted: Mapping[str, Any]) -> None:
+        part = self._child(sent, key)
+        self._parts.append((key, part, False))
+        part.wrote(wanted)
 
     def rewrites(self, key: str, verdict: bool) -> None:
         """
