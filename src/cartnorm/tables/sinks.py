@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import abc
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -31,10 +31,13 @@ from ..errors import ConfigurationError, PayloadError
 from ..etl import Accepted, Rejection
 from ..table_schema import DEFAULT_MONEY, MoneyType
 
+if TYPE_CHECKING:
+    from ._arrow import OrderRows
+
 __all__ = ["SinkReport", "TableSink", "open_sink"]
 
 #: How many orders a sink builds into Arrow and merges at a time.
-DEFAULT_BATCH = 1_000
+DEFAULT_BATCH = 500
 
 
 @attrs.define
@@ -73,7 +76,7 @@ class TableSink(abc.ABC):
         self._builder = TableBuilder(money)
         # The batch's orders by key: the newest snapshot's updated_date and rows (built and
         # checked as they arrive, added to the builder when the batch is merged).
-        self._batch: dict[tuple[str, str], tuple[Any, list[tuple[str, tuple[Any, ...]]]]] = {}
+        self._batch: dict[tuple[str, str], tuple[Any, OrderRows]] = {}
         self._closed = False
 
     def write(
