@@ -60,7 +60,18 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
     msg = f"cartnorm's tables need PyArrow ({error}): pip install 'cartnorm[tables]'"
     raise MissingDependencyError(msg) from error
 
-__all__ = ["TableBuilder", "arrow_schema", "arrow_type", "build_all", "build_batches", "feed", "rebuild", "record_text"]
+__all__ = [
+    "OrderRows",
+    "TableBuilder",
+    "arrow_schema",
+    "arrow_type",
+    "build_all",
+    "build_batches",
+    "feed",
+    "rebuild",
+    "record_text",
+    "rows_size",
+]
 
 _UTC: Final = timezone.utc
 
@@ -191,6 +202,16 @@ _SLOT: Final = {table.name: index for index, table in enumerate(TABLES)}
 #: `TableBuilder.rows` returns and `TableBuilder.add_rows` takes.
 OrderRows = tuple[list[tuple[Any, ...]], ...]
 
+_ORDER_JSON: Final = tuple(index for index, column in enumerate(ORDERS.columns) if column.kind is Kind.JSON)
+#: What `rows_size` counts for a row besides an order's JSON text (its other values, in Arrow).
+_ROW_BYTES: Final = 256
+
+
+def rows_size(rows: OrderRows) -> int:
+    """About how many bytes ``rows`` take in Arrow: the order's JSON text (most of it), and a flat rate per row."""
+    (order,) = rows[0]
+    return sum(len(order[index] or b"") for index in _ORDER_JSON) + _ROW_BYTES * sum(map(len, rows))
+
 
 _KNOWN_AMOUNTS: Final = 1 << 14
 _NO_AMOUNT: Final = bytes(16)  # the bytes under a null
@@ -307,11 +328,13 @@ class TableBuilder:
         self._money = _Money(money)
         self._rows: list[list[tuple[Any, ...]]] = []
         self._pending = 0
+        self.size = 0
         self._reset()
 
     def _reset(self) -> None:
         self._rows = [[] for _ in TABLES]
         self._pending = 0
+        self.size = 0  # about how many bytes the rows take in Arrow (`rows_size`, and rejects' text)
 
     def __len__(self) -> int:
         """How many records (orders and rejects) were added since the last `build`."""
@@ -383,6 +406,7 @@ class TableBuilder:
         for table, values in zip(self._rows, rows, strict=True):
             table.extend(values)
         self._pending += 1
+        self.size += rows_size(rows)
 
     def add_rejection(self, rejection: Rejection, *, input_name: str | None = None, line: int | None = None) -> None:
         """Add one reject row (the record whole, its text or exact JSON, and why)."""
@@ -391,6 +415,7 @@ class TableBuilder:
         row = (digest, text, rejection.path, rejection.error, rejection.message, input_name, line, rejection.position)
         self._rows[_SLOT[REJECTS.name]].append(row)
         self._pending += 1
+        self.size += len(text) + _ROW_BYTES
 
     def build(self) -> Tables:
         """The tables of everything added since the last `build`; the builder starts empty again."""

@@ -9,7 +9,8 @@ other columns or types (another money type) is refused before anything is writte
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
 
 from ..errors import ConfigurationError, MissingDependencyError
 from ..table_schema import CHILD_TABLES, ORDERS, REJECTS, TABLES, Kind, MoneyType, Table
@@ -36,9 +37,14 @@ __all__ = [
 ]
 
 
+T = TypeVar("T")
+
 STAGING: Final = "_cartnorm_staging"
-#: The memory DuckDB may use for its cache before it writes to disk (the default is most of the machine).
+#: The memory DuckDB may use for its cache before it writes to disk (its default is most of the machine).
 MEMORY_LIMIT: Final = "64MB"
+#: The limits a sink moves up to when DuckDB runs out of memory all the same (a run of orders with
+#: large ``additional_fields``: DuckDB keeps long strings that one transaction adds in memory).
+MORE_MEMORY: Final = ("256MB", "1GB", "4GB")
 
 
 def duckdb_type(kind: Kind, money: MoneyType) -> str:
@@ -61,8 +67,10 @@ def configure(connection: Any) -> None:
     other methods stay).
     """
     connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    with contextlib.suppress(duckdb.Error):  # a DuckDB without DICT_FSST (before 1.3) has nothing to switch off
-        connection.execute("SET disabled_compression_methods = 'dict_fsst'")
+    for methods in ("dict_fsst,zstd", "zstd"):  # DICT_FSST came with DuckDB 1.3
+        with contextlib.suppress(duckdb.Error):
+            connection.execute(f"SET disabled_compression_methods = '{methods}'")
+            break
 
 
 def create_tables(connection: Any, money: MoneyType) -> None:
@@ -120,7 +128,7 @@ def prepare_staging(connection: Any, money: MoneyType) -> None:
 
 
 def stage_batch(connection: Any, tables: Tables, batch: int) -> None:
-    """Append one batch's tables to the staging tables (each batch holds an order key at most once)."""
+    """Append one batch's tables to the staging tables (a key once a batch) (the caller's transaction)."""
     for table in TABLES:
         name = f"_cartnorm_in_{table.name}"
         connection.register(name, getattr(tables, table.name))
@@ -218,10 +226,34 @@ class MergingSink(TableSink):
 
     connection: Any
     _batches: int = 0
+    _more_memory: int = 0  # how many of MORE_MEMORY were needed
 
     def _merge(self, tables: Tables) -> None:
         self._batches += 1
-        stage_batch(self.connection, tables, self._batches)
+        self._in_transaction(lambda: stage_batch(self.connection, tables, self._batches))
+
+    def _in_transaction(self, action: Callable[[], T]) -> T:
+        """``action`` in one transaction, committed; run again with more memory if DuckDB runs out."""
+
+        def committed() -> T:
+            self.connection.execute("BEGIN TRANSACTION")
+            result = action()
+            self.connection.execute("COMMIT")
+            return result
+
+        return self._with_memory(committed, lambda: self.connection.execute("ROLLBACK"))
+
+    def _with_memory(self, action: Callable[[], T], undo: Callable[[], object]) -> T:
+        """``action``; when DuckDB runs out of memory, ``undo``, raise the limit (`MORE_MEMORY`) and run it again."""
+        while True:
+            try:
+                return action()
+            except duckdb.OutOfMemoryException:
+                if self._more_memory >= len(MORE_MEMORY):
+                    raise
+                undo()
+                self.connection.execute(f"SET memory_limit = '{MORE_MEMORY[self._more_memory]}'")
+                self._more_memory += 1
 
     def _count(self, counts: tuple[int, int, int]) -> None:
         inserted, replaced, staged = counts
@@ -257,9 +289,7 @@ class DuckDBSink(MergingSink):
             raise
 
     def _commit(self) -> None:
-        self.connection.execute("BEGIN TRANSACTION")
-        self._count(merge_staged(self.connection))
-        self.connection.execute("COMMIT")
+        self._count(self._in_transaction(lambda: merge_staged(self.connection)))
         self.connection.close()
 
     def _abort(self) -> None:

@@ -20,13 +20,14 @@ missing, or tables from two runs; and two runs must not write the same directory
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
 from typing import Any, Final
 
 from ..errors import ConfigurationError, MissingDependencyError
-from ..table_schema import TABLES, MoneyType
+from ..table_schema import TABLES, MoneyType, Table
 from . import Tables
 from ._arrow import arrow_schema
 from ._duckdb import MergingSink, configure, create_tables, merged_rows, pick_winners, prepare_staging
@@ -142,17 +143,25 @@ class ParquetSink(MergingSink):
 
     def _commit(self) -> None:
         """Write every table merged, sorted by key, into the staging directory; then swap the tables in."""
-        self._count(pick_winners(self.connection, self._stored["orders"]))
+        self._count(self._with_memory(lambda: pick_winners(self.connection, self._stored["orders"]), lambda: None))
         for table in TABLES:
-            schema = arrow_schema(table, self.money)
             (self.staging / table.name).mkdir()
-            result = self.connection.sql(
-                f"{merged_rows(table, self._stored[table.name])} ORDER BY {_order_by(table.key)}"
-            )
-            rows = max(_MIN_ROWS, min(_MAX_ROWS, _BATCH_BYTES // self._row_bytes.get(table.name, 1)))
-            with pq.ParquetWriter(self.staging / table.name / PART, schema) as writer:
-                for batch in result.to_arrow_reader(rows):
-                    writer.write_batch(batch.cast(schema))
+            part = self.staging / table.name / PART
+            write, undo = functools.partial(self._write, table, part), functools.partial(part.unlink, missing_ok=True)
+            self._with_memory(write, undo)
+        self._finish()
+
+    def _write(self, table: Table, part: Path) -> None:
+        """Write ``table`` merged, sorted by key, into ``part``, in row groups of about `_BATCH_BYTES`."""
+        schema = arrow_schema(table, self.money)
+        result = self.connection.sql(f"{merged_rows(table, self._stored[table.name])} ORDER BY {_order_by(table.key)}")
+        rows = max(_MIN_ROWS, min(_MAX_ROWS, _BATCH_BYTES // self._row_bytes.get(table.name, 1)))
+        with pq.ParquetWriter(part, schema) as writer:
+            for batch in result.to_arrow_reader(rows):
+                writer.write_batch(batch.cast(schema))
+
+    def _finish(self) -> None:
+        """Drop the scratch database, mark the staging complete, and swap the tables in."""
         self.connection.close()
         (self.staging / "merge.duckdb").unlink()
         marker = self.staging / (COMPLETE + ".tmp")
