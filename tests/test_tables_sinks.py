@@ -331,4 +331,3 @@ def test_a_killed_duckdb_run_leaves_the_tables_and_the_next_run_cleans_up(capsys
         assert {t.name: connection.execute(f"FROM {t.name} ORDER BY ALL").fetchall() for t in TABLES} == before
         schemas = connection.execute("SELECT schema_name FROM duckdb_schemas() WHERE NOT internal").fetchall()
         assert ("_cartnorm_staging",) not in schemas
-
