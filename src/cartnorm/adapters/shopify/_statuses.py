@@ -261,38 +261,35 @@ ORDER_STATUS_TABLE: Final = StatusTable(
     title="Shopify order (financial_status × fulfillment_status × cancelled_at)",
     axes=ORDER_AXES,
     rows={
-        key: StatusDecision(status, reason)
-        for key, (status, reason) in _expand(
+        key: StatusDecision(*decision)
+        for key, decision in _expand(
             ORDER_RULES, ORDER_AXES, (FINANCIAL_STATUSES, FULFILLMENT_STATUSES, CANCELLED_AT_VALUES)
         ).items()
     },
     unknown_reason=_UNKNOWN,
 )
+
+
+def _shipment_table(
+    title: str, axes: tuple[str, ...], rules: tuple[Rule[ShipmentStatus], ...], values: tuple[tuple[str, ...], ...]
+) -> ShipmentStatusTable:
+    rows = {key: ShipmentStatusDecision(*decision) for key, decision in _expand(rules, axes, values).items()}
+    return ShipmentStatusTable(vendor="shopify", title=title, axes=axes, rows=rows, unknown_reason=_UNKNOWN)
+
+
 #: Every documented fulfillment combination (6 × 13 rows).
-SHIPMENT_STATUS_TABLE: Final = ShipmentStatusTable(
-    vendor="shopify",
-    title="Shopify fulfillment → shipment (status × shipment_status)",
-    axes=SHIPMENT_AXES,
-    rows={
-        key: ShipmentStatusDecision(status, reason)
-        for key, (status, reason) in _expand(
-            SHIPMENT_RULES, SHIPMENT_AXES, (SHIPMENT_STATUSES, TRACKING_STATUSES)
-        ).items()
-    },
-    unknown_reason=_UNKNOWN,
+SHIPMENT_STATUS_TABLE: Final = _shipment_table(
+    "Shopify fulfillment → shipment (status × shipment_status)",
+    SHIPMENT_AXES,
+    SHIPMENT_RULES,
+    (SHIPMENT_STATUSES, TRACKING_STATUSES),
 )
 #: Every documented fulfillment-order combination (7 × 2 rows).
-SHIPPING_GROUP_STATUS_TABLE: Final = ShipmentStatusTable(
-    vendor="shopify",
-    title="Shopify fulfillment order → shipping group (status × fulfilled)",
-    axes=SHIPPING_GROUP_AXES,
-    rows={
-        key: ShipmentStatusDecision(status, reason)
-        for key, (status, reason) in _expand(
-            SHIPPING_GROUP_RULES, SHIPPING_GROUP_AXES, (FULFILLMENT_ORDER_STATUSES, _FULFILLED_VALUES)
-        ).items()
-    },
-    unknown_reason=_UNKNOWN,
+SHIPPING_GROUP_STATUS_TABLE: Final = _shipment_table(
+    "Shopify fulfillment order → shipping group (status × fulfilled)",
+    SHIPPING_GROUP_AXES,
+    SHIPPING_GROUP_RULES,
+    (FULFILLMENT_ORDER_STATUSES, _FULFILLED_VALUES),
 )
 
 #: The order status tables, as the adapter will declare them (`cartnorm.Adapter.status_tables`).
