@@ -47,6 +47,9 @@ from strategies.shopify import (
     statuses,
 )
 
+# Generated orders are large: Hypothesis warns when it writes one out (find() does, for the example it returns).
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning")
+
 # --- money and quantities --------------------------------------------------------------------------------------
 
 
