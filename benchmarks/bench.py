@@ -27,7 +27,13 @@ from typing import Any
 
 import cartnorm
 from cartnorm._json import encode_json, parse_json
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - the ratio to orjson is then the ratio to json
+    orjson = None  # type: ignore[assignment]
 from cartnorm.conformance import FIXTURE_OBSERVED_AT
+from cartnorm.reading import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -97,13 +103,20 @@ def _rate(function: Callable[[], object], seconds: float) -> float:
 
 
 def measure(payload: dict[str, Any], source: str, seconds: float, rounds: int) -> dict[str, float]:
-    """Orders/s for the baseline and for cartnorm, and their ratio (median of ``rounds``)."""
+    """Orders/s for the baselines and for cartnorm, and their ratios (medians of ``rounds``)."""
     text = encode_json(payload)
     observed_at = FIXTURE_OBSERVED_AT
     parsed = parse_json(text)
 
     def baseline() -> object:
         return json.dumps(json.loads(text))
+
+    def orjson_baseline() -> object:
+        return orjson.dumps(orjson.loads(text)) if orjson is not None else json.dumps(json.loads(text))
+
+    def user_call() -> object:
+        # what a user writes: the standard library's parse, then cartnorm
+        return cartnorm.dumps(cartnorm.normalize(json.loads(text), source, observed_at=observed_at))
 
     def normalize_dumps() -> object:
         return cartnorm.dumps(cartnorm.normalize(parsed, source, observed_at=observed_at))
@@ -112,28 +125,33 @@ def measure(payload: dict[str, Any], source: str, seconds: float, rounds: int) -
         return cartnorm.dumps(cartnorm.normalize(parsed, source, observed_at=observed_at, limits=None))
 
     def end_to_end() -> object:
-        # what `cartnorm normalize` does per record: exact parse (bounded), convert, write
-        return cartnorm.dumps(cartnorm.normalize(parse_json(text), source, observed_at=observed_at, limits=None))
+        # what `cartnorm normalize` does per record: exact parse, bounded once, convert, write
+        return cartnorm.dumps(cartnorm.normalize(parse_text(text), source, observed_at=observed_at, limits=None))
 
-    for warm_up in (baseline, normalize_dumps, trusted, end_to_end):
+    functions = {
+        "base": baseline,
+        "orjson": orjson_baseline,
+        "user": user_call,
+        "subject": normalize_dumps,
+        "trusted": trusted,
+        "full": end_to_end,
+    }
+    for warm_up in functions.values():
         _rate(warm_up, 0.05)
-    runs: dict[str, list[float]] = {"base": [], "subject": [], "trusted": [], "full": []}
+    runs: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(rounds):
-        for name, function in (
-            ("base", baseline),
-            ("subject", normalize_dumps),
-            ("trusted", trusted),
-            ("full", end_to_end),
-        ):
-            runs[name].append(_rate(function, seconds / 4))
+        for name, function in functions.items():
+            runs[name].append(_rate(function, seconds / len(functions)))
 
-    def ratio(name: str) -> float:
-        return statistics.median(b / s for b, s in zip(runs["base"], runs[name], strict=True))
+    def ratio(name: str, base: str = "base") -> float:
+        return statistics.median(b / s for b, s in zip(runs[base], runs[name], strict=True))
 
     return {
         "bytes": len(text),
         "baseline_per_s": statistics.median(runs["base"]),
-        "cartnorm_per_s": statistics.median(runs["subject"]),
+        "cartnorm_per_s": statistics.median(runs["user"]),
+        "ratio_user": ratio("user"),
+        "ratio_user_orjson": ratio("user", "orjson"),
         "ratio": ratio("subject"),
         "ratio_trusted": ratio("trusted"),
         "ratio_from_text": ratio("full"),
@@ -168,17 +186,20 @@ def main() -> int:
 
     print(f"cartnorm {cartnorm.__version__}, Python {sys.version.split()[0]}")
     print("ratio = time of cartnorm / time of json.loads + json.dumps on the same payload (lower is better)")
+    print("  user:      dumps(normalize(json.loads(text))), the call a user makes")
+    print("  /orjson:   the same, as a ratio to orjson.loads + orjson.dumps (the floor of C parsing and writing)")
     print("  normalize: normalize(dict) + dumps, with the default limits pre-check")
     print("  trusted:   the same with limits=None (input already bounded, e.g. parsed by cartnorm)")
-    print("  from text: parse_json(text) + normalize(limits=None) + dumps, what the CLI does per record")
+    print("  from text: parse_text(text) (bounded once) + normalize(limits=None) + dumps, what the CLI does per record")
     header = f"{'vendor':9} {'size':8} {'bytes':>7} {'json/s':>8} {'cartnorm/s':>10}"
-    print(f"{header} {'normalize':>9} {'trusted':>8} {'from text':>9}")
+    print(f"{header} {'user':>7} {'/orjson':>8} {'normalize':>9} {'trusted':>8} {'from text':>9}")
     for vendor, build in (("medusa", medusa_order), ("gearment", gearment_order)):
         for size, shape in SIZES.items():
             result = measure(build(*shape), vendor, args.seconds, args.rounds)
             print(
                 f"{vendor:9} {size:8} {result['bytes']:7d} {result['baseline_per_s']:8.0f} "
-                f"{result['cartnorm_per_s']:10.0f} {result['ratio']:8.2f}x {result['ratio_trusted']:7.2f}x "
+                f"{result['cartnorm_per_s']:10.0f} {result['ratio_user']:6.2f}x {result['ratio_user_orjson']:7.1f}x "
+                f"{result['ratio']:8.2f}x {result['ratio_trusted']:7.2f}x "
                 f"{result['ratio_from_text']:8.2f}x"
             )
     if args.stream:

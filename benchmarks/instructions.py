@@ -1,8 +1,8 @@
 """
 Machine instructions per order (callgrind), for A/B comparisons that machine load cannot blur.
 
-    python benchmarks/instructions.py                # typical Medusa and Gearment orders, and the json baseline
-    python benchmarks/instructions.py gearment 200   # one vendor, 200 orders
+    python benchmarks/instructions.py                # typical Medusa and Gearment orders, and the baselines
+    python benchmarks/instructions.py gearment --orders 200   # one vendor, 200 orders
 
 Needs valgrind. Only the measured loop is counted: the orders run inside ``itertools.starmap``
 and callgrind collects only within its C function ``starmap_next`` (``--toggle-collect``), so
@@ -48,17 +48,26 @@ def _loop(vendor: str, mode: str, count: int) -> None:
     def json_baseline() -> object:
         return json.dumps(json.loads(text))
 
+    def orjson_baseline() -> object:
+        import orjson  # noqa: PLC0415 - only this mode needs it
+
+        return orjson.dumps(orjson.loads(text))
+
     def normalize_dumps() -> object:
         return cartnorm.dumps(cartnorm.normalize(payload, vendor, observed_at=FIXTURE_OBSERVED_AT))
 
-    run = json_baseline if mode == "json" else normalize_dumps
+    def user_call() -> object:  # the call a user makes: the standard library's parse, then cartnorm
+        return cartnorm.dumps(cartnorm.normalize(json.loads(text), vendor, observed_at=FIXTURE_OBSERVED_AT))
+
+    modes = {"json": json_baseline, "orjson": orjson_baseline, "cartnorm": normalize_dumps, "user": user_call}
+    run = modes[mode]
     for _ in range(3):  # warm caches: first calls import and build what later ones reuse
         run()
     collections.deque(itertools.starmap(run, itertools.repeat((), count)), maxlen=0)
 
 
 def count(vendor: str, mode: str, orders: int) -> int:
-    """Instructions per order of ``mode`` (``cartnorm`` or ``json``) on the typical ``vendor`` order."""
+    """Instructions per order of ``mode`` (``cartnorm``, ``user``, ``json`` or ``orjson``) on the typical order."""
     command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", "--toggle-collect=starmap_next"]
     command += [sys.executable, __file__, "--child", vendor, mode, str(orders)]
     environment = {**os.environ, "PYTHONHASHSEED": "0"}
@@ -84,8 +93,11 @@ def main() -> None:
         sys.exit("valgrind is not installed: instruction counts need callgrind")
     for vendor in args.vendors:
         ours, baseline = count(vendor, "cartnorm", args.orders), count(vendor, "json", args.orders)
-        print(f"{vendor}: {ours:,} instructions per typical order; json.loads + json.dumps {baseline:,}; "
-              f"ratio {ours / baseline:.2f}")  # fmt: skip
+        user, floor = count(vendor, "user", args.orders), count(vendor, "orjson", args.orders)
+        print(f"{vendor}: normalize(dict) + dumps {ours:,} instructions per typical order, "
+              f"dumps(normalize(json.loads(text))) {user:,}; json.loads + json.dumps {baseline:,}, "
+              f"orjson.loads + orjson.dumps {floor:,}; ratios {ours / baseline:.2f}, user {user / baseline:.2f} "
+              f"(to orjson {user / floor:.1f})")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
 """
 Provenance of ``fixtures/medusa/*.payload.json``: how each was made from the real samples.
 
-The samples are verbatim Medusa 1.20.10 responses captured from a live server (the
-``medusa-live`` set; see ``fixtures/medusa/README.md``). Cases named after a sample are
-copies; the others are that sample edited the way Medusa itself would have written the
-state (every edit is spelled out below). Run once by hand with the samples directory as
-argument; tests never need the samples. Expected files are NOT generated here: they are
-written and reviewed separately.
+The samples are verbatim responses captured from live servers: Medusa 1.20.10
+(``fixtures/medusa-live/v1``) and Medusa 2.21.2 (``fixtures/medusa-live/v2``); see
+``fixtures/medusa/README.md``. Cases named after a sample are copies; the others are that
+sample edited the way Medusa itself (or the named producer) would have written the state
+(every edit is spelled out below). Run by hand: ``python scripts/build_medusa_fixture_payloads.py``
+(or with the two sample directories as arguments). Expected files are NOT generated here:
+they are written and reviewed separately.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from typing import Any
 
 from cartnorm._json import encode_json, parse_json
 
-OUT = Path(__file__).resolve().parent.parent / "fixtures" / "medusa"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "fixtures" / "medusa"
+LIVE = ROOT / "fixtures" / "medusa-live"
 
 
 def load(samples: Path, name: str) -> Any:
@@ -130,7 +133,77 @@ def old_totals(order: dict[str, Any]) -> dict[str, Any]:
     return order
 
 
-def main(samples: Path) -> None:
+def two_tracking_links(order: dict[str, Any]) -> dict[str, Any]:
+    """usd_full_lifecycle shipped, as createShipment writes it when the admin sends two tracking numbers."""
+    order = copy.deepcopy(order)
+    fulfillment = order["fulfillments"][0]
+    first = fulfillment["tracking_links"][0]
+    second = copy.deepcopy(first)
+    second.update(id="tlink_01M832ZT1TRACKINGLINK0002", tracking_number="1Z999AA10123456785")
+    fulfillment["tracking_links"].append(second)
+    return order
+
+
+def no_currency_anywhere(order: dict[str, Any]) -> dict[str, Any]:
+    """v2 default admin GET asked with fields= that drop the payment collections: no currency anywhere."""
+    order = copy.deepcopy(order)
+    del order["payment_collections"]
+    return order
+
+
+def without_created_at(order: dict[str, Any]) -> dict[str, Any]:
+    """v2 store GET as a notification / e-mail payload carries it: no created_at."""
+    order = copy.deepcopy(order)
+    del order["created_at"]
+    return order
+
+
+def numeric_address(order: dict[str, Any]) -> dict[str, Any]:
+    """v2 store GET from an exporter that wrote postal_code and phone as JSON numbers."""
+    order = copy.deepcopy(order)
+    order["shipping_address"].update(postal_code=72093, phone=5555550123)
+    order["billing_address"].update(postal_code=72093)
+    return order
+
+
+def negative_unit_price(order: dict[str, Any]) -> dict[str, Any]:
+    """v2 store GET with a line whose price is below zero (no Medusa writes that)."""
+    order = copy.deepcopy(order)
+    item = order["items"][0]
+    item["unit_price"] = -item["unit_price"]
+    item["raw_unit_price"]["value"] = "-" + item["raw_unit_price"]["value"]
+    return order
+
+
+def v2(samples: Path) -> None:
+    """The v2 cases: copies of the 2.21.2 capture, and the few edits below."""
+    copies = {
+        "v2_admin_default_fields": "usd_lifecycle.shipped.admin_get",
+        "v2_promo_discount_tax": "usd_promo.placed.store_get",
+        "v2_refund_credit_line": "usd_refunded.refunded.store_get",
+        "v2_refunded_then_cancelled": "usd_refunded.refunded_canceled.admin_get_expanded",
+        "v2_return_received": "kwd_refund_return.returned.admin_get_expanded",
+        "v2_return_preview_without_status": (
+            "kwd_refund_return.return_receive_items.admin_return_receive_items_response"
+        ),
+        "v2_cart_complete_pending": "usd_lifecycle.placed.store_complete",
+        "v2_admin_action_derived_status": "usd_partial.partially_shipped.admin_action_response",
+        "v2_two_labels": "usd_lifecycle.shipped.admin_get_expanded",
+        "v2_partially_delivered_all_shipped": "usd_split_delivery.delivered_1_of_2.admin_get_expanded",
+        "v2_tax_inclusive_eur": "eur_taxincl.shipped.admin_get_fields",
+        "error_v2_payment_not_an_order": "usd_refunded.refunded.admin_payment_refund_response",
+    }
+    for case, name in copies.items():
+        save(case, load(samples, name))
+    admin = load(samples, "usd_promo.placed.admin_get")
+    save("error_v2_no_currency_anywhere", {"order": no_currency_anywhere(admin["order"])})
+    store = load(samples, "usd_partial.placed.store_get")
+    save("v2_without_created_at", {"order": without_created_at(store["order"])})
+    save("v2_numeric_postal_code", {"order": numeric_address(store["order"])})
+    save("error_v2_negative_unit_price", {"order": negative_unit_price(store["order"])})
+
+
+def main(samples: Path = LIVE / "v1", samples_v2: Path = LIVE / "v2") -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     copies = {
         "usd_shipped_captured": "usd_full_lifecycle.shipped.admin_get",
@@ -168,7 +241,9 @@ def main(samples: Path) -> None:
         defect(broken["order"])
         save(case, broken)
     save("error_not_an_object", [trimmed["order"]["id"]])
+    save("v1_two_tracking_links", {"order": two_tracking_links(shipped["order"])})
+    v2(samples_v2)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(*map(Path, sys.argv[1:3]))

@@ -1,50 +1,46 @@
-"""Every registered adapter, built-in or plugin, meets one contract."""
+"""Every registered adapter, built-in or plugin, meets one contract (`cartnorm.testing`)."""
 
 from __future__ import annotations
 
 import importlib
-import inspect
-from collections.abc import Mapping
+import pkgutil
 
 import pytest
 
-from cartnorm import Adapter, OrderStatus, StatusTable
-from cartnorm.registry import available_adapters
+from cartnorm.registry import available_adapters, builtin_modules
+from cartnorm.testing import CHECKS, contract_problems
+from conftest import FIXTURES
 
 ADAPTERS = list(available_adapters().values())
 BUILTIN_MODULE_API = ["ADAPTER", "NAME", "STATUS_TABLES", "convert", "detect", "from_canonical", "to_canonical"]
+#: The files every built-in vendor package (a "wing") has: a reader who knows one knows the other.
+WING_FILES = {"__init__", "_amounts", "_docs", "_from_canonical", "_layout", "_reading", "_statuses", "_to_canonical"}
 
 
+@pytest.mark.parametrize("check", CHECKS)
 @pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda adapter: adapter.name)
-def test_adapter_contract(adapter):
-    """Name, description, callables with the agreed signatures, and status tables as data."""
-    assert isinstance(adapter, Adapter)
-    assert adapter.name and adapter.description
-    assert callable(adapter.detect) and callable(adapter.from_canonical)
-    parameters = inspect.signature(adapter.convert).parameters
-    assert "observed_at" in parameters and parameters["observed_at"].kind is inspect.Parameter.KEYWORD_ONLY
-    assert adapter.status_tables
-    for table in adapter.status_tables:
-        assert isinstance(table, StatusTable) and isinstance(table.rows, Mapping)
-        assert table.rows, f"{table.title} has no rows"
-        for key, decision in table.rows.items():
-            assert len(key) == len(table.axes) and all(isinstance(value, str) for value in key)
-            assert isinstance(decision.status, OrderStatus) and decision.reason.strip()
-        with pytest.raises(TypeError):
-            table.rows[("x",) * len(table.axes)] = None  # type: ignore[index]
+def test_adapter_contract(adapter, check):
+    """Shape, status tables, detection, conversion and round trips, on the adapter's own fixtures."""
+    fixtures = FIXTURES / adapter.name
+    assert contract_problems(adapter, fixtures if fixtures.is_dir() else None, checks={check}) == []
 
 
-@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda adapter: adapter.name)
-def test_detect_never_raises(adapter):
-    """detect() answers False for anything that is not its payload, whatever its shape."""
-    for value in (None, 0, "order", [], {}, {"order": None}, {"data": []}, {"type": "order"}, [{}]):
-        assert adapter.detect(value) in (True, False)
-
-
-@pytest.mark.parametrize("name", ["gearment", "medusa", "trackstar"])
+@pytest.mark.parametrize("name", builtin_modules())
 def test_builtin_modules_have_the_same_shape(name):
     """Built-in adapter modules export exactly the same names (the cattrs preconf lesson)."""
-    module = importlib.import_module(f"cartnorm.adapters.{name}")
+    module = importlib.import_module(builtin_modules()[name])
     assert sorted(module.__all__) == sorted(BUILTIN_MODULE_API)
     assert module.ADAPTER.name == module.NAME == name
     assert module.ADAPTER.status_tables == tuple(module.STATUS_TABLES)
+    assert module.ADAPTER.convert is module.convert  # the one signature, checked by mypy against the protocol
+
+
+WINGS = [name for name, module in builtin_modules().items() if hasattr(importlib.import_module(module), "__path__")]
+
+
+@pytest.mark.parametrize("name", WINGS)
+def test_vendor_wings_have_the_same_files(name):
+    """Every built-in vendor package holds the same files (and whatever else its vendor needs)."""
+    package = importlib.import_module(builtin_modules()[name])
+    files = {info.name for info in pkgutil.iter_modules(package.__path__)} | {"__init__"}
+    assert files >= WING_FILES, sorted(WING_FILES - files)

@@ -37,9 +37,9 @@ def test_normalize_reads_arrays_objects_and_lines(capsys, tmp_path, sample_order
         orders = [cartnorm.loads(line) for line in out.splitlines()]
         assert [order.id for order in orders] == [sample_order["id"]] * 2
         (reject,) = [json.loads(line) for line in rejects.read_text().splitlines()]
-        assert (reject["position"], reject["path"], reject["error"]) == (1, "$.id", "PayloadError")
-        assert reject["file"] == str(path) and reject["record"]["id"] == 1
-        assert f"{path}:" in err and "(record 2)" in err and "$.id" in err
+        assert (reject["record_number"], reject["path"], reject["error"]) == (2, "$.id", "PayloadError")
+        assert reject["file"] == str(path) and json.loads(reject["text"])["id"] == 1
+        assert f"{path}:{reject['line']} (record 2)" in err and "$.id" in err
         assert "3 records → 2 orders, 1 rejected" in err
 
 
@@ -53,7 +53,7 @@ def test_allow_rejects_and_unparseable_lines(capsys, tmp_path, sample_order):
     )
     assert code == 0 and len(out.splitlines()) == 1
     reject = json.loads(rejects.read_text())
-    assert reject["line"] == 2 and reject["record"] == "{not json"
+    assert reject["line"] == 2 and reject["text"] == "{not json" and reject["reason"] == "invalid_json"
 
 
 def test_stdin_and_output_file(monkeypatch, capsys, tmp_path):
@@ -109,6 +109,7 @@ def test_conformance_reports_differences(capsys, tmp_path):
     payload = (TRACKSTAR / "full_order.payload.json").read_text()
     (case / "good.payload.json").write_text(payload)
     (case / "good.expected.json").write_text((TRACKSTAR / "full_order.expected.json").read_text())
+    (case / "good.options.json").write_text((TRACKSTAR / "full_order.options.json").read_text())  # offsets
     expected = json.loads((TRACKSTAR / "full_order.expected.json").read_text())
     expected["line_items"][0]["quantity"] = 3
     (case / "bad.payload.json").write_text(payload)
@@ -138,6 +139,7 @@ def test_pytest_plugin_runs_user_fixtures(pytester):
     payload = (TRACKSTAR / "full_order.payload.json").read_text()
     (case / "good.payload.json").write_text(payload)
     (case / "good.expected.json").write_text((TRACKSTAR / "full_order.expected.json").read_text())
+    (case / "good.options.json").write_text((TRACKSTAR / "full_order.options.json").read_text())  # offsets
     expected = json.loads((TRACKSTAR / "full_order.expected.json").read_text())
     expected["status"] = "open"
     (case / "bad.payload.json").write_text(payload)
@@ -145,3 +147,22 @@ def test_pytest_plugin_runs_user_fixtures(pytester):
     result = pytester.runpytest("--cartnorm-fixtures=cases", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(['*$.status: expected "open", got "partially_fulfilled"*'])
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["normalize", "--help"]])
+def test_help_lists_the_exit_statuses(capsys, argv):
+    """cartnorm --help (and each command's) says what every exit status means."""
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    for code, words in [
+        ("0", "every record was converted"),
+        ("1", "some records were rejected"),
+        ("2", "a usage error"),
+        ("3", "an input could not be read to its end"),
+        ("4", "an output could not be written"),
+        ("130", "interrupted"),
+        ("143", "terminated"),
+    ]:
+        assert f"  {code} " in out and words in out

@@ -97,7 +97,7 @@ def test_to_trackstar_copies_free_json(sample_order):
     ("change", "path", "expected"),
     [
         ({"id": 5}, "$.id", "a string"),
-        ({"status": "shipped"}, "$.status", "one of 'open'"),
+        ({"status": "shipped"}, "$.status", 'one of "open"'),
         ({"total_price": True}, "$.total_price", "a finite number"),
         ({"total_price": float("nan")}, "$.total_price", "a finite number"),
         ({"line_items": {"0": {}}}, "$.line_items", "an array"),

@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 import cartnorm
 from cartnorm._json import parse_json
 from cartnorm.errors import CartnormError
+from cartnorm.registry import detectable_adapters
 from conftest import FIXTURES
 from strategies.mutations import arbitrary_json, mutated
 
-VENDORS = ("medusa", "gearment")
+#: Every adapter detection chooses among (the registry's list) that has fixture payloads to break.
+VENDORS = tuple(adapter.name for adapter in detectable_adapters() if (FIXTURES / adapter.name).is_dir())
 PAYLOADS = {
     vendor: [
         parse_json(path.read_bytes())

@@ -11,15 +11,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cartnorm import CartnormError
-from cartnorm.adapters.gearment import _residual, _to_canonical
+from cartnorm.adapters.gearment import _amounts, _reading
+from cartnorm.adapters.gearment._amounts import money_amount, text_amount, units_nanos
 from cartnorm.adapters.gearment._fast_read import NOTED_MONEYS, read_order
-from cartnorm.adapters.gearment._protojson import (
-    MoneyContext,
-    money_amount,
-    normalize_message,
-    text_amount,
-    units_nanos,
-)
+from cartnorm.adapters.gearment._protojson import MoneyContext, normalize_message
 from cartnorm.adapters.gearment._schema import MESSAGES
 from cartnorm.adapters.gearment._to_canonical import convert
 from cartnorm.conformance import FIXTURE_OBSERVED_AT
@@ -157,8 +152,8 @@ def test_the_mapping_reads_only_the_moneys_the_reader_notes(monkeypatch):
     def unexpected(*_args: object) -> Decimal:
         raise AssertionError("the mapping computed the amount of a Money the fast reader did not note")
 
-    monkeypatch.setattr(_to_canonical, "money_amount", unexpected)
-    monkeypatch.setattr(_residual, "money_amount", unexpected)
+    monkeypatch.setattr(_reading, "money_amount", unexpected)
+    monkeypatch.setattr(_amounts, "money_amount", unexpected)
     canonical = convert(order, observed_at=FIXTURE_OBSERVED_AT).order
     assert (canonical.total_price, canonical.total_discount, canonical.line_items[0].unit_price) == (
         Decimal("3.5"), Decimal("3.5"), Decimal("3.5"),

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import cartnorm
 from cartnorm.adapters import gearment
-from cartnorm.adapters.gearment._fast_read import _DEEPEST_MESSAGE, _LONGEST_NAME, ReadBudget
+from cartnorm.adapters.gearment._fast_read import _DEEPEST_MESSAGE, _LONGEST_NAME, reader_enforces
 from cartnorm.errors import CartnormError, LimitExceededError
 from cartnorm.limits import Limits, check_payload
 from strategies.gearment import OWN, order_trees, render
@@ -83,7 +83,7 @@ def _outcome(payload: Any, limits: Limits | None) -> tuple[Any, ...]:
 @settings(max_examples=300)
 @given(near_the_limits(), biting_limits)
 def test_checking_while_reading_gives_the_pre_checks_verdicts_and_errors(payload, limits):
-    assert ReadBudget.applies_to(limits)
+    assert reader_enforces(limits)
     try:
         check_payload(payload, limits)
     except LimitExceededError as error:

@@ -22,7 +22,9 @@ import pytest
 import cartnorm
 from cartnorm.adapters.trackstar import ADAPTER as TRACKSTAR
 from cartnorm.integrations import ORDER_COLUMNS, REJECTION_COLUMNS
+from cartnorm.integrations._core import Job, outcomes
 from cartnorm.integrations.dask import normalize_bag, normalize_dataframe
+from cartnorm.limits import DEFAULT_LIMITS
 from scale_corpus import corpus, reference
 
 OBSERVED = datetime(2024, 11, 22, 12, 0, tzinfo=timezone.utc)
@@ -176,3 +178,25 @@ def test_missing_extra_names_it(monkeypatch):
     monkeypatch.delitem(sys.modules, "cartnorm.integrations.dask")
     with pytest.raises(cartnorm.MissingDependencyError, match=re.escape("pip install 'cartnorm[dask]'")):
         importlib.import_module("cartnorm.integrations.dask")
+
+
+def test_order_tables_equal_to_arrow(texts):
+    """order_tables gives, per table, the rows and Arrow types cartnorm.to_arrow gives in one process."""
+    from cartnorm.integrations.dask import order_tables
+
+    few = texts[:300]
+    orders, _ = normalize_bag(db.from_sequence(few, npartitions=3), source=TRACKSTAR, observed_at=OBSERVED)
+    tables = order_tables(orders)
+    frames = dict(zip(tables, dask.compute(*tables.values(), scheduler="sync"), strict=True))
+    job = Job.create(TRACKSTAR, OBSERVED, {}, DEFAULT_LIMITS)
+    results = [outcome for outcome in outcomes(few, job) if outcome.ok]
+    expected = cartnorm.to_arrow(results)
+    for name, arrow_table in expected.items():
+        frame = frames[name]
+        assert [str(t) for t in frame.dtypes] == [f"{f.type}[pyarrow]" for f in arrow_table.schema], name
+        if name != "rejects":  # positions of refused orders count within a partition
+            assert frame.to_dict("records") == arrow_table.to_pandas(types_mapper=pd.ArrowDtype).to_dict("records"), (
+                name
+            )
+    assert len(frames["orders"]) == expected.num_orders and len(frames["line_items"]) > 0
+    assert len(frames["rejects"]) == expected.rejects.num_rows == len(results) - expected.num_orders

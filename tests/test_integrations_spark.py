@@ -20,7 +20,9 @@ from pyspark.sql import SparkSession
 import cartnorm
 from cartnorm.adapters.trackstar import ADAPTER as TRACKSTAR
 from cartnorm.integrations import ORDER_COLUMNS, REJECTION_COLUMNS
+from cartnorm.integrations._core import Job, outcomes
 from cartnorm.integrations.spark import normalize_dataframe
+from cartnorm.limits import DEFAULT_LIMITS
 from conftest import REPO
 from scale_corpus import corpus, reference
 
@@ -247,3 +249,19 @@ def test_documented_example_runs(spark, tmp_path, monkeypatch):
     namespace = {"spark": spark, "OUT": str(tmp_path), "__name__": "docs_scale_out"}
     for block in blocks:
         exec(compile(block, "docs/scale-out.md", "exec"), namespace)
+
+
+def test_order_tables_equal_to_arrow(spark, texts):
+    """order_tables gives, per table, the rows and types cartnorm.to_arrow gives in one process."""
+    from cartnorm.integrations.spark import order_tables
+
+    few = texts[:300]
+    orders, _ = normalize_dataframe(frame(spark, few), source=TRACKSTAR, observed_at=OBSERVED)
+    tables = order_tables(orders)
+    job = Job.create(TRACKSTAR, OBSERVED, {}, DEFAULT_LIMITS)
+    results = [outcome for outcome in outcomes(few, job) if outcome.ok]
+    expected = cartnorm.to_arrow(results)
+    assert tables["orders"].schema["total_price"].dataType.simpleString() == "decimal(38,20)"
+    for name in ("orders", "line_items", "shipments", "shipment_line_items", "warnings"):
+        got = sorted(tables[name].toArrow().to_pylist(), key=repr)
+        assert got == sorted(getattr(expected, name).to_pylist(), key=repr), name

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from cartnorm import OrderStatus
-from cartnorm.lifecycle import STATUS_INFO, can_transition, check_transition
+from cartnorm.lifecycle import STATUS_INFO, STEP_BACKS, can_transition, check_transition
 from conftest import REPO
 
 S = OrderStatus
@@ -30,6 +30,10 @@ def test_every_status_is_described_with_trackstars_words():
         (S.PROCESSING, S.PARTIALLY_FULFILLED, True),
         (S.FULFILLED, S.OPEN, False),
         (S.PARTIALLY_FULFILLED, S.PROCESSING, False),
+        (S.PROCESSING, S.CONFIRMED, True),  # a fulfillment cancelled before it shipped (STEP_BACKS)
+        (S.PROCESSING, S.OPEN, True),
+        (S.CONFIRMED, S.OPEN, False),
+        (S.PARTIALLY_FULFILLED, S.CONFIRMED, False),
         (S.CANCELLED, S.OPEN, False),
         (S.FULFILLED, S.CANCELLED, False),
         (S.PROCESSING, S.CANCELLED, True),
@@ -58,3 +62,15 @@ def test_unknown_status_names_are_errors():
     """A string that is not a Trackstar status is a ValueError, not a silent False."""
     with pytest.raises(ValueError):
         can_transition("shipped", "open")
+
+
+def test_allowed_step_backs_say_why_and_are_the_only_backward_moves():
+    """Each allowed backward move gives its own reason; every other backward move on the main line is suspicious."""
+    for (old, new), reason in STEP_BACKS.items():
+        assert STATUS_INFO[new].rank is not None and STATUS_INFO[old].rank is not None
+        assert STATUS_INFO[new].rank < STATUS_INFO[old].rank
+        assert check_transition(old, new).reason == reason
+    main = [status for status, info in STATUS_INFO.items() if info.rank is not None]
+    backward = {(old, new) for old in main for new in main if STATUS_INFO[new].rank < STATUS_INFO[old].rank}
+    allowed = {pair for pair in backward if can_transition(*pair)}
+    assert allowed == set(STEP_BACKS)

@@ -79,7 +79,7 @@ def _regenerated(payload: Any) -> tuple[Mapping[str, Any], dict[str, Any]] | Non
     except (CartnormError, RecursionError):
         return None
     hints, _, _ = _layout.read_hints(order.additional_fields)
-    inner, _, _ = unwrap(payload)
+    inner, _, _, _ = unwrap(payload)
     return inner, regenerate(order, hints)
 
 
@@ -130,7 +130,20 @@ def test_absent_keys_are_reported_with_their_paths_in_order():
     payload = {"a": {"x": 1}, "items": [{"id": "1"}, {"id": "2", "odd key": {}}]}
     regenerated = {"a": {"x": 1, "y": 2}, "items": [{"id": "1", "sku": None}, {"id": "2", "odd key": {"z": 0}}],
                    "total": 5}  # fmt: skip
-    patch, absent = diff(payload, regenerated)
+    patch, absent, floats = diff(payload, regenerated)
     assert patch == {}
     assert absent == ["$.a.y", "$.items[0].sku", "$.items[1]['odd key'].z", "$.total"]
-    assert (patch, absent) == reference_diff(payload, regenerated)
+    assert not floats
+    assert (patch, absent, floats) == reference_diff(payload, regenerated)
+
+
+def test_floats_equal_to_the_regenerated_digits_need_no_patch_and_are_reported():
+    """A json.loads float whose shortest text is the regenerated decimal is not stored twice; others are kept exact."""
+    payload = {"total": 105.5760875, "tax": 0.1, "nested": {"rate": 8.875}, "same": 2}
+    regenerated = {"total": Decimal("105.5760875"), "tax": Decimal("0.10"), "nested": {}, "same": 2}
+    for function in (diff, reference_diff):
+        patch, absent, floats = function(payload, regenerated)
+        assert floats and absent == []
+        assert patch == {"tax": Decimal("0.1"), "nested": {"rate": Decimal("8.875")}}
+        assert all(type(value) is not float for value in (patch["tax"], patch["nested"]["rate"]))
+    assert diff({"total": 1}, {"total": 1}).floats is False

@@ -13,10 +13,12 @@ from cartnorm import OrderStatus
 from cartnorm.adapters import medusa
 from cartnorm.adapters.medusa._statuses import (
     AXES,
+    AXES_V2,
     RULES_V1,
     RULES_V2,
     STATUS_TABLE_V1,
     STATUS_TABLE_V2,
+    UNITS_SHIPPED,
     V1_VALUES,
     V2_VALUES,
     format_raw_status,
@@ -41,21 +43,24 @@ MEDUSA_V2_ENUMS = {
                            "partially_delivered", "delivered", "canceled"},
     "payment_status": {"not_paid", "awaiting", "authorized", "partially_authorized", "captured", "partially_captured",
                        "partially_refunded", "refunded", "canceled", "requires_action"},
+    UNITS_SHIPPED: {"all", "not_all"},  # derived from items[].detail.shipped_quantity, not a Medusa field
 }  # fmt: skip
 
 
-@pytest.mark.parametrize(("table", "enums"), [(STATUS_TABLE_V1, MEDUSA_V1_ENUMS), (STATUS_TABLE_V2, MEDUSA_V2_ENUMS)])
-def test_every_enum_value_appears_and_every_combination_has_a_row(table, enums):
-    assert table.axes == AXES
-    for position, axis in enumerate(AXES):
+@pytest.mark.parametrize(
+    ("table", "enums", "axes"), [(STATUS_TABLE_V1, MEDUSA_V1_ENUMS, AXES), (STATUS_TABLE_V2, MEDUSA_V2_ENUMS, AXES_V2)]
+)
+def test_every_enum_value_appears_and_every_combination_has_a_row(table, enums, axes):
+    assert table.axes == axes
+    for position, axis in enumerate(axes):
         assert {key[position] for key in table.rows} == enums[axis]
-    assert set(table.rows) == set(itertools.product(*(sorted(enums[axis]) for axis in AXES)))
+    assert set(table.rows) == set(itertools.product(*(sorted(enums[axis]) for axis in axes)))
     assert all(decision.reason.strip() for decision in table.rows.values())
 
 
 def test_table_sizes_and_exposure():
     assert len(STATUS_TABLE_V1.rows) == 5 * 9 * 7
-    assert len(STATUS_TABLE_V2.rows) == 6 * 8 * 10
+    assert len(STATUS_TABLE_V2.rows) == 6 * 8 * 10 * 2
     assert medusa.STATUS_TABLES == (STATUS_TABLE_V1, STATUS_TABLE_V2)
     assert medusa.ADAPTER.status_tables == medusa.STATUS_TABLES
     assert {key: tuple(values) for key, values in V1_VALUES.items()} == {
@@ -103,13 +108,30 @@ def test_v1_rules(key, expected):
 @pytest.mark.parametrize(
     ("key", "expected"),
     [
-        (("draft", "not_fulfilled", "not_paid"), S.OPEN),
-        (("pending", "not_fulfilled", "authorized"), S.OPEN),
-        (("pending", "not_fulfilled", "partially_captured"), S.CONFIRMED),
-        (("pending", "delivered", "captured"), S.FULFILLED),
-        (("pending", "partially_delivered", "captured"), S.PARTIALLY_FULFILLED),
-        (("canceled", "canceled", "canceled"), S.CANCELLED),
-        (("pending", "shipped", "requires_action"), S.EXCEPTION),
+        (("draft", "not_fulfilled", "not_paid", "not_all"), S.OPEN),
+        (("pending", "not_fulfilled", "authorized", "not_all"), S.OPEN),
+        (("pending", "not_fulfilled", "awaiting", "not_all"), S.OPEN),
+        (("pending", "not_fulfilled", "partially_captured", "not_all"), S.CONFIRMED),
+        (("pending", "not_fulfilled", "captured", "not_all"), S.CONFIRMED),
+        (("pending", "not_fulfilled", "partially_refunded", "not_all"), S.CONFIRMED),
+        (("pending", "not_fulfilled", "refunded", "not_all"), S.EXCEPTION),
+        (("pending", "partially_fulfilled", "captured", "not_all"), S.PROCESSING),
+        (("pending", "fulfilled", "captured", "not_all"), S.PROCESSING),
+        (("pending", "partially_shipped", "captured", "not_all"), S.PARTIALLY_FULFILLED),
+        (("pending", "shipped", "captured", "all"), S.FULFILLED),
+        (("pending", "delivered", "captured", "all"), S.FULFILLED),
+        # partially_delivered: one fulfillment delivered; with every unit shipped the rest is on its way
+        (("pending", "partially_delivered", "captured", "not_all"), S.PARTIALLY_FULFILLED),
+        (("pending", "partially_delivered", "captured", "all"), S.FULFILLED),
+        (("pending", "canceled", "captured", "not_all"), S.CONFIRMED),  # every fulfillment cancelled: redo
+        (("pending", "canceled", "authorized", "not_all"), S.OPEN),
+        (("completed", "delivered", "captured", "all"), S.FULFILLED),
+        (("archived", "delivered", "captured", "all"), S.FULFILLED),
+        (("canceled", "canceled", "canceled", "not_all"), S.CANCELLED),
+        (("canceled", "not_fulfilled", "refunded", "not_all"), S.CANCELLED),
+        (("requires_action", "shipped", "captured", "all"), S.EXCEPTION),
+        (("pending", "shipped", "requires_action", "all"), S.EXCEPTION),
+        (("pending", "not_fulfilled", "canceled", "not_all"), S.EXCEPTION),
     ],
 )
 def test_v2_rules(key, expected):
@@ -131,12 +153,25 @@ def test_every_v1_combination_converts_as_documented_and_round_trips(key):
     assert medusa.from_canonical(normalized.order) == payload
 
 
+def _v2_items(shipped: str) -> list[dict[str, object]]:
+    """One item of 2 units, every unit shipped (``all``) or one (``not_all``), as ``items[].detail`` says."""
+    done = 2 if shipped == "all" else 1
+    return [{"id": "ordli_1", "quantity": 2, "unit_price": 10,
+             "detail": {"quantity": 2, "fulfilled_quantity": done, "shipped_quantity": done}}]  # fmt: skip
+
+
 @pytest.mark.parametrize("key", list(STATUS_TABLE_V2.rows), ids="/".join)
 def test_every_v2_combination_converts_as_documented_and_round_trips(key):
-    payload = {**_payload(dict(zip(AXES, key, strict=True))), "summary": {"paid_total": 0}}
+    payload = {
+        **_payload(dict(zip(AXES, key[:3], strict=True))),
+        "summary": {"paid_total": 0},
+        "items": _v2_items(key[3]),
+    }
     normalized = medusa.convert(payload, observed_at=OBSERVED)
     assert normalized.order.additional_fields["medusa"]["version"] == 2
     assert normalized.order.status is STATUS_TABLE_V2.rows[key].status
+    assert parse_raw_status(normalized.order.raw_status) == dict(zip(AXES, key[:3], strict=True))
+    assert not [warning for warning in normalized.warnings if warning.code == "unknown_status"]
     assert medusa.from_canonical(normalized.order) == payload
 
 

@@ -8,20 +8,22 @@ cartnorm: vendor order payloads to the Trackstar cart order model, and back, exa
 
 from . import lifecycle, money
 from ._version import __version__
-from .adapter import Adapter, DataWarning, Normalized, StatusDecision, StatusTable
-from .codec import dumps, from_trackstar, loads, make_converter, to_trackstar
+from .adapter import Adapter, DataWarning, Normalized, Option, StatusDecision, StatusTable
+from .codec import TrackstarPage, dumps, from_trackstar, from_trackstar_page, loads, make_converter, to_trackstar
 from .errors import (
     CartnormError,
     ConfigurationError,
     CurrencyError,
+    InputTypeError,
     LimitExceededError,
     MissingDependencyError,
     MoneyError,
     PayloadError,
+    ReadError,
     UnrecognizedPayloadError,
     VendorErrorResponse,
 )
-from .etl import Accepted, Rejection, convert, denormalize, normalize, normalize_many
+from .etl import Accepted, Location, Record, Rejection, convert, denormalize, normalize, normalize_many
 from .limits import Limits
 from .model import (
     BillToAddress,
@@ -36,8 +38,10 @@ from .model import (
     ShippingGroupLineItem,
     ShipToAddress,
 )
+from .reading import read_records
 from .registry import available_adapters, detect_adapter, get_adapter
 from .schema import SchemaViolation, validate_trackstar
+from .tables import Tables, arrow_batches, from_arrow, to_arrow
 
 __all__ = [
     "Accepted",
@@ -48,14 +52,19 @@ __all__ = [
     "ConfigurationError",
     "CurrencyError",
     "DataWarning",
+    "InputTypeError",
     "LimitExceededError",
     "Limits",
     "LineItem",
+    "Location",
     "MissingDependencyError",
     "MoneyError",
     "Normalized",
+    "Option",
     "OrderStatus",
     "PayloadError",
+    "ReadError",
+    "Record",
     "Rejection",
     "SchemaViolation",
     "ShipFromAddress",
@@ -67,15 +76,20 @@ __all__ = [
     "ShippingGroupLineItem",
     "StatusDecision",
     "StatusTable",
+    "Tables",
+    "TrackstarPage",
     "UnrecognizedPayloadError",
     "VendorErrorResponse",
     "__version__",
+    "arrow_batches",
     "available_adapters",
     "convert",
     "denormalize",
     "detect_adapter",
     "dumps",
+    "from_arrow",
     "from_trackstar",
+    "from_trackstar_page",
     "get_adapter",
     "lifecycle",
     "loads",
@@ -83,6 +97,8 @@ __all__ = [
     "money",
     "normalize",
     "normalize_many",
+    "read_records",
+    "to_arrow",
     "to_trackstar",
     "validate_trackstar",
 ]

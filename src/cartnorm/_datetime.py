@@ -11,10 +11,10 @@ from .errors import PayloadError
 
 __all__ = ["format_rfc3339", "parse_rfc3339", "quoted_rfc3339"]
 
-try:  # optional fast backend (cartnorm[fast]): writes a UTC datetime in C several times cheaper than isoformat
+try:  # a dependency on CPython: writes a UTC datetime in C, several times cheaper than isoformat
     from orjson import OPT_UTC_Z as _UTC_Z
     from orjson import dumps as _orjson_dumps
-except ImportError:  # pragma: no cover - exercised without the extra
+except ImportError:  # pragma: no cover - exercised by tests/test_without_orjson.py, in a subprocess
     _orjson_dumps = None  # type: ignore[assignment]
 
 _RFC3339 = re.compile(

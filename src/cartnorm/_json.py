@@ -1,4 +1,10 @@
-"""Exact JSON: parse numbers as int/Decimal, write Decimals exactly, bound hostile input."""
+"""
+Exact JSON: parse numbers as int/Decimal, write Decimals exactly, bound hostile input (`cartnorm.Limits`).
+
+A key given twice in one object is refused wherever cartnorm parses JSON text (`parse_json`,
+hence `cartnorm.loads`, and the record reader): the value the parser would keep is a guess,
+and the lossless promise cannot keep both.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +14,22 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
-import attrs
-
 from ._paths import ROOT, child
 from .errors import LimitExceededError, PayloadError
+from .limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
+    "DOCUMENT_LIMITS",
     "JSON_LIMITS",
-    "JsonLimits",
+    "RepeatedKeys",
     "decimal_within",
+    "duplicate_key_error",
     "encode_json",
     "encode_json_python",
     "exact_float",
+    "find_repeated",
     "freeze_json",
+    "keep_repeated",
     "parse_json",
     "quote",
     "quote_ascii_text",
@@ -33,9 +42,9 @@ except ImportError:  # pragma: no cover - other interpreters
     from json.encoder import py_encode_basestring as _quote_utf8
     from json.encoder import py_encode_basestring_ascii as _quote_ascii
 
-try:  # optional fast backend: pip install 'cartnorm[fast]'
+try:  # a dependency on CPython; without it (PyPy, no wheel) the pure-Python writer below gives the same bytes
     import orjson as _orjson
-except ImportError:  # pragma: no cover - exercised without the extra
+except ImportError:  # pragma: no cover - exercised by tests/test_without_orjson.py, in a subprocess
     _orjson = None  # type: ignore[assignment]
 
 
@@ -66,32 +75,19 @@ def _orjson_default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-@attrs.frozen(kw_only=True)
-class JsonLimits:
-    """
-    Bounds applied to untrusted JSON so hostile input fails fast and cleanly.
-
-    Attributes:
-        max_depth: deepest nesting of arrays/objects in free JSON.
-        max_number_digits: most significant digits (and largest decimal exponent) of a number.
-    """
-
-    max_depth: int = 64
-    max_number_digits: int = 40
-
-
-#: The default limits.
-JSON_LIMITS = JsonLimits()
+#: The bounds on free JSON (parsed text, and what adapters carry unread): the default `Limits`,
+#: of which the parser and `freeze_json` apply ``max_depth`` and ``max_number_digits``.
+JSON_LIMITS: Final = DEFAULT_LIMITS
 #: How much deeper than a vendor payload's free JSON a canonical document may hold it: adapters
 #: freeze free JSON within `JSON_LIMITS` below its own key, and keep it in ``additional_fields``
 #: under their namespace and the path of the known objects above it (a handful of levels).
 _RESIDUAL_HEADROOM: Final = 16
 #: The limits for reading a canonical document (`cartnorm.loads`, `from_trackstar`, the CLI's
 #: denormalize): every order cartnorm writes reads back, hostile documents stay bounded.
-DOCUMENT_LIMITS = JsonLimits(max_depth=JSON_LIMITS.max_depth + _RESIDUAL_HEADROOM)
+DOCUMENT_LIMITS: Final = Limits(max_depth=JSON_LIMITS.max_depth + _RESIDUAL_HEADROOM)
 
 
-def _checked_int(limits: JsonLimits) -> Callable[[str], int]:
+def _checked_int(limits: Limits) -> Callable[[str], int]:
     def parse_int(text: str) -> int:
         if len(text.lstrip("-")) > limits.max_number_digits:
             raise LimitExceededError(ROOT, text[:20] + "…", f"an integer of at most {limits.max_number_digits} digits")
@@ -100,7 +96,7 @@ def _checked_int(limits: JsonLimits) -> Callable[[str], int]:
     return parse_int
 
 
-def _checked_decimal(limits: JsonLimits) -> Callable[[str], Decimal]:
+def _checked_decimal(limits: Limits) -> Callable[[str], Decimal]:
     def parse_float(text: str) -> Decimal:
         value = Decimal(text)
         if not decimal_within(value, limits):
@@ -110,7 +106,7 @@ def _checked_decimal(limits: JsonLimits) -> Callable[[str], Decimal]:
     return parse_float
 
 
-def decimal_within(value: Decimal, limits: JsonLimits) -> bool:
+def decimal_within(value: Decimal, limits: Limits) -> bool:
     """True when ``value`` has no more digits, nor a larger exponent, than ``limits`` allow."""
     _, digits, exponent = value.as_tuple()
     return (
@@ -124,15 +120,88 @@ def _reject_constant(name: str) -> Any:
     raise PayloadError(ROOT, name, "a finite JSON number (NaN and Infinity are not JSON)")
 
 
-def parse_json(text: str | bytes, *, limits: JsonLimits = JSON_LIMITS) -> Any:
-    """Parse JSON text exactly: integers as `int`, other numbers as `Decimal`."""
+class RepeatedKeys(dict):  # type: ignore[type-arg]
+    """An object in which a key was given more than once (`keep_repeated` builds it; never returned)."""
+
+    key: str
+    given: list[Any]  # every value given for ``key``, in order
+
+
+def keep_repeated(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An ``object_pairs_hook``: a dict, or a `RepeatedKeys` marking the first key given twice."""
+    value = dict(pairs)
+    if len(value) == len(pairs):
+        return value
+    seen: set[str] = set()
+    repeated = RepeatedKeys(pairs)
+    for key, _ in pairs:
+        if key in seen:
+            repeated.key = key
+            repeated.given = [item for name, item in pairs if name == key]
+            break
+        seen.add(key)
+    return repeated
+
+
+def find_repeated(value: Any) -> PayloadError | None:
+    """The error for the first `RepeatedKeys` in ``value`` (in document order), or None."""
+    stack: list[tuple[Any, str]] = [(value, ROOT)]
+    while stack:
+        item, path = stack.pop()
+        if type(item) is RepeatedKeys:
+            return duplicate_key_error(item, path)
+        if isinstance(item, dict):
+            stack.extend((member, child(path, key)) for key, member in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((member, child(path, index)) for index, member in reversed(list(enumerate(item))))
+    return None
+
+
+def duplicate_key_error(item: RepeatedKeys, path: str) -> PayloadError:
+    """The `PayloadError` for a key given twice in the object at ``path``: the key's path, every value given."""
+    expected = (
+        f"the key {json.dumps(item.key, ensure_ascii=False)} once in its object "
+        f"(it is given {len(item.given)} times, and JSON with a key given twice has no single meaning)"
+    )
+    return PayloadError(child(path, item.key), item.given, expected)
+
+
+class _Repeated(Exception):  # noqa: N818 - private signal, never escapes
+    """A key given twice (`parse_json` then finds where)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise _Repeated
+    return value
+
+
+def parse_json(text: str | bytes, *, limits: Limits = JSON_LIMITS) -> Any:
+    """
+    Parse JSON text exactly: integers as `int`, other numbers as `Decimal`; a key given twice
+    in an object is a `PayloadError` naming the key's path.
+    """
+    parse_float, parse_int = _checked_decimal(limits), _checked_int(limits)
     try:
         return json.loads(
             text,
-            parse_float=_checked_decimal(limits),
-            parse_int=_checked_int(limits),
+            parse_float=parse_float,
+            parse_int=parse_int,
             parse_constant=_reject_constant,
+            object_pairs_hook=_unique_keys,
         )
+    except _Repeated:
+        again = json.loads(
+            text,
+            parse_float=parse_float,
+            parse_int=parse_int,
+            parse_constant=_reject_constant,
+            object_pairs_hook=keep_repeated,
+        )
+        error = find_repeated(again)
+        assert error is not None
+        raise error from None
     except PayloadError:
         raise
     except json.JSONDecodeError as error:
@@ -143,7 +212,7 @@ def parse_json(text: str | bytes, *, limits: JsonLimits = JSON_LIMITS) -> Any:
         raise PayloadError(ROOT, type(text).__name__, f"JSON text ({error})") from None
 
 
-def freeze_json(value: Any, limits: JsonLimits = JSON_LIMITS, path: str = ROOT) -> Any:
+def freeze_json(value: Any, limits: Limits = JSON_LIMITS, path: str = ROOT) -> Any:
     """
     Return a checked deep copy of free JSON: dicts with string keys, lists, strings,
     ints, bools, None and finite Decimals (floats become Decimals via their repr).
@@ -164,7 +233,7 @@ def exact_float(value: float, path: str = ROOT) -> Decimal:
     return Decimal(repr(value))
 
 
-def _freeze(value: Any, limits: JsonLimits, path: str, depth: int) -> Any:
+def _freeze(value: Any, limits: Limits, path: str, depth: int) -> Any:
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
         return value
@@ -193,7 +262,7 @@ def encode_json(value: Any, *, indent: int | None = None) -> str:
     Write JSON text with Decimals as exact numbers, keys in insertion order.
 
     Compact (``,`` and ``:`` separators) unless ``indent`` is given; non-ASCII is kept.
-    With orjson installed (``cartnorm[fast]``) compact output is written by orjson, whose
+    Where orjson is installed (a dependency on CPython) compact output is written by orjson, whose
     bytes are the same (a property test holds the two together); anything orjson refuses
     (integers beyond 64 bits, lone surrogates, very deep nesting) falls back to Python.
     """

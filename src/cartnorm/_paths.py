@@ -1,15 +1,25 @@
-"""JSON paths for error messages: ``$``, ``$.line_items[2].unit_price``, ``$['odd key']``."""
+"""
+JSON paths for error messages, the one helper every module and adapter uses.
+
+``$`` is the payload itself; ``$.line_items[2].unit_price`` a place inside it; a key that is
+not a plain name is quoted: ``$['odd key']``. `child` builds a path one key at a time (the
+same few paths recur order after order, so it is cached), `join` several keys at once.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable
+from typing import Final
 
-__all__ = ["ROOT", "child"]
+__all__ = ["ROOT", "child", "join"]
 
-ROOT = "$"
+ROOT: Final = "$"
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
+@functools.lru_cache(maxsize=8192, typed=True)  # typed: 1 and True are different keys
 def child(path: str, key: str | int) -> str:
     """
     Return the path of ``key`` inside the value at ``path``.
@@ -23,3 +33,15 @@ def child(path: str, key: str | int) -> str:
         return f"{path}.{key}"
     escaped = key.replace("\\", "\\\\").replace("'", "\\'")
     return f"{path}['{escaped}']"
+
+
+def join(path: str, keys: Iterable[str | int]) -> str:
+    """
+    The path of ``keys``, one inside the other, below ``path``.
+
+    >>> join("$", ["items", 0, "odd key"])
+    "$.items[0]['odd key']"
+    """
+    for key in keys:
+        path = child(path, key)
+    return path

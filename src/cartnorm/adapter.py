@@ -3,13 +3,14 @@ The contract every vendor adapter meets (built-in or plugin), and its vocabulary
 
 An adapter turns one vendor's order payload into a `CartOrder` and back. It is described
 by an `Adapter` value: a name, a ``detect`` predicate, ``convert`` (payload → `Normalized`,
-an order plus the warnings met on the way), ``from_canonical`` (order → payload) and its
-status tables as data (`StatusTable`), from which the documentation is generated.
+an order plus the warnings met on the way), ``from_canonical`` (order → payload), the options
+``convert`` takes (`Option`: the command line builds its flags from them) and its status
+tables as data (`StatusTable`), from which the documentation is generated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -24,10 +25,12 @@ __all__ = [
     "ConvertFunction",
     "DataWarning",
     "Normalized",
+    "Option",
     "StatusDecision",
     "StatusTable",
     "WarningLog",
     "observation_time",
+    "read_options",
 ]
 
 
@@ -110,6 +113,10 @@ def _read_only_rows(rows: Mapping[tuple[str, ...], StatusDecision]) -> Mapping[t
     return MappingProxyType(dict(rows))
 
 
+def _read_only_values(values: Mapping[str, Sequence[str]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType({axis: tuple(found) for axis, found in values.items()})
+
+
 @attrs.frozen(kw_only=True)
 class StatusTable:
     """
@@ -119,6 +126,10 @@ class StatusTable:
     vendors, three for Medusa v1). ``rows`` maps every known combination of their values
     to a `StatusDecision`. A combination not in ``rows`` maps to ``other`` with
     ``unknown_reason``: never to a guessed real state.
+
+    ``values`` lists, per axis, every value the vendor documents; the contract
+    (`cartnorm.testing`) checks that each appears in some row, or that the axis has a row
+    with the ``wildcard`` value (a table whose rows match "any value" there, as Gearment's do).
     """
 
     vendor: str
@@ -126,6 +137,8 @@ class StatusTable:
     axes: tuple[str, ...]
     rows: Mapping[tuple[str, ...], StatusDecision] = attrs.field(converter=_read_only_rows)
     unknown_reason: str = "not a value the vendor documents: kept in raw_status"
+    values: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_read_only_values)
+    wildcard: str | None = None
 
     def __attrs_post_init__(self) -> None:
         width = len(self.axes)
@@ -133,6 +146,10 @@ class StatusTable:
             if len(key) != width:
                 msg = f"{self.title}: row {key!r} does not have one value per axis {self.axes!r}"
                 raise ValueError(msg)
+        unknown = set(self.values) - set(self.axes)
+        if unknown:
+            msg = f"{self.title}: values for {sorted(unknown)!r}, which are not axes {self.axes!r}"
+            raise ValueError(msg)
 
     def lookup(self, key: tuple[str, ...]) -> StatusDecision:
         """Return the decision for ``key``; unknown combinations map to ``other``."""
@@ -143,9 +160,78 @@ class StatusTable:
 
 
 class ConvertFunction(Protocol):
-    """``convert(payload, *, observed_at=None, **options) -> Normalized``."""
+    """
+    ``convert(payload, *, observed_at=None, **options) -> Normalized``: every adapter's one signature.
+
+    ``options`` are those the adapter declares (`Adapter.options`); it refuses any other with a
+    `ConfigurationError` (`read_options` does both).
+    """
 
     def __call__(self, payload: Any, *, observed_at: datetime | None = None, **options: Any) -> Normalized: ...
+
+
+_ABSENT: Any = object()
+
+
+def _no_parse(texts: Sequence[str]) -> Any:
+    return texts[-1]
+
+
+@attrs.frozen(kw_only=True)
+class Option:
+    """
+    One option an adapter's ``convert`` takes by name, declared so that callers can find it.
+
+    Attributes:
+        name: the keyword (``"exponents"``).
+        type: what it takes, for people (``"{currency code: digits}"``).
+        help: what it means.
+        default: the value when it is not given.
+        flag: the command line's flag (``"--exponent"``); None: from Python only.
+        metavar: how the flag's value is shown in ``--help``.
+        repeat: the flag may be given more than once (its values are collected).
+        parse: the flag's texts (one per use) → the option's value; raises
+            `ConfigurationError` with a message for people on bad text. Default: the last text.
+        check: a value given from Python → the value the adapter uses; raises
+            `ConfigurationError`. Default: the value as given.
+    """
+
+    name: str
+    type: str
+    help: str
+    default: Any = None
+    flag: str | None = None
+    metavar: str = "VALUE"
+    repeat: bool = False
+    parse: Callable[[Sequence[str]], Any] = _no_parse
+    check: Callable[[Any], Any] | None = None
+
+
+def read_options(adapter: str, declared: Sequence[Option], given: Mapping[str, Any]) -> dict[str, Any]:
+    """
+    Every declared option's value (``given``'s, checked, or its default), by name.
+
+    An option ``adapter`` does not declare is a `ConfigurationError` that lists those it does.
+
+    >>> read_options("toy", [Option(name="shop", type="text", help="the shop's domain")], {"shop": "x.example"})
+    {'shop': 'x.example'}
+    """
+    values: dict[str, Any] = {}
+    matched = 0
+    for option in declared:  # a few options at most: a plain loop, once per record
+        name = option.name
+        value = given.get(name, _ABSENT)
+        if value is _ABSENT:
+            values[name] = option.default
+        else:
+            matched += 1
+            values[name] = value if option.check is None else option.check(value)
+    if matched != len(given):
+        unknown = [name for name in given if name not in values]
+        knows = ", ".join(repr(option.name) for option in declared) or "none"
+        msg = f"the {adapter} adapter takes no option {', '.join(map(repr, unknown))} (it knows: {knows})"
+        raise ConfigurationError(msg)
+    return values
 
 
 @attrs.frozen(kw_only=True)
@@ -160,9 +246,14 @@ class Adapter:
         convert: payload → `Normalized`; raises `cartnorm.errors.PayloadError` on bad data.
         from_canonical: `CartOrder` → vendor payload dict.
         status_tables: the status mappings, as data, for documentation and tests.
-        checks_limits: True when ``convert`` takes ``limits=`` (`cartnorm.Limits`) and
-            enforces them itself as it reads, raising what `cartnorm.limits.check_payload`
-            would, before any other error; cartnorm then skips its separate pre-check walk.
+        options: the options ``convert`` takes (`Option`); the command line makes a flag of
+            each that has one, and passes it to this adapter's records only.
+        checks_limits: True when ``convert`` takes ``limits=`` (`cartnorm.Limits`, declared as
+            an option) and enforces them itself as it reads, raising what
+            `cartnorm.limits.check_payload` would, before any other error; cartnorm then
+            skips its separate pre-check walk.
+        detectable: False for an adapter used only by name (``trackstar``): detection never
+            picks it.
     """
 
     name: str
@@ -171,7 +262,13 @@ class Adapter:
     convert: ConvertFunction
     from_canonical: Callable[..., dict[str, Any]]
     status_tables: tuple[StatusTable, ...]
+    options: tuple[Option, ...] = ()
     checks_limits: bool = False
+    detectable: bool = True
+
+    def option(self, name: str) -> Option | None:
+        """The declared option called ``name``, if any."""
+        return next((option for option in self.options if option.name == name), None)
 
     def to_canonical(self, payload: Any, *, observed_at: datetime | None = None, **options: Any) -> CartOrder:
         """Convert and keep only the order (warnings are dropped)."""

@@ -1,18 +1,21 @@
 """
 Trackstar JSON in and out: one configured cattrs converter, exact JSON text.
 
-`from_trackstar` accepts what Trackstar's schema accepts and rejects the rest with a
-`PayloadError` that names the JSON path; `to_trackstar` gives back the 29 keys in schema
-order with nulls present; `dumps`/`loads` add exact JSON text (money as exact decimals,
-dates as RFC 3339 UTC with ``Z``).
+`from_trackstar` accepts what Trackstar's schema accepts (a bare order, or the
+``{"data": {...}}`` body of ``GET /cart/orders/{id}``) and rejects the rest with a
+`PayloadError` that names the JSON path; `from_trackstar_page` reads the list body of
+``GET /cart/orders`` (``{"data": [...], "next_token": …}``) into a `TrackstarPage`;
+`to_trackstar` gives back the 29 keys in schema order with nulls present; `dumps`/`loads`
+add exact JSON text (money as exact decimals, dates as RFC 3339 UTC with ``Z``).
 """
 
 from __future__ import annotations
 
 import collections.abc
+import json
 import math
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -28,7 +31,6 @@ from ._fastdump import dump_order
 from ._json import (
     DOCUMENT_LIMITS,
     JSON_LIMITS,
-    JsonLimits,
     decimal_within,
     encode_json,
     exact_float,
@@ -37,11 +39,14 @@ from ._json import (
 )
 from ._paths import ROOT, child
 from .errors import MISSING, CartnormError, PayloadError
+from .limits import Limits
 from .model import CartOrder, OrderStatus, ShipmentStatus
 
 __all__ = [
+    "TrackstarPage",
     "dumps",
     "from_trackstar",
+    "from_trackstar_page",
     "loads",
     "make_converter",
     "to_trackstar",
@@ -111,7 +116,7 @@ def _unstructure_enum(member: Enum) -> Any:
 
 
 def _raise_enum(value: Any, kind: type[Enum]) -> Enum:
-    names = ", ".join(repr(member.value) for member in kind)
+    names = ", ".join(json.dumps(member.value) for member in kind)  # as JSON writes them, not Python
     raise _Invalid(f"one of {names}", value)
 
 
@@ -242,20 +247,88 @@ def to_trackstar(order: CartOrder) -> dict[str, Any]:
     return _unstructure_order(order)  # type: ignore[no-any-return]
 
 
+#: The key of Trackstar's response bodies: ``{"data": {order}}`` and ``{"data": [orders], "next_token": …}``.
+_DATA = "data"
+_NEXT_TOKEN = "next_token"  # noqa: S105 - a key name, not a secret
+
+
+def _is_body(document: Mapping[Any, Any]) -> bool:
+    """True for a Trackstar response body (``data``, and ``next_token`` for a list), not an order."""
+    return _DATA in document and document.keys() <= {_DATA, _NEXT_TOKEN}
+
+
 def from_trackstar(document: object) -> CartOrder:
     """
-    Read a Trackstar cart order dict (the ``data`` item of ``GET /cart/orders/{id}``).
+    Read a Trackstar cart order: the order object, or the ``{"data": {...}}`` body of ``GET /cart/orders/{id}``.
 
     Numbers may be `int`, `float` (as `json.loads` gives them) or `Decimal`; they are
     held as exact `Decimal`. Raises `PayloadError` with the JSON path of the first
-    problem; ``error.errors`` lists every problem found.
+    problem; ``error.errors`` lists every problem found. A list body (``GET /cart/orders``)
+    holds a page of orders: read it with `from_trackstar_page`.
     """
     if not isinstance(document, Mapping):
         raise PayloadError(ROOT, document, "a JSON object (a Trackstar cart order)")
+    if _is_body(document):
+        data = document[_DATA]
+        if isinstance(data, list):
+            raise PayloadError(
+                child(ROOT, _DATA),
+                f"a list of {len(data)} orders",
+                "one Trackstar cart order (this is a page of GET /cart/orders)",
+                hint="Read a page with cartnorm.from_trackstar_page: it gives the orders and the next_token.",
+            )
+        return _structured(data, child(ROOT, _DATA))
+    return _structured(document, ROOT)
+
+
+@attrs.frozen
+class TrackstarPage:
+    """
+    One page of ``GET /cart/orders``: its orders, and the token of the next page.
+
+    ``next_token`` is None on the last page (absent or null); pass it back as ``page_token``
+    to list on. ``len(page)`` and iterating give the orders.
+    """
+
+    orders: tuple[CartOrder, ...]
+    next_token: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.orders)
+
+    def __iter__(self) -> Iterator[CartOrder]:
+        return iter(self.orders)
+
+
+def from_trackstar_page(document: object) -> TrackstarPage:
+    """
+    Read the list body of ``GET /cart/orders``, ``{"data": [...], "next_token": …}``, into a `TrackstarPage`.
+
+    Every order is read as `from_trackstar` reads one; errors name the order's place
+    (``$.data[3].total_price``). A single-order body (``{"data": {...}}``) gives a page of one.
+    """
+    if not isinstance(document, Mapping) or not _is_body(document):
+        shown = {"keys": sorted(map(str, document))} if isinstance(document, Mapping) else document
+        raise PayloadError(ROOT, shown, 'a Trackstar list body: {"data": [orders], "next_token": …}')
+    token = document.get(_NEXT_TOKEN)
+    if token is not None and not isinstance(token, str):
+        raise PayloadError(child(ROOT, _NEXT_TOKEN), token, "a string, or null on the last page")
+    data = document[_DATA]
+    where = child(ROOT, _DATA)
+    if isinstance(data, Mapping):
+        return TrackstarPage((_structured(data, where),), token)
+    if not isinstance(data, list):
+        raise PayloadError(where, data, "a list of Trackstar cart orders")
+    return TrackstarPage(tuple(_structured(entry, child(where, index)) for index, entry in enumerate(data)), token)
+
+
+def _structured(document: object, path: str) -> CartOrder:
+    if not isinstance(document, Mapping):
+        raise PayloadError(path, document, "a JSON object (a Trackstar cart order)")
     try:
         return _structure_order(document, CartOrder)  # type: ignore[no-any-return]
     except Exception as error:
-        problems = list(_flatten(error, ROOT, document))
+        problems = list(_flatten(error, path, document))
         first = problems[0]
         first.errors = problems  # type: ignore[attr-defined]
         raise first from error
@@ -314,6 +387,6 @@ def dumps(order: CartOrder, *, indent: int | None = None) -> str:
     return encode_json(to_trackstar(order), indent=indent)
 
 
-def loads(text: str | bytes, *, limits: JsonLimits = DOCUMENT_LIMITS) -> CartOrder:
+def loads(text: str | bytes, *, limits: Limits = DOCUMENT_LIMITS) -> CartOrder:
     """Parse JSON text written by `dumps` (or by Trackstar) into a `CartOrder`."""
     return from_trackstar(parse_json(text, limits=limits))

@@ -7,11 +7,16 @@ A case directory holds, per case:
 * ``<case>.expected.json``: the Trackstar order it must become, **or**
   ``<case>.error.json``: ``{"error": "MoneyError", "path": "$.items[0].unit_price"}``;
 * optionally ``<case>.options.json``: ``{"source": "medusa", "observed_at": "…", …}``;
-  any other key is passed to the adapter (``exponents`` for example).
+  ``"own_encoding": false`` says the payload is in a spelling the adapter reads but does not
+  write (lowerCamelCase keys, say); any other key is passed to the adapter (``exponents``
+  for example).
 
 The source is the ``source`` option, else the directory's name when it names an adapter.
 ``observed_at`` defaults to `FIXTURE_OBSERVED_AT` so expected files are stable.
 Results compare parsed JSON (numbers as exact decimals) and list every difference by path.
+A case that converts must also convert back: ``from_canonical`` gives the payload back, the
+same JSON text (`cartnorm.lossless.same`), or, for a payload not in the adapter's own
+encoding, a payload that converts to itself.
 """
 
 from __future__ import annotations
@@ -31,12 +36,15 @@ from ._paths import ROOT, child
 from .adapter import Adapter
 from .codec import to_trackstar
 from .errors import CartnormError, ConfigurationError, PayloadError
+from .lossless import same
 
 __all__ = [
     "FIXTURE_OBSERVED_AT",
     "Case",
     "CaseResult",
+    "CaseSettings",
     "Difference",
+    "case_settings",
     "diff_json",
     "discover_cases",
     "run_case",
@@ -159,21 +167,41 @@ def _read(path: Path) -> Any:
     return parse_json(path.read_bytes())
 
 
+@attrs.frozen
+class CaseSettings:
+    """A case's ``options.json``: the source (None: the directory's name), the time, the adapter's options."""
+
+    source: str | None
+    observed_at: datetime
+    own_encoding: bool
+    options: dict[str, Any]
+
+
+def case_settings(case: Case) -> CaseSettings:
+    """Read ``case``'s options file (`CartnormError` or `OSError` when it cannot be read)."""
+    options = dict(_read(case.options)) if case.options else {}
+    source = options.pop("source", None)
+    observed = options.pop("observed_at", None)
+    own_encoding = options.pop("own_encoding", True)
+    if not isinstance(own_encoding, bool):
+        msg = f"{case.name}: own_encoding must be true or false, got {own_encoding!r}"
+        raise ConfigurationError(msg)
+    observed_at = parse_rfc3339(observed) if observed is not None else FIXTURE_OBSERVED_AT
+    return CaseSettings(source if isinstance(source, str) else None, observed_at, own_encoding, options)
+
+
 def run_case(case: Case, resolve: Callable[[str], Adapter]) -> CaseResult:
     """Run one case with the adapter ``resolve(source)`` returns."""
     if (case.expected is None) == (case.error is None):
         return CaseResult(case, False, problem="a case needs exactly one of .expected.json and .error.json")
     try:
-        options = dict(_read(case.options)) if case.options else {}
-        source = options.pop("source", None) or case.directory.name
-        observed = options.pop("observed_at", None)
-        observed_at = parse_rfc3339(observed) if observed is not None else FIXTURE_OBSERVED_AT
-        adapter = resolve(source)
+        settings = case_settings(case)
+        adapter = resolve(settings.source or case.directory.name)
         payload = _read(case.payload)
     except (CartnormError, OSError) as error:
         return CaseResult(case, False, problem=f"cannot set the case up: {error}")
     try:
-        order = adapter.convert(payload, observed_at=observed_at, **options).order
+        order = adapter.convert(payload, observed_at=settings.observed_at, **settings.options).order
     except PayloadError as error:
         return _check_error(case, error)
     if case.error is not None:
@@ -181,7 +209,40 @@ def run_case(case: Case, resolve: Callable[[str], Adapter]) -> CaseResult:
     assert case.expected is not None
     actual = to_trackstar(order)
     differences = tuple(diff_json(_read(case.expected), actual))
-    return CaseResult(case, not differences, differences)
+    if differences:
+        return CaseResult(case, False, differences)
+    problem = _round_trip_problem(adapter, order, payload, settings)
+    return CaseResult(case, problem is None, problem=problem)
+
+
+def _round_trip_problem(adapter: Adapter, order: Any, payload: Any, settings: CaseSettings) -> str | None:
+    """Why from_canonical does not give the payload back (None when it does)."""
+    try:
+        back = adapter.from_canonical(order)
+        if settings.own_encoding:
+            if same(back, payload):
+                return None
+            where = _first_difference(payload, back)
+            return f"from_canonical does not give the payload back (first difference at {where})"
+        again = adapter.convert(back, observed_at=settings.observed_at, **settings.options).order
+        if same(adapter.from_canonical(again), back):
+            return None
+        return "the payload from_canonical gives back (own_encoding: false) does not convert to itself"
+    except CartnormError as error:
+        return f"from_canonical: {type(error).__name__}: {error}"
+
+
+def _first_difference(expected: Any, actual: Any, path: str = ROOT) -> str:
+    """The JSON path of the first place where ``actual`` is not the `same` as ``expected``."""
+    if isinstance(expected, Mapping) and isinstance(actual, Mapping):
+        for key in [*expected, *(key for key in actual if key not in expected)]:
+            if key not in expected or key not in actual or not same(expected[key], actual[key]):
+                return _first_difference(expected.get(key, _ABSENT), actual.get(key, _ABSENT), child(path, key))
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        for index, (left, right) in enumerate(zip(expected, actual, strict=True)):
+            if not same(left, right):
+                return _first_difference(left, right, child(path, index))
+    return path
 
 
 def _check_error(case: Case, error: PayloadError) -> CaseResult:

@@ -9,18 +9,21 @@ when a committed file has drifted from the code.
 
 from __future__ import annotations
 
+import html
 import importlib
+import importlib.util
 import itertools
 import re
 import typing
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urljoin
 
-from . import model
+from . import model, table_schema
 from .adapter import StatusTable
-from .lifecycle import STATUS_INFO, can_transition
+from .lifecycle import STATUS_INFO, STEP_BACKS, can_transition
 from .model import OrderStatus
-from .registry import get_adapter
+from .registry import builtin_modules, get_adapter
 from .schema import trackstar_schema
 
 __all__ = [
@@ -28,10 +31,12 @@ __all__ = [
     "markdown_cell",
     "regenerate",
     "render_lifecycle_diagram",
+    "render_lifecycle_step_backs",
     "render_lifecycle_table",
     "render_model_reference",
     "render_status_mappings",
     "render_status_table",
+    "render_tables_reference",
     "update_region",
 ]
 
@@ -45,7 +50,10 @@ def render_status_table(table: StatusTable) -> str:
     """
     Render every row of ``table`` as a Markdown table, in the table's own order.
 
-    The last row states what happens to values the vendor does not document.
+    The last row states what happens to values the vendor does not document. The table sits in
+    a ``<div class="status-table">`` (Markdown inside HTML, as GitHub and the site both read it):
+    on the documentation site a script adds filters, one per column, to every such table; without
+    JavaScript the whole table still reads.
     """
     header = [*(f"`{axis}`" for axis in table.axes), "Trackstar `status`", "why"]
     lines = [
@@ -57,7 +65,9 @@ def render_status_table(table: StatusTable) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     anything = ["*any other value*"] * len(table.axes)
     lines.append("| " + " | ".join([*anything, "`other`", markdown_cell(table.unknown_reason)]) + " |")
-    return "\n".join(lines) + "\n"
+    vendor, title = html.escape(table.vendor), html.escape(table.title)
+    opening = f'<div class="status-table" data-vendor="{vendor}" data-title="{title}" markdown="1">'
+    return "\n".join([opening, "", *lines, "", "</div>"]) + "\n"
 
 
 def _markers(name: str) -> tuple[str, str]:
@@ -90,6 +100,16 @@ _MODEL_SECTIONS = (
     ("CartOrderShipmentLineItem", "ShipmentLineItem"),
     ("ShipFromAddress", "ShipFromAddress"),
 )
+
+
+#: The Trackstar page the schema's descriptions were written for: their links are relative to it.
+_TRACKSTAR_SCHEMA_PAGE = "https://docs.trackstarhq.com/api-reference/cart-api/orders/get-item"
+_MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _trackstar_description(text: str) -> str:
+    """A schema description as one Markdown cell, its relative links made absolute (to Trackstar's docs)."""
+    return markdown_cell(_MARKDOWN_LINK.sub(lambda m: f"]({urljoin(_TRACKSTAR_SCHEMA_PAGE, m[1])})", text))
 
 
 def _python_type(annotation: object) -> str:
@@ -125,9 +145,63 @@ def render_model_reference() -> str:
             nullable = "yes" if "null" in types else "no"
             if "null" in types and "enum" in prop and None not in prop["enum"]:
                 nullable = "no: the type allows null, the enum does not"
-            meaning = markdown_cell(prop.get("description") or "")
+            meaning = _trackstar_description(prop.get("description") or "")
             out.append(
                 f"| `{name}` | {shown} | {nullable} | `{markdown_cell(_python_type(hints[name]))}` | {meaning} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+#: Where Trackstar describes the fields a table's rows are made of (addresses by their prefix).
+_TABLE_DEFINITIONS = {
+    "orders": "CartOrderApiItemSchema",
+    "line_items": "CartOrderLineItem",
+    "shipping_groups": "CartOrderShippingGroup",
+    "shipping_group_line_items": "CartOrderShipmentGroupLineItem",
+    "shipments": "CartOrderShipment",
+    "shipment_line_items": "CartOrderShipmentLineItem",
+}
+_ADDRESS_DEFINITIONS = {
+    "ship_to_address": "ShipToAddress",
+    "bill_to_address": "BillToAddress",
+    "ship_from_address": "ShipFromAddress",
+}
+
+
+def _column_meaning(definitions: dict[str, typing.Any], table: table_schema.Table, column: table_schema.Column) -> str:
+    if not column.field:
+        return column.description
+    head, _, tail = column.field.partition(".")
+    if tail:
+        prop = definitions[_ADDRESS_DEFINITIONS[head]]["properties"][tail]
+    else:
+        prop = definitions[_TABLE_DEFINITIONS[table.name]]["properties"][head]
+    return str(prop.get("description") or column.description)
+
+
+def render_tables_reference(money: table_schema.MoneyType = table_schema.DEFAULT_MONEY) -> str:
+    """
+    Render every table of `cartnorm.table_schema`: its key, then one row per column with its
+    Arrow and DuckDB types, nullability, the model field it holds, and its meaning.
+    """
+    definitions = trackstar_schema()["$defs"]
+    out: list[str] = []
+    for table in table_schema.TABLES:
+        key = ", ".join(table.key)
+        rows = f" Rows: the elements of `{table.rows}`." if table.rows else ""
+        out += [f"### `{table.name}`", "", f"{table.description} Key: `({key})`.{rows}", ""]
+        out += [
+            "| column | Arrow type | DuckDB type | null | model field | meaning |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for column in table.columns:
+            field = f"`{column.field}`" if column.field else "—"
+            name = f"**`{column.name}`**" if column.name in table.key else f"`{column.name}`"
+            out.append(
+                f"| {name} | `{column.kind.arrow(money)}` | `{column.kind.sql(money)}` | "
+                f"{'yes' if column.nullable else 'no'} | {field} | "
+                f"{_trackstar_description(_column_meaning(definitions, table, column))} |"
             )
         out.append("")
     return "\n".join(out)
@@ -141,6 +215,14 @@ def render_lifecycle_table() -> str:
         lines.append(
             f"| `{status.value}` | {rank} | {'yes' if info.terminal else 'no'} | {markdown_cell(info.definition)} |"
         )
+    return "\n".join(lines) + "\n"
+
+
+def render_lifecycle_step_backs() -> str:
+    """Render the allowed backward moves (`cartnorm.lifecycle.STEP_BACKS`) with their reasons."""
+    lines = ["| from | to | why it happens |", "| --- | --- | --- |"]
+    for (old, new), reason in STEP_BACKS.items():
+        lines.append(f"| `{old.value}` | `{new.value}` | {markdown_cell(reason)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -159,6 +241,7 @@ def render_lifecycle_diagram() -> str:
     for side in (OrderStatus.BACKORDERED, OrderStatus.CANCELLED):
         lines += [f"    {s.value} --> {side.value}" for s in main if s is not side and can_transition(s, side)]
     lines += [f"    backordered --> {s.value}" for s in main[2:] if can_transition(OrderStatus.BACKORDERED, s)]
+    lines += [f"    {old.value} --> {new.value} : fulfillment cancelled" for old, new in STEP_BACKS]
     lines += [f"    {s.value} --> [*]" for s, info in STATUS_INFO.items() if info.terminal]
     lines += [
         "    note right of cancelled",
@@ -169,8 +252,13 @@ def render_lifecycle_diagram() -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_status_mappings(adapter_names: tuple[str, ...] = ("medusa", "gearment")) -> str:
-    """Render every status table of the named adapters, one section per adapter and table."""
+def render_status_mappings(adapter_names: tuple[str, ...] | None = None) -> str:
+    """
+    Render every status table of the named adapters, one section per adapter and table
+    (by default the built-in adapters detection chooses among, in the registry's order).
+    """
+    if adapter_names is None:
+        adapter_names = tuple(name for name in builtin_modules() if get_adapter(name).detectable)
     out: list[str] = []
     for name in adapter_names:
         adapter = get_adapter(name)
@@ -182,20 +270,25 @@ def render_status_mappings(adapter_names: tuple[str, ...] = ("medusa", "gearment
     return "\n".join(out)
 
 
-#: Built-in adapters whose package has a ``_docs`` module rendering ``docs/vendors/<name>.md``.
-_VENDOR_PAGES = ("medusa", "gearment")
+def _vendor_pages() -> dict[str, dict[str, Callable[[], str]]]:
+    """The generated regions of ``docs/vendors/<name>.md``: each built-in adapter package's ``_docs`` module."""
+    pages = {}
+    for name, module in builtin_modules().items():
+        if importlib.util.find_spec(module).submodule_search_locations is None:  # type: ignore[union-attr]
+            continue  # a module, not a package: no page of its own
+        pages[f"docs/vendors/{name}.md"] = importlib.import_module(f"{module}._docs").DOC_REGIONS
+    return pages
 
 
 def doc_regions() -> dict[str, dict[str, Callable[[], str]]]:
     """Every generated region, by file (relative to the project root) and region name."""
-    vendor_pages = {
-        f"docs/vendors/{name}.md": importlib.import_module(f"cartnorm.adapters.{name}._docs").DOC_REGIONS
-        for name in _VENDOR_PAGES
-    }
+    vendor_pages = _vendor_pages()
     return vendor_pages | {
         "docs/model.md": {"model-reference": render_model_reference},
+        "docs/tables.md": {"tables-reference": render_tables_reference},
         "docs/lifecycle.md": {
             "lifecycle-table": render_lifecycle_table,
+            "lifecycle-step-backs": render_lifecycle_step_backs,
             "lifecycle-diagram": render_lifecycle_diagram,
         },
         "docs/status-mappings.md": {

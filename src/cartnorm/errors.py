@@ -11,7 +11,9 @@ set a whole record aside with a single ``except CartnormError``::
     │   ├── UnrecognizedPayloadError         no adapter (or several) claims the payload
     │   ├── VendorErrorResponse              the vendor answered with an error envelope
     │   └── LimitExceededError               the payload is larger or deeper than the configured limits
+    ├── ReadError (also ValueError)          a stream cannot be read on past some point (a broken JSON array)
     ├── ConfigurationError (also ValueError) the caller passed an option that cannot work
+    ├── InputTypeError (also TypeError)      the caller passed the wrong kind of object (one payload for many)
     └── MissingDependencyError (also ImportError)  an optional extra is not installed
 
 Data errors name the place with a JSON path (``$.line_items[2].unit_price``), the
@@ -20,33 +22,88 @@ value found there and what was expected; their message says what to do next.
 
 from __future__ import annotations
 
-import reprlib
+import json
+import math
+from collections.abc import Mapping
+from datetime import date, time
+from decimal import Decimal
 from typing import Any
 
 __all__ = [
     "CartnormError",
     "ConfigurationError",
     "CurrencyError",
+    "InputTypeError",
     "LimitExceededError",
     "MissingDependencyError",
     "MoneyError",
     "PayloadError",
+    "ReadError",
     "UnrecognizedPayloadError",
     "VendorErrorResponse",
 ]
 
-_short = reprlib.Repr()
-_short.maxstring = 80
-_short.maxother = 80
-_short.maxlong = 60
-_short.maxdict = 4
-_short.maxlist = 4
-_short.maxlevel = 2
+_MAX_TEXT = 80  # characters of a string shown in a message
+_MAX_ITEMS = 4  # members of an object or array shown
+_MAX_DIGITS = 60  # digits of a number shown
 
 
 def describe_value(value: Any) -> str:
-    """Return a short, safe ``repr`` of ``value`` for messages (long values are elided)."""
-    return _short.repr(value)
+    """
+    A short rendering of ``value`` for messages, written as JSON reads (long values are elided).
+
+    Strings are quoted as in JSON, numbers written as their digits (``25.99``, never
+    ``Decimal('25.99')``), ``null``/``true``/``false`` as in JSON: a data engineer reads the
+    value as it was in the payload, not as Python holds it.
+
+    >>> describe_value(Decimal("25.99")), describe_value("jpy"), describe_value(None)
+    ('25.99', '"jpy"', 'null')
+    """
+    return _describe(value, 2)
+
+
+def _describe(value: Any, levels: int) -> str:
+    if isinstance(value, str):
+        shown = value if len(value) <= _MAX_TEXT else value[: _MAX_TEXT - 1] + "…"
+        return json.dumps(shown, ensure_ascii=not _is_text(shown))
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else "true" if value else "false"
+    if isinstance(value, int) and value.bit_length() > _MAX_DIGITS * 4:  # str() of a huge int is slow, or refused
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    if isinstance(value, (int, Decimal, float)):
+        text = str(value) if not isinstance(value, float) or math.isfinite(value) else str(Decimal(value))
+        return text if len(text) <= _MAX_DIGITS else f"{text[:_MAX_DIGITS]}… ({len(text)} characters)"
+    if isinstance(value, Mapping):
+        if levels <= 0:
+            return "{…}" if value else "{}"
+        members = [f"{_describe(str(key), 0)}: {_describe(item, levels - 1)}" for key, item in _first(value.items())]
+        return "{" + ", ".join(members) + (", …}" if len(value) > _MAX_ITEMS else "}")
+    if isinstance(value, (list, tuple)):
+        if levels <= 0:
+            return "[…]" if value else "[]"
+        items = [_describe(item, levels - 1) for item in _first(value)]
+        return "[" + ", ".join(items) + (", …]" if len(value) > _MAX_ITEMS else "]")
+    if isinstance(value, (date, time)):
+        return _describe(value.isoformat(), 0)
+    return f"a {type(value).__name__}"
+
+
+def _is_text(text: str) -> bool:
+    """True when ``text`` can be written as UTF-8 (no lone surrogates, which are shown escaped)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _first(items: Any) -> list[Any]:
+    shown: list[Any] = []
+    for item in items:
+        if len(shown) == _MAX_ITEMS:
+            break
+        shown.append(item)
+    return shown
 
 
 class CartnormError(Exception):
@@ -116,7 +173,7 @@ class CurrencyError(PayloadError):
 class UnrecognizedPayloadError(PayloadError):
     """No adapter, or more than one, recognises the payload; pass ``source=`` to choose."""
 
-    default_hint = "Pass source='medusa' or source='gearment' (or a plugin's name) to say what it is."
+    default_hint = "Pass source= with an adapter's name (cartnorm.available_adapters() lists them) to say what it is."
 
 
 class VendorErrorResponse(PayloadError):  # noqa: N818 - names what arrived: the vendor's error response
@@ -131,8 +188,42 @@ class LimitExceededError(PayloadError):
     default_hint = "Raise the limit if the record is genuine, or set the record aside."
 
 
+class ReadError(CartnormError, ValueError):
+    """
+    A stream cannot be read on past some point: records after it cannot be located reliably.
+
+    Raised by `cartnorm.read_records` (and ended by ``cartnorm normalize`` with exit status 3)
+    for a JSON array whose structure is broken beyond one record (a missing ``,`` between
+    records, an array never closed) or a record longer than the limit inside an array. The
+    records before it were yielded; nothing after it was.
+
+    Attributes:
+        source: the name of the stream (a file name, ``<stdin>``, ``<bytes>``).
+        line: the line of the problem (1-based).
+        offset: its byte offset from the start of the stream (0-based: the bytes before it).
+        records: how many records were read before it.
+        problem: what is wrong there, in words.
+    """
+
+    def __init__(self, source: str, line: int, offset: int, records: int, problem: str) -> None:
+        self.source = source
+        self.line = line
+        self.offset = offset
+        self.records = records
+        self.problem = problem
+        super().__init__(source, line, offset, records, problem)
+
+    def __str__(self) -> str:
+        counted = f"{self.records} record{'s' if self.records != 1 else ''} read before it"
+        return f"{self.source}:{self.line} (byte {self.offset}): {self.problem}; {counted}"
+
+
 class ConfigurationError(CartnormError, ValueError):
     """An option passed by the caller cannot work (for example a negative exponent)."""
+
+
+class InputTypeError(CartnormError, TypeError):
+    """The caller passed the wrong kind of object: one payload or a string where records were expected."""
 
 
 class MissingDependencyError(CartnormError, ImportError):

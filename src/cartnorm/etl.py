@@ -3,32 +3,40 @@ The ETL surface: one call per record, and a lazy batch that sets bad records asi
 
 `normalize` and `denormalize` convert one record; `normalize_many` streams any iterable of
 records and yields, in input order, one `Accepted` or one `Rejection` per record, so that
-``records in == accepted + rejected`` holds for any input.
+``records in == accepted + rejected`` holds for any input. The records may be what
+`cartnorm.read_records` yields (`Record` or `Rejection`): each result then says where its
+record was (`Location`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import base64
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Literal
 
 import attrs
 
 from ._paths import ROOT
-from .adapter import Adapter, DataWarning, Normalized
-from .errors import CartnormError, ConfigurationError, LimitExceededError, PayloadError
+from .adapter import Adapter, DataWarning, Normalized, read_options
+from .errors import CartnormError, ConfigurationError, InputTypeError, LimitExceededError, PayloadError
 from .limits import DEFAULT_LIMITS, Limits, check_payload
 from .model import CartOrder
-from .registry import detect_adapter, get_adapter
+from .registry import available_adapters, detect_adapter, get_adapter
 
 __all__ = [
     "Accepted",
+    "Location",
+    "Record",
     "Rejection",
+    "check_options",
     "convert",
     "denormalize",
     "normalize",
     "normalize_many",
     "process_record",
+    "reason_code",
 ]
 
 
@@ -38,6 +46,31 @@ def _adapter_for(payload: Any, source: str | Adapter | None) -> Adapter:
     if source is None:
         return detect_adapter(payload)
     return get_adapter(source)
+
+
+def check_options(adapter: Adapter | None, options: dict[str, Any]) -> None:
+    """
+    Refuse, before any record is read, an option that cannot apply: one ``adapter`` does not
+    declare, or (records detected one by one) one no available adapter declares.
+    """
+    if not options:
+        return
+    if adapter is not None:
+        read_options(adapter.name, adapter.options, options)
+        return
+    declared = {option.name for candidate in available_adapters().values() for option in candidate.options}
+    unknown = [name for name in options if name not in declared]
+    if unknown:
+        known = ", ".join(sorted(declared)) or "none"
+        msg = f"no adapter takes the option {', '.join(map(repr, unknown))} (options adapters declare: {known})"
+        raise ConfigurationError(msg)
+
+
+def _options_for(adapter: Adapter, options: dict[str, Any]) -> dict[str, Any]:
+    """The options that apply to a record ``adapter`` was detected for: those it declares."""
+    if not options:
+        return options
+    return {name: value for name, value in options.items() if adapter.option(name) is not None}
 
 
 def convert(
@@ -56,8 +89,12 @@ def convert(
     (or more than one) recognises is an `UnrecognizedPayloadError`, never a guess.
     The payload is first checked against ``limits`` (`cartnorm.Limits`; ``None`` skips that),
     by cartnorm, or by the adapter while it reads when it says it can (`Adapter.checks_limits`).
+    An option applies to the adapter that declares it (`Adapter.options`); with ``source=None``
+    a record gets only the options its adapter declares, and one no adapter declares is a
+    `ConfigurationError`.
     """
     adapter = None if source is None else _adapter_for(payload, source)
+    check_options(adapter, adapter_options)
     try:
         return _checked_convert(payload, adapter, observed_at, adapter_options, limits)[1]
     except RecursionError:
@@ -71,8 +108,16 @@ def _checked_convert(
     adapter_options: dict[str, Any],
     limits: Limits | None,
 ) -> tuple[Adapter, Normalized]:
+    """Check ``payload`` against ``limits``, detect its adapter if none is given, convert."""
+    chosen, options = _bounded(payload, adapter, adapter_options, limits)
+    return chosen, chosen.convert(payload, observed_at=observed_at, **options)
+
+
+def _bounded(
+    payload: Any, adapter: Adapter | None, adapter_options: dict[str, Any], limits: Limits | None
+) -> tuple[Adapter, dict[str, Any]]:
     """
-    Check ``payload`` against ``limits``, detect its adapter if none is given, convert.
+    Check ``payload`` against ``limits`` and choose its adapter; return it and its options.
 
     An adapter that `checks_limits` gets them and checks while it reads (one walk, not two);
     otherwise the separate walk runs first, before detection too.
@@ -80,10 +125,14 @@ def _checked_convert(
     if limits is not None and (adapter is None or not adapter.checks_limits):
         check_payload(payload, limits)
         limits = None
-    chosen = adapter if adapter is not None else detect_adapter(payload)
+    if adapter is None:
+        chosen = detect_adapter(payload)
+        adapter_options = _options_for(chosen, adapter_options)
+    else:
+        chosen = adapter
     if limits is not None:
         adapter_options = {**adapter_options, "limits": limits}
-    return chosen, chosen.convert(payload, observed_at=observed_at, **adapter_options)
+    return chosen, adapter_options
 
 
 def _too_deep() -> LimitExceededError:
@@ -109,15 +158,69 @@ def denormalize(order: CartOrder, target: str | Adapter, **adapter_options: Any)
 
 
 @attrs.frozen
+class Location:
+    """
+    Where a record was read: ``source`` (a file name, ``<stdin>``, ``<bytes>``, ``<stream>``),
+    the ``line`` it starts on (1-based), its byte ``offset`` (the number of bytes before it) and
+    its ``number`` among the source's records (1-based).
+    """
+
+    source: str
+    line: int
+    offset: int
+    number: int
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}"
+
+
+@attrs.frozen
+class Record:
+    """
+    A record read by `cartnorm.read_records`: its parsed ``value`` (integers as `int`, other
+    numbers as exact `Decimal`), its exact ``text`` and its `Location`.
+
+    ``limits`` are the bounds the value was checked against while it was read (`normalize_many`
+    does not check it again against the same bounds).
+    """
+
+    value: Any
+    text: str
+    location: Location
+    limits: Limits | None = attrs.field(default=None, eq=False, repr=False)
+
+    ok = True
+
+
+@attrs.frozen
 class Accepted:
-    """A record that became an order. ``position`` counts records from 0, in input order."""
+    """
+    A record that became an order. ``position`` counts records from 0, in input order;
+    ``source`` names the adapter that read it; ``location`` says where the record was, when known.
+    """
 
     position: int
     order: CartOrder
     warnings: tuple[DataWarning, ...]
     source: str
+    location: Location | None = None
 
     ok = True
+
+
+_WORD_START = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def reason_code(error: str) -> str:
+    """
+    The stable, machine-readable reason for an exception class's name: ``MoneyError`` →
+    ``money_error`` (reasons found while reading text have their own: ``invalid_json`` …).
+    """
+    return _WORD_START.sub("_", error).lower()
+
+
+def _reason_of(rejection: Rejection) -> str:
+    return reason_code(rejection.error)
 
 
 @attrs.frozen
@@ -126,7 +229,13 @@ class Rejection:
     A record set aside: where it was, why, and the record itself (nothing is lost).
 
     ``path`` is the JSON path inside the record (``$`` for the record as a whole),
-    ``error`` the exception's class name, ``message`` the full explanation.
+    ``error`` the exception's class name, ``message`` the full explanation and ``reason`` a
+    stable code to count by (``money_error``, ``invalid_json``, ``duplicate_key`` …; see
+    ``docs/etl.md``). ``record`` is the record as given; for a record that could not be read
+    from text it is the exact text (`str`), or the exact bytes when they are not UTF-8, or, for
+    a record longer than the reader's limit, a `cartnorm.reading.Spool` holding its bytes.
+    ``location`` says where it was read (`cartnorm.read_records`), ``source`` names the adapter
+    that was reading it (``None`` when none was chosen).
     """
 
     position: int
@@ -135,24 +244,61 @@ class Rejection:
     error: str
     message: str
     exception: CartnormError | None = attrs.field(default=None, eq=False, repr=False)
+    reason: str = attrs.field(kw_only=True, default=attrs.Factory(_reason_of, takes_self=True))
+    location: Location | None = attrs.field(kw_only=True, default=None)
+    source: str | None = attrs.field(kw_only=True, default=None)
 
     ok = False
 
     @classmethod
-    def from_error(cls, position: int, record: Any, error: CartnormError) -> Rejection:
+    def from_error(
+        cls,
+        position: int,
+        record: Any,
+        error: CartnormError,
+        *,
+        reason: str | None = None,
+        location: Location | None = None,
+        source: str | None = None,
+    ) -> Rejection:
         """Build a rejection from the exception that rejected ``record``."""
         path = error.path if isinstance(error, PayloadError) else "$"
-        return cls(position, record, path, type(error).__name__, str(error), error)
+        name = type(error).__name__
+        return cls(
+            position,
+            record,
+            path,
+            name,
+            str(error),
+            error,
+            reason=reason or reason_code(name),
+            location=location,
+            source=source,
+        )
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict for a rejects file."""
-        return {
-            "position": self.position,
-            "path": self.path,
-            "error": self.error,
-            "message": self.message,
-            "record": self.record,
-        }
+        """
+        A JSON-ready dict for a rejects file: position, path, error, reason, message, the record,
+        and where it was when known. Bytes that are not UTF-8 are written in base64, with
+        ``"base64": true``.
+        """
+        line: dict[str, Any] = {"position": self.position}
+        if self.location is not None:
+            line.update(file=self.location.source, line=self.location.line, offset=self.location.offset)
+        line.update(path=self.path, error=self.error, reason=self.reason, message=self.message)
+        if self.source is not None:
+            line["source"] = self.source
+        record = self.record
+        if hasattr(record, "read_bytes"):  # a Spool: a record too long to hold, read back whole
+            record = record.read_bytes()
+        if isinstance(record, (bytes, bytearray)):
+            try:
+                record = bytes(record).decode("utf-8")
+            except UnicodeDecodeError:
+                line.update(record=base64.b64encode(record).decode("ascii"), base64=True)
+                return line
+        line["record"] = record
+        return line
 
 
 def normalize_many(
@@ -167,17 +313,64 @@ def normalize_many(
     """
     Lazily convert many records, yielding one `Accepted` or `Rejection` per record, in order.
 
+    ``records`` is any iterable of payloads, or what `cartnorm.read_records` yields: a `Record`
+    is converted with its location kept, a `Rejection` (a record that could not be read)
+    passes through in its place. A single payload (a dict) or a string is not an iterable of
+    records: `InputTypeError` (use `normalize` for one payload, `read_records` for JSON text).
+
     With ``on_error="reject"`` (the default) a record that raises a `CartnormError` data
     error becomes a `Rejection` carrying its position, JSON path, message and the original
     record; ``on_error="raise"`` re-raises the first one. Configuration errors (an unknown
-    ``source`` name, a bad option) always raise: they would reject every record.
+    ``source`` name, an option no adapter that may convert the records declares, a bad option
+    value) always raise: they would reject every record; all but bad values at the call,
+    before any record is read. An option applies to the records of the adapter declaring it.
     """
+    _refuse_single_record(records)
     if on_error not in ("reject", "raise"):
         msg = f"on_error must be 'reject' or 'raise', got {on_error!r}"
         raise ConfigurationError(msg)
     fixed = None if source is None else _adapter_for(None, source)
+    check_options(fixed, adapter_options)
+    return _normalize_each(records, fixed, observed_at, on_error, limits, adapter_options)
+
+
+def _refuse_single_record(records: object) -> None:
+    if isinstance(records, Mapping):
+        msg = (
+            "normalize_many() takes an iterable of records, got a single payload (a mapping): "
+            "use cartnorm.normalize(payload) for one record, or pass a list of payloads"
+        )
+        raise InputTypeError(msg)
+    if isinstance(records, (str, bytes, bytearray, memoryview)):
+        msg = (
+            f"normalize_many() takes an iterable of records, got {type(records).__name__}: to read JSON text, "
+            "pass cartnorm.read_records(path, bytes or stream), which parses each record and sets bad ones aside"
+        )
+        raise InputTypeError(msg)
+    if not isinstance(records, Iterable):
+        msg = f"normalize_many() takes an iterable of records, got {type(records).__name__}"
+        raise InputTypeError(msg)
+
+
+def _normalize_each(
+    records: Iterable[Any],
+    fixed: Adapter | None,
+    observed_at: datetime | None,
+    on_error: Literal["reject", "raise"],
+    limits: Limits | None,
+    adapter_options: dict[str, Any],
+) -> Iterator[Accepted | Rejection]:
     for position, record in enumerate(records):
-        outcome = process_record(position, record, fixed, observed_at, adapter_options, limits)
+        kind = type(record)
+        if kind is Record:
+            checks = None if limits is None or record.limits == limits else limits
+            outcome = process_record(
+                position, record.value, fixed, observed_at, adapter_options, checks, location=record.location
+            )
+        elif kind is Rejection:
+            outcome = record if record.position == position else attrs.evolve(record, position=position)
+        else:
+            outcome = process_record(position, record, fixed, observed_at, adapter_options, limits)
         if on_error == "raise" and isinstance(outcome, Rejection):
             assert outcome.exception is not None
             raise outcome.exception
@@ -191,14 +384,22 @@ def process_record(
     observed_at: datetime | None,
     adapter_options: dict[str, Any],
     limits: Limits | None = DEFAULT_LIMITS,
+    *,
+    location: Location | None = None,
 ) -> Accepted | Rejection:
     """Convert one record with ``adapter`` (or the detected one); a data error becomes a `Rejection`."""
+    chosen = adapter
     try:
-        chosen, result = _checked_convert(record, adapter, observed_at, adapter_options, limits)
+        chosen, options = _bounded(record, adapter, adapter_options, limits)
+        result = chosen.convert(record, observed_at=observed_at, **options)
     except ConfigurationError:
         raise
     except CartnormError as error:
-        return Rejection.from_error(position, record, error)
+        return Rejection.from_error(position, record, error, location=location, source=_name(chosen))
     except RecursionError:
-        return Rejection.from_error(position, record, _too_deep())
-    return Accepted(position, result.order, result.warnings, chosen.name)
+        return Rejection.from_error(position, record, _too_deep(), location=location, source=_name(chosen))
+    return Accepted(position, result.order, result.warnings, chosen.name, location)
+
+
+def _name(adapter: Adapter | None) -> str | None:
+    return None if adapter is None else adapter.name

@@ -18,6 +18,7 @@ from .model import OrderStatus
 
 __all__ = [
     "STATUS_INFO",
+    "STEP_BACKS",
     "StatusInfo",
     "Transition",
     "can_transition",
@@ -80,6 +81,20 @@ STATUS_INFO: Final[Mapping[OrderStatus, StatusInfo]] = MappingProxyType(
 
 _UNKNOWABLE: Final = frozenset({_S.OTHER, _S.EXCEPTION})
 
+#: The backward moves real orders make, and why: allowed (rule 6), each with its reason.
+STEP_BACKS: Final[Mapping[tuple[OrderStatus, OrderStatus], str]] = MappingProxyType(
+    {
+        (_S.PROCESSING, _S.CONFIRMED): (
+            "a fulfillment was cancelled before it shipped: the goods go back on the "
+            "shelf and the order, paid, waits to be fulfilled again"
+        ),
+        (_S.PROCESSING, _S.OPEN): (
+            "a fulfillment was cancelled before it shipped: the goods go back on the "
+            "shelf and the order, not paid yet, waits to be fulfilled again"
+        ),
+    }
+)
+
 
 @attrs.frozen
 class Transition:
@@ -108,8 +123,10 @@ def check_transition(old: OrderStatus | str, new: OrderStatus | str) -> Transiti
     4. ``cancelled`` may be entered from any non-terminal status;
     5. ``backordered`` may be entered from, and left to, any main-line status before
        ``fulfilled`` (and may be left to ``fulfilled``);
-    6. on the main line, moving forward is fine, skipping steps included
-       (snapshots are taken at intervals); moving backward is suspicious.
+    6. the backward moves in `STEP_BACKS` are fine, each for the reason it gives (a fulfillment
+       cancelled before it shipped takes ``processing`` back to ``confirmed`` or ``open``);
+    7. on the main line, moving forward is fine, skipping steps included
+       (snapshots are taken at intervals); any other backward move is suspicious.
 
     >>> check_transition("fulfilled", "open").allowed
     False
@@ -129,6 +146,9 @@ def check_transition(old: OrderStatus | str, new: OrderStatus | str) -> Transiti
         return verdict(True, "an order may be cancelled until it is fulfilled")
     if old is _S.BACKORDERED or new is _S.BACKORDERED:
         return verdict(True, "stock shortages may hold up, and then release, an order still in progress")
+    step_back = STEP_BACKS.get((old, new))
+    if step_back is not None:
+        return verdict(True, step_back)
     old_rank, new_rank = STATUS_INFO[old].rank, STATUS_INFO[new].rank
     assert old_rank is not None and new_rank is not None  # every other status is on the main line
     if new_rank > old_rank:

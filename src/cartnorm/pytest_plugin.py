@@ -1,10 +1,14 @@
 """
-A pytest plugin for teams' own conformance fixtures.
+A pytest plugin for teams' own conformance fixtures, and the adapter contract.
 
 ``pytest --cartnorm-fixtures=path/`` collects one test per ``<case>.payload.json`` under
 ``path`` (see `cartnorm.conformance` for the layout) and reports failures with the same
 per-path differences as ``cartnorm conformance``. ``--cartnorm-source=NAME`` fixes the
 adapter for every case.
+
+``pytest --cartnorm-contract=NAME`` (an adapter's name, a plugin's too; ``all`` for every
+available adapter) collects one test per check of `cartnorm.testing` for that adapter, run
+on the cases of ``--cartnorm-fixtures`` that are its own.
 """
 
 from __future__ import annotations
@@ -15,9 +19,15 @@ from typing import Any
 import pytest
 
 from .conformance import Case, CaseResult, discover_cases, run_case
-from .registry import get_adapter
+from .registry import available_adapters, get_adapter
 
-__all__ = ["ConformanceCaseError", "ConformanceItem", "pytest_addoption", "pytest_collection_modifyitems"]
+__all__ = [
+    "ConformanceCaseError",
+    "ConformanceItem",
+    "ContractItem",
+    "pytest_addoption",
+    "pytest_collection_modifyitems",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -25,6 +35,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("cartnorm", "cartnorm conformance fixtures")
     group.addoption("--cartnorm-fixtures", action="append", default=[], metavar="DIR", help="fixture directory to run")
     group.addoption("--cartnorm-source", default=None, metavar="NAME", help="adapter for every case")
+    group.addoption(
+        "--cartnorm-contract",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="check this adapter (or 'all') against the adapter contract, on its --cartnorm-fixtures cases",
+    )
 
 
 class ConformanceCaseError(Exception):
@@ -58,12 +75,51 @@ class ConformanceItem(pytest.Item):
         return self.case.payload, 0, f"cartnorm conformance: {self.case.name}"
 
 
+class ContractItem(pytest.Item):
+    """One check of the adapter contract (`cartnorm.testing.CHECKS`) as a pytest test."""
+
+    def __init__(self, *, adapter: str, check: str, fixtures: list[Path], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.adapter = adapter
+        self.check = check
+        self.fixtures = fixtures
+
+    def runtest(self) -> None:
+        from .testing import ContractError, contract_problems  # noqa: PLC0415 - only when asked for
+
+        problems = []
+        directories: list[Path | None] = [*self.fixtures] or [None]
+        for directory in directories:
+            problems += contract_problems(self.adapter, directory, checks={self.check})
+        if problems:
+            raise ContractError(self.adapter, problems)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return str(excinfo.value)
+
+    def reportinfo(self) -> tuple[str, int, str]:
+        return self.adapter, 0, f"cartnorm contract: {self.adapter} {self.check}"
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Append one item per case found under each ``--cartnorm-fixtures`` directory."""
+    """Append one item per case under each ``--cartnorm-fixtures`` directory, one per contract check asked for."""
     source = config.getoption("cartnorm_source")
-    for directory in config.getoption("cartnorm_fixtures"):
-        root = Path(directory)
+    roots = [Path(directory) for directory in config.getoption("cartnorm_fixtures")]
+    for root in roots:
         if not root.is_dir():
             raise pytest.UsageError(f"--cartnorm-fixtures: {root} is not a directory")
         for case in discover_cases(root):
             items.append(ConformanceItem.from_parent(session, name=f"cartnorm[{case.name}]", case=case, source=source))
+    names: list[str] = []
+    for name in config.getoption("cartnorm_contract"):
+        names += list(available_adapters()) if name == "all" else [get_adapter(name).name]
+    if not names:
+        return
+    from .testing import CHECKS  # noqa: PLC0415 - only when a contract is asked for
+
+    for name in dict.fromkeys(names):
+        for check in CHECKS:
+            item = ContractItem.from_parent(
+                session, name=f"cartnorm-contract[{name}:{check}]", adapter=name, check=check, fixtures=roots
+            )
+            items.append(item)

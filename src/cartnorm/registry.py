@@ -6,6 +6,9 @@ A plugin package declares, in its ``pyproject.toml``::
 
     [project.entry-points."cartnorm.adapters"]
     shopify = "cartnorm_shopify:ADAPTER"
+
+This module is the one place that names the built-in adapters: every other list of vendors
+(the documentation, error messages, the command line's options, the tests) comes from here.
 """
 
 from __future__ import annotations
@@ -21,18 +24,29 @@ from ._paths import ROOT
 from .adapter import Adapter
 from .errors import ConfigurationError, UnrecognizedPayloadError
 
-__all__ = ["ENTRY_POINT_GROUP", "available_adapters", "detect_adapter", "get_adapter"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "available_adapters",
+    "builtin_modules",
+    "detect_adapter",
+    "detectable_adapters",
+    "get_adapter",
+]
 
 #: The entry-point group plugins register their adapters under.
 ENTRY_POINT_GROUP: Final = "cartnorm.adapters"
 
-# Detection tries these in order; the identity "trackstar" adapter is only used by name.
+# The built-in adapters, by name, in the order they are listed (each module exposes ``ADAPTER``).
 _BUILTIN: Final = {
     "medusa": "cartnorm.adapters.medusa",
     "gearment": "cartnorm.adapters.gearment",
     "trackstar": "cartnorm.adapters.trackstar",
 }
-_NOT_DETECTED: Final = frozenset({"trackstar"})
+
+
+def builtin_modules() -> Mapping[str, str]:
+    """The built-in adapters' modules, by adapter name (``{"medusa": "cartnorm.adapters.medusa", …}``)."""
+    return MappingProxyType(_BUILTIN)
 
 
 def _load_builtin(name: str) -> Adapter:
@@ -64,8 +78,13 @@ def available_adapters() -> Mapping[str, Adapter]:
     return MappingProxyType(found)
 
 
+def detectable_adapters() -> tuple[Adapter, ...]:
+    """The adapters detection chooses among (`Adapter.detectable`), in `available_adapters`' order."""
+    return tuple(adapter for adapter in available_adapters().values() if adapter.detectable)
+
+
 def get_adapter(name: str) -> Adapter:
-    """Return the adapter called ``name`` (``"medusa"``, ``"gearment"``, ``"trackstar"`` or a plugin's)."""
+    """Return the adapter called ``name`` (a built-in's, such as ``"medusa"``, or a plugin's)."""
     available = available_adapters()
     adapter = available.get(name)
     if adapter is None:
@@ -81,7 +100,7 @@ def detect_adapter(payload: Any) -> Adapter:
     Raises `UnrecognizedPayloadError` listing what was looked for when none, or more than
     one, claims it: a payload is never guessed.
     """
-    candidates = [adapter for name, adapter in available_adapters().items() if name not in _NOT_DETECTED]
+    candidates = detectable_adapters()
     claimed = [adapter for adapter in candidates if _claims(adapter, payload)]
     if len(claimed) == 1:
         return claimed[0]
@@ -90,7 +109,9 @@ def detect_adapter(payload: Any) -> Adapter:
         expected = f"a payload one adapter recognises (looked for {looked_for})"
     else:
         expected = f"a payload exactly one adapter recognises, but {', '.join(a.name for a in claimed)} all do"
-    raise UnrecognizedPayloadError(ROOT, _shape(payload), expected)
+    names = " or ".join(f"source={adapter.name!r}" for adapter in (claimed or candidates))
+    hint = f"Pass {names} (or a plugin's name) to say what it is."
+    raise UnrecognizedPayloadError(ROOT, _shape(payload), expected, hint=hint)
 
 
 def _claims(adapter: Adapter, payload: Any) -> bool:

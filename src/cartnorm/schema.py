@@ -2,8 +2,8 @@
 Trackstar's own JSON Schema for a cart order, shipped as package data, and a validator.
 
 The schema is extracted verbatim from Trackstar's OpenAPI document
-(``scripts/extract_trackstar_schema.py``); validation needs the optional extra
-``cartnorm[validate]`` (jsonschema, plus rfc3339-validator so date-times are checked).
+(``scripts/extract_trackstar_schema.py``); validation uses jsonschema, plus rfc3339-validator so
+that date-times are checked (both are dependencies of cartnorm).
 """
 
 from __future__ import annotations
@@ -46,14 +46,14 @@ def trackstar_schema() -> dict[str, Any]:
 @functools.cache
 def _validator() -> Any:
     try:
-        import jsonschema  # noqa: PLC0415 - optional extra, imported on first use
-    except ImportError:  # pragma: no cover - exercised by installing without the extra
-        msg = "validate_trackstar() needs jsonschema: pip install 'cartnorm[validate]'"
+        import jsonschema  # noqa: PLC0415 - imported on first use (it takes a while)
+    except ImportError:  # pragma: no cover - only when installed without its dependencies
+        msg = "validate_trackstar() needs jsonschema, a dependency of cartnorm: reinstall it (pip install cartnorm)"
         raise MissingDependencyError(msg) from None
     schema = trackstar_schema()
     validator_class = jsonschema.Draft202012Validator
     if "date-time" not in validator_class.FORMAT_CHECKER.checkers:  # pragma: no cover
-        msg = "validate_trackstar() checks date-times with rfc3339-validator: pip install 'cartnorm[validate]'"
+        msg = "validate_trackstar() checks date-times with rfc3339-validator, a dependency of cartnorm: reinstall it"
         raise MissingDependencyError(msg)
     validator_class.check_schema(schema)
     return validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)

@@ -7,7 +7,7 @@ Gearment's own encoding (snake_case keys, enum names, int64 as strings, ``Z`` ti
 or a variant (lowerCamelCase keys, enum numbers, int64 as numbers, int32 as strings,
 timestamps with offsets). Rendering the same tree twice gives two spellings of one order.
 Defaults are omitted or sent explicitly at random, unknown enum numbers and names, unknown
-fields and negative Money (refunds) all occur.
+fields and negative Money (refunds, the only Money Gearment sends negative) all occur.
 """
 
 from __future__ import annotations
@@ -147,13 +147,16 @@ def timestamps(draw: st.DrawFn) -> Timestamp:
 
 
 @st.composite
-def moneys(draw: st.DrawFn, currency: str) -> dict[str, Any]:
-    """A google.type.Money in the order's currency: signs agree, zero fields omitted or explicit."""
+def moneys(draw: st.DrawFn, currency: str, *, signed: bool = False) -> dict[str, Any]:
+    """
+    A google.type.Money in the order's currency: signs agree, zero fields omitted or explicit.
+    Never negative (a price, a charge, a total) unless ``signed`` (a refund's amount).
+    """
     big = draw(st.booleans()) and draw(st.booleans())
     limit = 2**63 - 1 if big else 10**6
-    units = draw(st.integers(min_value=-limit, max_value=limit))
+    units = draw(st.integers(min_value=-limit if signed else 0, max_value=limit))
     nanos = draw(st.integers(min_value=0, max_value=999_999_999))
-    if units < 0 or (units == 0 and draw(st.booleans())):
+    if units < 0 or (units == 0 and signed and draw(st.booleans())):
         nanos = -nanos
     shape = draw(st.sampled_from(["full", "full", "full", "no_currency", "explicit_zeros"]))
     money: dict[str, Any] = {}
@@ -244,8 +247,8 @@ def order_trees(draw: st.DrawFn, *, max_items: int = 3) -> dict[str, Any]:
         "order_shipping_fee": money, "order_trackings": st.lists(trackings(), max_size=max_items),
         "refund_status": enums(e.VendorOrderRefundStatus), "cancel_status": enums(e.VendorOrderCancelStatus),
         "refunded_total": money,
-        "refunds": st.lists(st.fixed_dictionaries({"amount": money, "status": enums(e.VendorRefundStatus)}),
-                            max_size=2),
+        "refunds": st.lists(st.fixed_dictionaries({"amount": moneys(currency, signed=True),
+                                                   "status": enums(e.VendorRefundStatus)}), max_size=2),
         "reference_id": texts,
     }))  # fmt: skip
     if draw(st.booleans()):

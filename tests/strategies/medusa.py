@@ -5,11 +5,23 @@ Payloads are realistic: lower-case currency and country codes, 0-, 2-, 3- and 4-
 currencies, tax-exclusive and tax-inclusive lines, discounts, several fulfillments with
 tracking links, every status combination (plus values Medusa does not document), optional
 totals and ``updated_at`` (trimmed store responses), nulls and missing variants, free
-metadata, and the three envelopes.
+metadata, and the envelopes.
+
+`medusa_v2_real_orders` follows what a Medusa 2.21 server writes (fixtures/medusa-live/v2):
+every amount computed with Medusa's own formulas (BigNumber division at 20 significant
+digits), order-level totals as the shortest text of a JavaScript double (no ``raw_*`` twin),
+promotions with the tax on the discount (``discount_total = discount_subtotal +
+discount_tax_total``), refunds as credit lines that lower ``total``, received returns that
+shrink a line's amounts to the kept units, several labels per fulfillment, and the trimmed
+shapes of the default admin GET (no ``currency_code``, trimmed fulfillments), the cart
+completion and the admin actions (only ``status``). `as_json_loads` gives any payload as
+``json.loads`` would (non-integer numbers as floats).
 """
 
 from __future__ import annotations
 
+import decimal
+import json
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
@@ -26,6 +38,7 @@ from cartnorm import (
     ShipmentStatus,
     ShipToAddress,
 )
+from cartnorm._json import encode_json
 from cartnorm.adapters.medusa import STATUS_TABLES
 from cartnorm.adapters.medusa._amounts import default_exponent
 from cartnorm.adapters.medusa._statuses import V1_VALUES, V2_VALUES, format_raw_status
@@ -111,7 +124,7 @@ def _v1_item(draw: st.DrawFn, index: int) -> dict[str, Any]:
         "fulfilled_quantity": draw(st.sampled_from([None, 0, quantity])),
         "metadata": draw(json_objects),
         "adjustments": [{"item_id": "x", "amount": discount, "description": "discount"}] if discount else [],
-        "tax_lines": [{"rate": draw(st.sampled_from([0, 8.875, 19, 20])), "code": "default"}],
+        "tax_lines": [{"rate": draw(st.sampled_from([0, Decimal("8.875"), 19, 20])), "code": "default"}],
         "subtotal": subtotal,
         "discount_total": discount,
         "tax_total": tax,
@@ -217,8 +230,8 @@ v2_amounts = st.builds(lambda minor, exp: Decimal(minor).scaleb(-exp), st.intege
 
 
 @st.composite
-def medusa_v2_orders(draw: st.DrawFn) -> dict[str, Any]:
-    """A bare Medusa v2 order (major units, BigNumber ``raw_*`` twins)."""
+def medusa_v2_loose_orders(draw: st.DrawFn) -> dict[str, Any]:
+    """A bare Medusa v2 order (major units, BigNumber ``raw_*`` twins) whose amounts need not agree."""
 
     def money(target: dict[str, Any], key: str, value: Decimal) -> None:
         target[key] = _number(value)
@@ -276,6 +289,159 @@ def medusa_v2_orders(draw: st.DrawFn) -> dict[str, Any]:
     return order
 
 
+#: Medusa's BigNumber arithmetic: division rounded to 20 significant digits (bignumber.js, precision 20).
+_BIG = decimal.Context(prec=20, rounding=decimal.ROUND_HALF_UP)
+_MEDUSA_RATES = [Decimal(0), Decimal("5"), Decimal("8.875"), Decimal("10"), Decimal("19"), Decimal("20")]
+
+
+def _js(value: Decimal) -> int | Decimal:
+    """An order-level total as Medusa writes it: the shortest text of the JavaScript double (no BigNumber)."""
+    number = float(value)
+    return int(number) if number.is_integer() and abs(number) < 2**53 else Decimal(repr(number))
+
+
+def _price(draw: st.DrawFn, exponent: int) -> Decimal:
+    return Decimal(draw(st.integers(0, 10**5))).scaleb(-draw(st.integers(0, max(exponent, 0) + 1)))
+
+
+def _money_v2(target: dict[str, Any], key: str, value: Decimal) -> None:
+    target[key] = _number(value)
+    target["raw_" + key] = _big(value)
+
+
+def _quantity(target: dict[str, Any], key: str, value: int) -> None:
+    target[key] = value
+    target["raw_" + key] = {"value": str(value), "precision": 20}
+
+
+@st.composite
+def _real_item(
+    draw: st.DrawFn, index: int, exponent: int, percent: Decimal
+) -> tuple[dict[str, Any], dict[str, Decimal]]:
+    """A v2 line and its amounts, as Medusa 2.21 computes them (``getLineItemTotals``)."""
+    quantity = draw(st.integers(1, 4))
+    returned = draw(st.sampled_from([0, 0, 0, 1, quantity]))
+    kept = quantity - returned
+    unit = _price(draw, exponent)
+    rate = draw(st.sampled_from(_MEDUSA_RATES)) / 100
+    inclusive = draw(st.booleans())
+    full = _BIG.divide(unit * quantity, 1 + rate) if inclusive else unit * quantity
+    adjustment = _BIG.multiply(full, percent / 100)
+    per_unit_discount = _BIG.divide(adjustment, quantity)
+    subtotal = _BIG.divide(unit * kept, 1 + rate) if inclusive else unit * kept
+    discount = per_unit_discount * kept
+    tax = rate * (subtotal - discount)
+    original_tax = rate * subtotal
+    total = subtotal - discount + tax
+    shipped = draw(st.integers(0, quantity))
+    item: dict[str, Any] = {
+        "id": f"ordli_{index}_" + draw(ids), "variant_id": "variant_" + draw(ids), "product_id": "prod_" + draw(ids),
+        "variant_sku": draw(_optional(names)), "product_title": draw(free_text), "is_tax_inclusive": inclusive,
+        "metadata": draw(json_objects), "created_at": "2026-12-03T05:12:30.098Z",
+        "tax_lines": [{"id": "ordlitxl_" + draw(ids), "code": "STD", "rate": _number(rate * 100),
+                       "raw_rate": _big(rate * 100)}],
+        "adjustments": [{"id": "ordliadj_" + draw(ids), "code": "TENOFF", "is_tax_inclusive": False,
+                         "amount": _number(adjustment), "raw_amount": _big(adjustment),
+                         "subtotal": _number(adjustment), "raw_subtotal": _big(adjustment)}] if adjustment else [],
+    }  # fmt: skip
+    _money_v2(item, "unit_price", unit)
+    _quantity(item, "quantity", quantity)
+    detail: dict[str, Any] = {"id": "orditem_" + draw(ids), "item_id": item["id"]}
+    for key, value in (("quantity", quantity), ("fulfilled_quantity", shipped), ("shipped_quantity", shipped),
+                       ("delivered_quantity", 0), ("return_requested_quantity", 0),
+                       ("return_received_quantity", returned), ("return_dismissed_quantity", 0),
+                       ("written_off_quantity", 0)):  # fmt: skip
+        _quantity(detail, key, value)
+    item["detail"] = detail
+    for key, value in (("subtotal", subtotal), ("total", total), ("original_total", unit * kept if inclusive
+                        else subtotal + original_tax), ("discount_subtotal", discount),
+                       ("discount_tax_total", original_tax - tax), ("discount_total", discount + original_tax - tax),
+                       ("tax_total", tax), ("original_tax_total", original_tax)):  # fmt: skip
+        _money_v2(item, key, value)
+    return item, {"subtotal": subtotal, "discount": discount, "discount_tax": original_tax - tax, "tax": tax,
+                  "total": total}  # fmt: skip
+
+
+@st.composite
+def medusa_v2_real_orders(draw: st.DrawFn) -> dict[str, Any]:
+    """A bare Medusa v2 order as a 2.21 server writes it (see the module's docstring), in one of its response shapes."""
+    currency = draw(st.sampled_from(CURRENCIES))
+    exponent = ISO_4217_MINOR_UNITS.get(currency.upper(), 2)
+    percent = draw(st.sampled_from([Decimal(0), Decimal(0), Decimal(10), Decimal(25)]))
+    drawn = [draw(_real_item(index, exponent, percent)) for index in range(draw(st.integers(1, 3)))]
+    items = [item for item, _ in drawn]
+    amount = _price(draw, exponent)
+    shipping_rate = draw(st.sampled_from(_MEDUSA_RATES)) / 100
+    method: dict[str, Any] = {"id": "ordsm_" + draw(ids), "name": draw(free_text), "shipping_option_id": "so_x",
+                              "is_tax_inclusive": False, "created_at": "2026-12-03T05:12:30.098Z"}  # fmt: skip
+    shipping_tax = amount * shipping_rate
+    for key, value in (("amount", amount), ("subtotal", amount), ("discount_subtotal", Decimal(0)),
+                       ("tax_total", shipping_tax), ("total", amount + shipping_tax)):  # fmt: skip
+        _money_v2(method, key, value)
+    sums = {key: sum((figures[key] for _, figures in drawn), Decimal(0)) for key in drawn[0][1]}
+    before_credit = sums["total"] + amount + shipping_tax
+    credit = draw(st.sampled_from([Decimal(0), Decimal(0), before_credit, (before_credit / 3).quantize(Decimal(1))]))
+    fulfillments = []
+    for number in range(draw(st.integers(0, 2))):
+        chosen = draw(st.lists(st.sampled_from(items), unique_by=lambda entry: entry["id"]))
+        fulfillments.append({
+            "id": f"ful_{number}_" + draw(ids), "created_at": draw(timestamps), "updated_at": draw(timestamps),
+            "location_id": draw(_optional(ids)), "packed_at": draw(timestamps),
+            "shipped_at": draw(_optional(timestamps)),
+            "delivered_at": None, "canceled_at": draw(st.sampled_from([None, None, "2026-12-03T06:00:00.000Z"])),
+            "labels": [{"id": "fulla_" + draw(ids), "tracking_number": draw(names),
+                        "tracking_url": draw(_optional(free_text)), "label_url": ""}
+                       for _ in range(draw(st.integers(0, 3)))],
+            "items": [{"id": "fulit_" + draw(ids), "line_item_id": entry["id"], "quantity": entry["quantity"],
+                       "raw_quantity": entry["raw_quantity"]} for entry in chosen],
+        })  # fmt: skip
+    order: dict[str, Any] = {
+        "id": "order_" + draw(ids),
+        "status": draw(st.sampled_from(V2_VALUES["status"])),
+        "currency_code": currency,
+        "display_id": draw(st.integers(1, 10**6)),
+        "email": draw(_optional(free_text)),
+        "total": _js(before_credit - credit),
+        "subtotal": _js(sums["subtotal"] + amount),
+        "tax_total": _js(sums["tax"] + shipping_tax),
+        "discount_total": _js(sums["discount"] + sums["discount_tax"]),
+        "discount_subtotal": _js(sums["discount"]),
+        "discount_tax_total": _js(sums["discount_tax"]),
+        "item_total": _js(sums["total"]),
+        "shipping_total": _js(amount + shipping_tax),
+        "shipping_subtotal": _js(amount),
+        "credit_line_total": _js(credit),
+        "created_at": "2026-12-03T05:12:30.098Z",
+        "updated_at": draw(timestamps),
+        "credit_lines": [{"id": "ordcl_" + draw(ids), "reference": "payment_collection", "amount": _number(credit),
+                          "raw_amount": _big(credit)}] if credit else [],
+        "items": items,
+        "shipping_address": draw(st.one_of(st.none(), addresses())),
+        "billing_address": draw(st.one_of(st.none(), addresses())),
+        "shipping_methods": [method],
+        "payment_collections": [{"id": "pay_col_" + draw(ids), "currency_code": currency,
+                                 "status": draw(st.sampled_from(["authorized", "completed", "not_paid", "canceled"])),
+                                 "amount": _js(before_credit), "captured_amount": _js(before_credit),
+                                 "refunded_amount": _js(credit)}],
+        "fulfillments": fulfillments,
+        "fulfillment_status": draw(st.sampled_from(V2_VALUES["fulfillment_status"])),
+        "payment_status": draw(st.sampled_from(V2_VALUES["payment_status"])),
+    }  # fmt: skip
+    shape = draw(st.sampled_from(["store", "admin_default", "admin_action", "cart_completion"]))
+    if shape == "admin_default":  # GET /admin/orders/{id}: no currency_code, no email, trimmed fulfillments
+        del order["currency_code"], order["email"]
+        for fulfillment in fulfillments:
+            del fulfillment["items"], fulfillment["labels"]
+    elif shape in ("admin_action", "cart_completion"):  # only status
+        del order["currency_code"], order["fulfillment_status"], order["payment_status"], order["fulfillments"]
+    return order
+
+
+def as_json_loads(payload: Any) -> Any:
+    """``payload`` as ``json.loads`` of its JSON text gives it: non-integer numbers become floats."""
+    return json.loads(encode_json(payload))
+
+
 def enveloped(orders: st.SearchStrategy[dict[str, Any]], *, v2: bool = False) -> st.SearchStrategy[Any]:
     """Orders bare, as ``{"order": …}``, or as a cart-completion response."""
     return orders.flatmap(
@@ -287,7 +453,16 @@ def enveloped(orders: st.SearchStrategy[dict[str, Any]], *, v2: bool = False) ->
     )  # fmt: skip
 
 
-medusa_payloads = st.one_of(enveloped(medusa_v1_orders()), enveloped(medusa_v2_orders(), v2=True))
+#: Real-shaped v2 payloads in their envelopes (exact numbers).
+medusa_v2_real_payloads = enveloped(medusa_v2_real_orders(), v2=True)
+#: Every kind of Medusa payload, parsed exactly or (the same text) with ``json.loads``.
+medusa_payloads = st.one_of(
+    enveloped(medusa_v1_orders()),
+    enveloped(medusa_v2_loose_orders(), v2=True),
+    medusa_v2_real_payloads,
+    medusa_v2_real_payloads.map(as_json_loads),
+    enveloped(medusa_v1_orders()).map(as_json_loads),
+)
 
 # --------------------------------------------------------------------------- canonical side
 

@@ -15,14 +15,14 @@ import attrs
 
 from .._json import parse_json
 from .._paths import ROOT
-from ..adapter import Adapter, observation_time
-from ..codec import dumps
+from ..adapter import Adapter, DataWarning, observation_time
+from ..codec import dumps, loads
 from ..errors import ConfigurationError, PayloadError
 from ..etl import Accepted, Rejection, process_record
 from ..limits import Limits
 from ..registry import get_adapter
 
-__all__ = ["Job", "order_row", "outcomes", "reserved_columns", "warning_rows"]
+__all__ = ["Job", "order_row", "outcomes", "reserved_columns", "table_batches", "warning_rows"]
 
 
 @attrs.frozen
@@ -108,3 +108,20 @@ def reserved_columns(columns: Iterable[str], payload_col: str, added: Iterable[s
     if clashes:
         msg = f"the input already has column(s) {clashes}, which the output adds; rename them first"
         raise ConfigurationError(msg)
+
+
+def table_batches(rows: Iterable[tuple[str, str, Iterable[Mapping[str, str]]]], money: Any) -> Any:
+    """
+    The typed tables (`cartnorm.Tables`) of normalized orders given as ``(order JSON text, source, warnings)``.
+
+    The order text is what `order_row` wrote (`cartnorm.dumps`), so it reads back to the same
+    order; an order that does not fit the tables (money beyond ``money``, a duplicate child key)
+    lands in ``rejects``.
+    """
+    from ..tables._arrow import TableBuilder  # noqa: PLC0415 - tables are optional: PyArrow on first use
+
+    builder = TableBuilder(money)
+    for position, (text, source, warnings) in enumerate(rows):
+        found = tuple(DataWarning(w["code"], w["path"], w["message"]) for w in warnings or ())
+        builder.add_order(loads(text), source, found, position=position, record=text)
+    return builder.build()

@@ -21,8 +21,9 @@ from ..adapter import Adapter
 from ..errors import MissingDependencyError
 from ..etl import Accepted
 from ..limits import DEFAULT_LIMITS, Limits
+from ..table_schema import DEFAULT_MONEY, TABLES, MoneyType
 from . import ORDER_COLUMNS, REJECTION_COLUMNS
-from ._core import Job, order_row, outcomes, reserved_columns, warning_rows
+from ._core import Job, order_row, outcomes, reserved_columns, table_batches, warning_rows
 
 try:
     import dask.bag as db
@@ -33,7 +34,7 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
     msg = f"cartnorm.integrations.dask needs Dask with its DataFrame support ({error}): pip install 'cartnorm[dask]'"
     raise MissingDependencyError(msg) from error
 
-__all__ = ["normalize_bag", "normalize_dataframe"]
+__all__ = ["normalize_bag", "normalize_dataframe", "order_tables"]
 
 _OK: Final = "_cartnorm_ok"
 
@@ -175,3 +176,33 @@ def _normalize_frame(frame: pd.DataFrame, *, job: Job, payload_col: str) -> pd.D
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value) or value is pd.NA
+
+
+def order_tables(orders: db.Bag, *, money: MoneyType = DEFAULT_MONEY) -> dict[str, dd.DataFrame]:
+    """
+    The typed tables of ``orders`` (the first bag `normalize_bag` returns), by table name.
+
+    One lazy DataFrame per table of `cartnorm.table_schema.TABLES`, with the columns, Arrow types
+    (``pandas.ArrowDtype``: ``decimal128(precision, scale)`` money from ``money``,
+    ``timestamp[us, tz=UTC]``) and keys of `cartnorm.to_arrow`. Each partition of ``orders`` is
+    built into tables once: compute the tables together (``dask.compute(*tables.values())``).
+    ``rejects`` holds the orders that do not fit the tables. Rows are not merged: two snapshots of
+    one order are two rows (see the merge rule in ``docs/tables.md``).
+    """
+    from ..tables._arrow import arrow_schema  # noqa: PLC0415 - PyArrow comes with dask[dataframe]
+
+    built = [delayed(_partition_tables)(part, money) for part in orders.to_delayed()]
+    result = {}
+    for table in TABLES:
+        meta = arrow_schema(table, money).empty_table().to_pandas(types_mapper=pd.ArrowDtype)
+        parts = [delayed(_frame)(tables, table.name) for tables in built]
+        result[table.name] = dd.from_delayed(parts, meta=meta, verify_meta=False)
+    return result
+
+
+def _partition_tables(rows: Iterable[dict[str, Any]], money: MoneyType) -> Any:
+    return table_batches(((row["order"], row["source"], row["warnings"]) for row in rows), money)
+
+
+def _frame(tables: Any, name: str) -> pd.DataFrame:
+    return getattr(tables, name).to_pandas(types_mapper=pd.ArrowDtype)

@@ -23,8 +23,9 @@ from ..adapter import Adapter
 from ..errors import ConfigurationError, MissingDependencyError
 from ..etl import Accepted
 from ..limits import DEFAULT_LIMITS, Limits
+from ..table_schema import DEFAULT_MONEY, TABLES, MoneyType
 from . import ORDER_COLUMNS, REJECTION_COLUMNS
-from ._core import Job, order_row, outcomes, reserved_columns, warning_rows
+from ._core import Job, order_row, outcomes, reserved_columns, table_batches, warning_rows
 
 try:
     import pyarrow as pa
@@ -32,6 +33,7 @@ try:
     from pyspark import StorageLevel
     from pyspark.sql import Column, DataFrame
     from pyspark.sql import functions as F  # noqa: N812 - the name every Spark user knows
+    from pyspark.sql.pandas.types import from_arrow_schema
     from pyspark.sql.types import (
         ArrayType,
         BinaryType,
@@ -44,7 +46,7 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
     msg = f"cartnorm.integrations.spark needs PySpark and PyArrow ({error}): pip install 'cartnorm[spark]'"
     raise MissingDependencyError(msg) from error
 
-__all__ = ["normalize_dataframe"]
+__all__ = ["normalize_dataframe", "order_tables"]
 
 _OK: Final = "_cartnorm_ok"
 _WARNING = StructType([StructField(name, StringType(), False) for name in ("code", "path", "message")])
@@ -152,3 +154,34 @@ def _arrow_types() -> dict[str, Any]:
 
 def _arrow_type(field: StructField) -> Any:
     return _arrow_types()[field.name]
+
+
+def order_tables(orders: DataFrame, *, money: MoneyType = DEFAULT_MONEY) -> dict[str, DataFrame]:
+    """
+    The typed tables of ``orders`` (the first result of `normalize_dataframe`), by table name.
+
+    The same tables, columns, types and keys as `cartnorm.to_arrow` (``docs/tables.md``): money
+    as ``DecimalType(precision, scale)`` from ``money``, timestamps in UTC, one DataFrame per
+    table of `cartnorm.table_schema.TABLES`. ``rejects`` holds the orders that do not fit the
+    tables (the input's own rejections are `normalize_dataframe`'s second result). Each table
+    reads the orders' Trackstar JSON again: persist ``orders`` (or pass ``storage_level`` to
+    `normalize_dataframe`) so the vendor payloads are normalized once. Rows are not merged:
+    two snapshots of one order are two rows (see the merge rule in ``docs/tables.md``).
+    """
+    from ..tables._arrow import arrow_schema  # noqa: PLC0415 - PyArrow is already there (mapInArrow)
+
+    reserved = orders.select(_column("order"), _column("source"), _column("warnings"))
+    result = {}
+    for table in TABLES:
+        schema = arrow_schema(table, money)
+        build = functools.partial(_table_batches, name=table.name, money=money)
+        result[table.name] = reserved.mapInArrow(build, from_arrow_schema(schema))
+    return result
+
+
+def _table_batches(batches: Iterator[Any], *, name: str, money: MoneyType) -> Iterator[Any]:
+    """Runs on a worker: batches of (order, source, warnings) in, one table's rows out."""
+    for batch in batches:
+        columns = batch.to_pydict()
+        rows = zip(columns["order"], columns["source"], columns["warnings"], strict=True)
+        yield from getattr(table_batches(rows, money), name).to_batches()

@@ -19,12 +19,9 @@ from typing import Any, Final
 from ...adapter import Adapter
 from ._from_canonical import from_canonical
 from ._statuses import STATUS_TABLES
-from ._to_canonical import convert, to_canonical
+from ._to_canonical import NAME, OPTIONS, convert, to_canonical
 
 __all__ = ["ADAPTER", "NAME", "STATUS_TABLES", "convert", "detect", "from_canonical", "to_canonical"]
-
-#: The adapter's ``source=`` / ``target=`` name.
-NAME: Final = "gearment"
 
 _ORDER_KEYS: Final = frozenset(
     {
@@ -70,5 +67,6 @@ ADAPTER: Final = Adapter(
     convert=convert,
     from_canonical=from_canonical,
     status_tables=STATUS_TABLES,
+    options=OPTIONS,
     checks_limits=True,
 )

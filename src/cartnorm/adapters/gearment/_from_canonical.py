@@ -1,33 +1,44 @@
 """
 Canonical order → Gearment v3 order, in Gearment's own encoding.
 
-Each ``encode_*`` function rebuilds the Gearment fields a canonical part maps to, with
-protojson's habits (snake_case keys, enum names, int64 as strings, defaults omitted).
-`from_canonical` then lays the residuals kept in ``additional_fields["gearment"]`` over
-them (see `._residual`), so an order that came from Gearment goes back exactly as it came;
-an order from elsewhere gets the closest Gearment order the canonical fields allow.
+Each ``encode_*`` function writes the Gearment fields a canonical part maps to, with
+protojson's habits (snake_case keys, enum names, int64 as strings, defaults omitted); the
+forward mapping calls the same field writers (`order_status_value`, `state_key` …) to tell
+the lossless engine what is written back. `from_canonical` then lays the remainder kept in
+``additional_fields["gearment"]`` (`._layout`) over them, object by object, so an order that
+came from Gearment goes back exactly as it came; an order from elsewhere gets the closest
+Gearment order the canonical fields allow.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from collections.abc import Collection, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Final
 
 from ...geo import country_code
-from ...model import BillToAddress, CartOrder, LineItem, ShipFromAddress, Shipment, ShipmentStatus, ShipToAddress
+from ...lossless import Carried, copy_json
+from ...model import (
+    BillToAddress,
+    CartOrder,
+    LineItem,
+    OrderStatus,
+    ShipFromAddress,
+    Shipment,
+    ShipmentStatus,
+    ShipToAddress,
+)
 from ...money import line_amount
+from . import _layout
+from ._amounts import money_json
 from ._enums import VendorOrderStatus, VendorShippingMethod, VendorTrackingType
-from ._protojson import format_timestamp, money_json
-from ._residual import merge, ordered
-from ._schema import MESSAGES
+from ._protojson import format_timestamp
+from ._schema import MESSAGES, MessageSpec
 from ._statuses import status_for_gearment
 
 __all__ = [
     "ADDRESS_ROLES",
-    "NAMESPACE",
     "address_roles",
     "country_field",
     "encode_bill_to",
@@ -37,13 +48,13 @@ __all__ = [
     "encode_ship_to",
     "encode_tracking",
     "from_canonical",
-    "remainder_key",
+    "order_status_value",
+    "ordered",
+    "shipping_option_value",
     "state_key",
     "tracking_type_for",
 ]
 
-#: The key of ``additional_fields`` that holds everything Gearment-only.
-NAMESPACE: Final = "gearment"
 #: Address ``type`` → the canonical address it maps to (the first address of each type).
 ADDRESS_ROLES: Final = {"TYPE_SHIP_TO": "ship_to", "TYPE_BILL_TO": "bill_to", "TYPE_SHIP_FROM": "ship_from"}
 _INTEGER = re.compile(r"-?[0-9]{1,10}\Z")
@@ -53,12 +64,15 @@ _ORDER = MESSAGES["VendorOrder"]
 _LINE = MESSAGES["VendorOrderLineItem"]
 _ADDRESS = MESSAGES["VendorAddress"]
 _TRACKING = MESSAGES["VendorOrderTracking"]
-
-#: How an encoder writes a Money: `money_json` for a payload; the residual passes
-#: `ExpectedMoney`, which compares with what was sent without building the dict.
-MoneyWriter = Callable[[Decimal, str], Any]
-#: How an encoder writes a Timestamp (`format_timestamp`; the residual passes a comparator).
-TimestampWriter = Callable[[datetime], Any]
+#: Enum names, as sets and texts once (``Enum.__members__`` and ``.name`` are slow properties).
+_ORDER_STATUSES: Final = frozenset(VendorOrderStatus.__members__)
+_METHODS: Final = frozenset(VendorShippingMethod.__members__)
+_TRACKING_TYPES: Final = frozenset(VendorTrackingType.__members__)
+_UNKNOWN_STATUS: Final = VendorOrderStatus.VENDOR_ORDER_STATUS_UNKNOWN.name
+_UNKNOWN_METHOD: Final = VendorShippingMethod.METHOD_UNKNOWN.name
+_OUTDATED, _PRIMARY = VendorTrackingType.TRACKING_TYPE_OUTDATED.name, VendorTrackingType.TRACKING_TYPE_PRIMARY.name
+_SECONDARY = VendorTrackingType.TRACKING_TYPE_SECONDARY.name
+_UNSPECIFIED = VendorTrackingType.TRACKING_TYPE_UNSPECIFIED.name
 
 
 def _enum_back(raw: str | None, prefix: str, names: Collection[str]) -> str | int | None:
@@ -77,55 +91,61 @@ def _put(out: dict[str, Any], key: str, value: str | None) -> None:
         out[key] = value
 
 
-def _put_money(out: dict[str, Any], key: str, amount: Decimal | None, currency: str, money: MoneyWriter) -> None:
+def _put_money(out: dict[str, Any], key: str, amount: Decimal | None, currency: str) -> None:
     if amount is not None:
-        out[key] = money(amount, currency)
+        out[key] = money_json(amount, currency)
 
 
-def encode_order_fields(
-    order: CartOrder, money: MoneyWriter = money_json, timestamp: TimestampWriter = format_timestamp
-) -> dict[str, Any]:
+def order_status_value(raw_status: str | None, status: OrderStatus) -> str | int | None:
+    """The ``order_status`` written for a canonical order (None: UNKNOWN, the default, left out)."""
+    value = _enum_back(raw_status, "VENDOR_ORDER_STATUS_", _ORDER_STATUSES)
+    if value is None:
+        value = status_for_gearment(status).name
+    return None if value == _UNKNOWN_STATUS else value
+
+
+def shipping_option_value(requested_shipping_method: str | None) -> dict[str, Any] | None:
+    """The ``shipping_option`` written for a canonical requested method (None: none written)."""
+    method = _enum_back(requested_shipping_method, "METHOD_", _METHODS)
+    if method is None or method == _UNKNOWN_METHOD:
+        return None
+    return {"method": method}
+
+
+def encode_order_fields(order: CartOrder) -> dict[str, Any]:
     """The top-level Gearment fields the canonical order determines (lists aside)."""
     out: dict[str, Any] = {}
     _put(out, "order_id", order.id)
     if order.order_number != order.id:
         _put(out, "reference_id", order.order_number)
-    status = _enum_back(order.raw_status, "VENDOR_ORDER_STATUS_", VendorOrderStatus.__members__)
-    if status is None:
-        status = status_for_gearment(order.status).name
-    if status != VendorOrderStatus.VENDOR_ORDER_STATUS_UNKNOWN.name:
+    status = order_status_value(order.raw_status, order.status)
+    if status is not None:
         out["order_status"] = status
-    method = _enum_back(order.requested_shipping_method, "METHOD_", VendorShippingMethod.__members__)
-    if method is not None and method != VendorShippingMethod.METHOD_UNKNOWN.name:
-        out["shipping_option"] = {"method": method}
-    out["created_at"] = timestamp(order.created_date)
-    out["updated_at"] = timestamp(order.updated_date)
+    option = shipping_option_value(order.requested_shipping_method)
+    if option is not None:
+        out["shipping_option"] = option
+    out["created_at"] = format_timestamp(order.created_date)
+    out["updated_at"] = format_timestamp(order.updated_date)
     currency = order.invoice_currency_code
-    _put_money(out, "order_tax", order.total_tax, currency, money)
-    _put_money(out, "order_discount", order.total_discount, currency, money)
-    _put_money(out, "order_total", order.total_price, currency, money)
-    _put_money(out, "order_shipping_fee", order.total_shipping, currency, money)
+    _put_money(out, "order_tax", order.total_tax, currency)
+    _put_money(out, "order_discount", order.total_discount, currency)
+    _put_money(out, "order_total", order.total_price, currency)
+    _put_money(out, "order_shipping_fee", order.total_shipping, currency)
     return out
 
 
-def remainder_key(index: int, field: str) -> str:
-    """The key of a per-unit remainder: ``"0/line_tax"``."""
-    return f"{index}/{field}"
-
-
-def encode_line(line: LineItem, currency: str, index: int, remainders: Mapping[str, Decimal],
-                money: MoneyWriter = money_json) -> dict[str, Any]:  # fmt: skip
+def encode_line(line: LineItem, currency: str, index: int, remainders: Mapping[str, Decimal]) -> dict[str, Any]:
     """The Gearment line item fields a canonical line determines (tax and discount back per line)."""
     out: dict[str, Any] = {}
     _put(out, "variant_id", line.product_id)
     if line.quantity:
         out["quantity"] = line.quantity
     _put(out, "product_id", line.parent_product_id)
-    _put_money(out, "item_price", line.unit_price, currency, money)
+    _put_money(out, "item_price", line.unit_price, currency)
     for field, per_unit in (("line_tax", line.tax), ("line_discount", line.discount)):
         if per_unit is not None:
-            remainder = remainders.get(remainder_key(index, field)) if remainders else None
-            out[field] = money(line_amount(per_unit, line.quantity, remainder), currency)
+            remainder = remainders.get(_layout.remainder_key(index, field)) if remainders else None
+            out[field] = money_json(line_amount(per_unit, line.quantity, remainder), currency)
     _put(out, "line_item_id", line.line_item_id)
     _put(out, "variant_sku", line.product_sku)
     return out
@@ -220,38 +240,32 @@ def encode_tracking(shipment: Shipment, index: int) -> dict[str, Any]:
 
 def tracking_type_for(shipment: Shipment, index: int) -> str | int | None:
     """The ``tracking_type`` a shipment is written with (None: UNSPECIFIED, the default, left out)."""
-    kind = _enum_back(shipment.raw_status, "TRACKING_TYPE_", VendorTrackingType.__members__)
+    kind = _enum_back(shipment.raw_status, "TRACKING_TYPE_", _TRACKING_TYPES)
     if kind is None:  # a shipment from elsewhere
         if shipment.status is ShipmentStatus.CANCELLED:
-            kind = VendorTrackingType.TRACKING_TYPE_OUTDATED.name
+            kind = _OUTDATED
         elif index == 0:
-            kind = VendorTrackingType.TRACKING_TYPE_PRIMARY.name
+            kind = _PRIMARY
         else:
-            kind = VendorTrackingType.TRACKING_TYPE_SECONDARY.name
-    return None if kind == VendorTrackingType.TRACKING_TYPE_UNSPECIFIED.name else kind
+            kind = _SECONDARY
+    return None if kind == _UNSPECIFIED else kind
 
 
-def _remainders(gearment: Mapping[str, Any]) -> dict[str, Decimal]:
-    found: dict[str, Decimal] = {}
-    entries = gearment.get("per_unit_remainders")
-    if not isinstance(entries, list):
-        return found
-    for entry in entries:
-        if not isinstance(entry, Mapping):
-            continue
-        index, field, amount = entry.get("line_index"), entry.get("field"), entry.get("remainder")
-        if type(index) is int and isinstance(field, str) and isinstance(amount, str):
-            try:
-                found[remainder_key(index, field)] = Decimal(amount)
-            except InvalidOperation:
-                continue
-    return found
+def ordered(obj: dict[str, Any], spec: MessageSpec) -> dict[str, Any]:
+    """``obj`` with known fields in proto order (Gearment's own key order), unknown ones after."""
+    out = {name: obj[name] for name in spec.fields if name in obj}
+    if len(out) < len(obj):
+        out.update((key, value) for key, value in obj.items() if key not in out)
+    return out
 
 
-def _merged_list(encoded: list[dict[str, Any]], rests: Any) -> list[dict[str, Any]]:
-    rests = rests if isinstance(rests, list) else []
-    return [merge(item, rests[index] if index < len(rests) and isinstance(rests[index], Mapping) else None)
-            for index, item in enumerate(encoded)]  # fmt: skip
+def _restored(written: list[dict[str, Any]], rests: list[Carried] | None, spec: MessageSpec) -> list[dict[str, Any]]:
+    """Each written item with its remainder (if one was kept for it) laid over it, in proto order."""
+    if rests is None:
+        return [ordered(item, spec) for item in written]
+    return [
+        ordered(rests[index].restore(item) if index < len(rests) else item, spec) for index, item in enumerate(written)
+    ]
 
 
 def _address_base(role: str | None, order: CartOrder) -> dict[str, Any]:
@@ -278,12 +292,11 @@ def address_roles(types: Sequence[Any]) -> list[str | None]:
     return roles
 
 
-def _addresses(order: CartOrder, rests: Any) -> list[dict[str, Any]] | None:
-    if isinstance(rests, list):
-        types = [rest.get("type") if isinstance(rest, Mapping) else None for rest in rests]
+def _addresses(order: CartOrder, rests: list[Carried] | None) -> list[dict[str, Any]] | None:
+    if rests is not None:  # one address per remainder: the types say which canonical address each is
+        roles = address_roles([rest.get("type") for rest in rests])
         return [
-            ordered(merge(_address_base(role, order), rest if isinstance(rest, Mapping) else None), _ADDRESS)
-            for role, rest in zip(address_roles(types), rests, strict=True)
+            ordered(rest.restore(_address_base(role, order)), _ADDRESS) for role, rest in zip(roles, rests, strict=True)
         ]
     built = []
     for kind, role in (("TYPE_SHIP_TO", "ship_to"), ("TYPE_BILL_TO", "bill_to"), ("TYPE_SHIP_FROM", "ship_from")):
@@ -304,24 +317,21 @@ def from_canonical(order: CartOrder) -> dict[str, Any]:
     if not isinstance(given, CartOrder):
         msg = f"from_canonical() takes a CartOrder, got {type(given).__name__}"
         raise TypeError(msg)
-    found = order.additional_fields.get(NAMESPACE)
-    gearment: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    envelope, carried, remainders = _layout.read(order.additional_fields)
     currency = order.invoice_currency_code
     data = encode_order_fields(order)
-    remainders = _remainders(gearment)
     lines = [encode_line(line, currency, index, remainders) for index, line in enumerate(order.line_items)]
-    if "line_items" in gearment or lines:
-        data["line_items"] = [ordered(line, _LINE) for line in _merged_list(lines, gearment.get("line_items"))]
-    addresses = _addresses(order, gearment.get("addresses"))
+    rests = carried.parts("line_items")
+    if rests is not None or lines:
+        data["line_items"] = _restored(lines, rests, _LINE)
+    addresses = _addresses(order, carried.parts("addresses"))
     if addresses is not None:
         data["addresses"] = addresses
     trackings = [encode_tracking(shipment, index) for index, shipment in enumerate(order.shipments)]
-    if "order_trackings" in gearment or trackings:
-        merged = _merged_list(trackings, gearment.get("order_trackings"))
-        data["order_trackings"] = [ordered(tracking, _TRACKING) for tracking in merged]
-    rest = gearment.get("order")
-    data = ordered(merge(data, rest if isinstance(rest, Mapping) else None), _ORDER)
-    envelope = gearment.get("envelope")
-    if isinstance(envelope, Mapping):
-        return {**merge({}, envelope), "data": data}
+    rests = carried.parts("order_trackings")
+    if rests is not None or trackings:
+        data["order_trackings"] = _restored(trackings, rests, _TRACKING)
+    data = ordered(carried.restore(data), _ORDER)
+    if envelope is not None:
+        return {**copy_json(envelope), "data": data}
     return data

@@ -6,43 +6,37 @@ enum names, int64 as decimal strings, int32 as numbers, RFC 3339 timestamps. A p
 also accept lowerCamelCase keys, enum numbers, int64 as numbers, int32 as strings, ``null``
 for "unset", timestamps with any offset; `normalize_message` accepts all of these and
 returns a fresh dict in the own encoding (the input is never modified). Unknown keys are
-carried as they came. Every Money is checked (google.type.Money range and sign rules) and
-every currency must agree (`MoneyContext`).
+carried as they came. Every Money is checked (google.type.Money range and sign rules, and
+no negative price or charge: `._amounts`) and every currency must agree (`MoneyContext`).
 """
 
 from __future__ import annotations
 
 import enum
-import functools
 import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
+from decimal import Decimal
 from typing import Any, Final
 
 from ..._datetime import parse_rfc3339
 from ..._json import freeze_json
-from ..._paths import child as _child
+from ..._paths import child
 from ...errors import CurrencyError, MoneyError, PayloadError
-from ...money import NANOS_PER_UNIT, from_units_nanos, normalize_currency, to_units_nanos
+from ...money import NANOS_PER_UNIT, normalize_currency
+from ._amounts import check_not_negative, money_amount
 from ._schema import MESSAGES, Field, MessageSpec, camel_name
 
 __all__ = [
     "MoneyContext",
     "enum_value",
-    "exact_amount",
     "format_timestamp",
-    "money_amount",
-    "money_json",
     "normalize_message",
     "parse_timestamp",
-    "text_amount",
-    "units_nanos",
+    "timestamp_reproduced",
 ]
 
 _INTEGER = re.compile(r"-?[0-9]+\Z")
-#: Paths are built for every value (errors need them); the same few recur order after order.
-child = functools.lru_cache(maxsize=8192)(_child)
 _INT32: Final = (-(2**31), 2**31 - 1)
 _INT64: Final = (-(2**63), 2**63 - 1)
 
@@ -118,6 +112,27 @@ def parse_timestamp(text: object, path: str) -> datetime:
     return parse_rfc3339(text, path, sub_microsecond="truncate")
 
 
+#: A Timestamp exactly as `format_timestamp` writes one: UTC ``Z``, and no fraction, or 3 digits
+#: (whole milliseconds, not all zeros), or 6 (microseconds, not whole milliseconds).
+_OWN_TIMESTAMP: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.(?!000)[0-9]{3}|\.[0-9]{3}(?!000)[0-9]{3}|)Z\Z"
+)
+
+
+def timestamp_reproduced(when: datetime, sent: Any, parsed: Mapping[str, datetime]) -> bool:
+    """
+    True when ``format_timestamp(when) == sent``: whether a Timestamp field the mapping read
+    is given back exactly. When the fast reader parsed ``sent`` into ``when`` itself
+    (``parsed``: its parses by text), the spelling alone decides: a text gives its own
+    instant back exactly when it is already in `format_timestamp`'s form.
+    """
+    if type(sent) is not str:
+        return False
+    if parsed.get(sent) is when:
+        return _OWN_TIMESTAMP.match(sent) is not None
+    return format_timestamp(when) == sent
+
+
 def format_timestamp(value: datetime) -> str:
     """
     Format like Gearment's protojson writer: UTC ``Z`` with 0, 3, 6 (or 9) fraction digits.
@@ -132,93 +147,6 @@ def format_timestamp(value: datetime) -> str:
     if micro and micro % 1000 == 0:
         text = text[:-3]  # milliseconds: protojson writes 3 digits
     return text + "Z"
-
-
-def money_amount(money: Mapping[str, Any], path: str) -> Decimal:
-    """The exact amount of a Money in the own encoding (``units`` string, ``nanos`` int)."""
-    units = money.get("units")
-    nanos = money.get("nanos")
-    whole = 0 if units is None else int(units)
-    part = 0 if nanos is None else nanos
-    if _valid_money(whole, part):
-        return exact_amount(whole, part)
-    return from_units_nanos(whole, part, path=path)  # raises the MoneyError that says what is wrong
-
-
-def _valid_money(whole: int, part: object) -> bool:
-    """What `from_units_nanos` accepts: int64 units, nanos in range and of the sign of units."""
-    return (
-        type(part) is int
-        and -NANOS_PER_UNIT < part < NANOS_PER_UNIT
-        and _INT64[0] <= whole <= _INT64[1]
-        and not (whole > 0 > part or whole < 0 < part)
-    )
-
-
-def exact_amount(whole: int, part: int) -> Decimal:
-    """
-    ``whole + part / 10**9`` as `from_units_nanos` gives it (trailing zeros dropped), for a
-    Money already checked: the count of nanos scaled down in C, under a context that can hold
-    every int64 Money's 29 digits and traps any rounding (a test holds the two together).
-    """
-    if not part:
-        return Decimal(whole)
-    return _NANOS_CONTEXT.scaleb(whole * NANOS_PER_UNIT + part, -9).normalize(_NANOS_CONTEXT)
-
-
-def text_amount(units: str | None, part: int) -> Decimal:
-    """
-    `exact_amount` for a Money as protojson writes it, already checked: ``units`` its int64
-    text (no leading zeros, or None for zero), ``part`` its nanos (of the sign of units). One
-    `Decimal` read from text, which is exact whatever the context (a test holds it to
-    `from_units_nanos` digit for digit).
-    """
-    if not part:
-        return Decimal(units) if units is not None else _ZERO
-    fraction = str(abs(part)).rjust(9, "0").rstrip("0")
-    if part < 0 and (units is None or units == "0"):
-        return Decimal("-0." + fraction)
-    return Decimal((units or "0") + "." + fraction)
-
-
-_ZERO: Final = Decimal(0)
-#: Exact for any valid Money (int64 units and nine places: at most 29 digits); never rounds.
-_NANOS_CONTEXT: Final = Context(prec=40, traps=[Inexact, Rounded, InvalidOperation])
-
-
-def money_json(amount: Decimal, currency: str, path: str = "$") -> dict[str, Any]:
-    """
-    Return a Money in the own encoding, zero fields omitted as protojson omits them.
-
-    >>> money_json(Decimal("-1.75"), "USD")
-    {'currency_code': 'USD', 'units': '-1', 'nanos': -750000000}
-    """
-    units, nanos = units_nanos(amount, path)
-    out: dict[str, Any] = {"currency_code": currency}
-    if units:
-        out["units"] = str(units)
-    if nanos:
-        out["nanos"] = nanos
-    return out
-
-
-def units_nanos(amount: Decimal, path: str = "$") -> tuple[int, int]:
-    """
-    `to_units_nanos`, with a shortcut for the usual amount: a Decimal with 0 to 9 decimal
-    places (exponent -9..0) whose whole units fit an int64. Anything else, valid or not,
-    goes to `to_units_nanos` itself, which also raises its errors.
-    """
-    if type(amount) is Decimal and amount.is_finite():
-        exponent = amount.as_tuple().exponent
-        if type(exponent) is int and -9 <= exponent <= 0:
-            numerator, denominator = amount.as_integer_ratio()
-            total = numerator * NANOS_PER_UNIT // denominator  # exact: denominator divides 10**9
-            units, nanos = divmod(abs(total), NANOS_PER_UNIT)
-            if total < 0:
-                units, nanos = -units, -nanos
-            if _INT64[0] <= units <= _INT64[1]:
-                return units, nanos
-    return to_units_nanos(amount, path=path)
 
 
 def normalize_message(raw: object, spec: MessageSpec, path: str, money: MoneyContext) -> dict[str, Any]:
@@ -273,7 +201,10 @@ def _single(value: object, field: Field, path: str, money: MoneyContext) -> Any:
             raise PayloadError(path, value, "true or false")
         return value
     if kind == "int32":
-        return _integer(value, path, _INT32, "int32")
+        number = _integer(value, path, _INT32, "int32")
+        if number < 0 and field.non_negative:
+            raise PayloadError(path, value, f"a count of at least 0 ({field.name} is never negative)")
+        return number
     if kind == "int64":
         return str(_integer(value, path, _INT64, "int64"))
     if kind == "timestamp":
@@ -283,7 +214,10 @@ def _single(value: object, field: Field, path: str, money: MoneyContext) -> Any:
         assert field.enum is not None
         return enum_value(value, field.enum, path)
     assert field.message is not None
-    return normalize_message(value, MESSAGES[field.message], path, money)
+    message = normalize_message(value, MESSAGES[field.message], path, money)
+    if field.non_negative:  # a Money that is a price, a charge or a total
+        check_not_negative(message, field.name, path)
+    return message
 
 
 def _check_money(out: dict[str, Any], raw: Mapping[str, Any], path: str, money: MoneyContext) -> None:

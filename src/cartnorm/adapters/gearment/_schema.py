@@ -36,13 +36,17 @@ def camel_name(proto_name: str) -> str:
 
 @attrs.frozen
 class Field:
-    """One field of a message: its kind, whether it repeats, and its enum or message type."""
+    """
+    One field of a message: its kind, whether it repeats, its enum or message type, and
+    whether its meaning makes it non-negative (a price, a charge, a total, a count).
+    """
 
     name: str
     kind: Kind
     repeated: bool = False
     enum: type[enum.IntEnum] | None = None
     message: str | None = None
+    non_negative: bool = False
 
 
 @attrs.frozen
@@ -77,7 +81,17 @@ def _ts(name: str) -> Field:
 
 
 def _money(name: str) -> Field:
+    """A price, a charge, a fee or a total: never negative (Gearment's refunds are `_signed_money`)."""
+    return Field(name, "message", message="Money", non_negative=True)
+
+
+def _signed_money(name: str) -> Field:
+    """A refund's amount: Gearment sends refunds negative (``units`` −1, ``nanos`` −750 000 000 is −1.75)."""
     return Field(name, "message", message="Money")
+
+
+def _count(name: str) -> Field:
+    return Field(name, "int32", non_negative=True)
 
 
 def _enum(name: str, kind: type[enum.IntEnum]) -> Field:
@@ -116,7 +130,7 @@ _SPECS = (
     ),
     _message(
         "VendorOrderLineItem",
-        Field("id", "int64"), _s("variant_id"), Field("quantity", "int32"),
+        Field("id", "int64"), _s("variant_id"), _count("quantity"),
         _msg("printing_options", "VendorPrintingOption", repeated=True), _s("seller_variant_id"), _s("product_id"),
         _s("option_1"), _s("option_2"), _s("product_name"), _money("item_price"), _money("line_tax"),
         _money("line_fee"), _money("line_discount"), _money("line_subtotal"), _money("line_total"),
@@ -164,12 +178,13 @@ _SPECS = (
     ),
     _message(
         "VendorInvoiceInfo",
-        _s("invoice_id"), _s("order_id"), _s("variant_name"), Field("quantity", "int32"), _s("shipping_service"),
+        _s("invoice_id"), _s("order_id"), _s("variant_name"), _count("quantity"), _s("shipping_service"),
         _s("tracking_number"), _s("product_image_url"), _money("line_total"),
     ),
     _message(
         "VendorOrderRefund",
-        _s("refund_request_id"), _s("order_refund_id"), _enum("type", e.VendorRefundRequestType), _money("amount"),
+        _s("refund_request_id"), _s("order_refund_id"), _enum("type", e.VendorRefundRequestType),
+        _signed_money("amount"),
         _s("transaction_id"), _s("transaction_ref"), _enum("status", e.VendorRefundStatus),
         _msg("reasons", "VendorRefundReason", repeated=True), _ts("created_at"), _ts("updated_at"),
         _ts("expired_at"),

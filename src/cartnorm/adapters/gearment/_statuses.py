@@ -100,6 +100,9 @@ ORDER_STATUS_TABLE: Final = StatusTable(
         "an order_status not listed above (one Gearment does not document, e.g. a newer value): kept in "
         "raw_status; cancel_status and refund_status do not matter then"
     ),
+    values={"order_status": tuple(_O.__members__), "cancel_status": tuple(_C.__members__),
+            "refund_status": tuple(_R.__members__)},
+    wildcard=ANY,
 )  # fmt: skip
 
 #: Every status table of the adapter.
@@ -149,6 +152,8 @@ _T = VendorTrackingType
 _PARCELS = frozenset(
     {_T.TRACKING_TYPE_UNSPECIFIED.name, _T.TRACKING_TYPE_PRIMARY.name, _T.TRACKING_TYPE_SECONDARY.name}
 )
+_OUTDATED: Final = _T.TRACKING_TYPE_OUTDATED.name  # names once: Enum's .name is a slow property
+_ON_HOLD: Final = _O.VENDOR_ORDER_STATUS_ON_HOLD.name
 
 
 def shipment_status(tracking_type: str, order_status: str, decision: OrderStatus) -> ShipmentStatus:
@@ -160,7 +165,7 @@ def shipment_status(tracking_type: str, order_status: str, decision: OrderStatus
     ``shipped`` once the order is fulfilled, ``cancelled`` with it, ``on_hold`` while it is
     ON_HOLD, ``exception``/``other`` with it, else ``open`` (label bought, not yet shipped).
     """
-    if tracking_type == _T.TRACKING_TYPE_OUTDATED.name:
+    if tracking_type == _OUTDATED:
         return ShipmentStatus.CANCELLED
     if tracking_type not in _PARCELS:
         return ShipmentStatus.OTHER
@@ -168,7 +173,7 @@ def shipment_status(tracking_type: str, order_status: str, decision: OrderStatus
         return ShipmentStatus.SHIPPED
     if decision is OrderStatus.CANCELLED:
         return ShipmentStatus.CANCELLED
-    if order_status == _O.VENDOR_ORDER_STATUS_ON_HOLD.name:
+    if order_status == _ON_HOLD:
         return ShipmentStatus.ON_HOLD
     if decision is OrderStatus.EXCEPTION:
         return ShipmentStatus.EXCEPTION

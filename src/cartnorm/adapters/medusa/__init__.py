@@ -15,9 +15,9 @@ from typing import Any, Final
 
 from ...adapter import Adapter, StatusTable
 from ._from_canonical import from_canonical
-from ._reading import looks_like_order, unwrap
+from ._reading import is_medusa_body, looks_like_order, unwrap
 from ._statuses import STATUS_TABLE_V1, STATUS_TABLE_V2
-from ._to_canonical import convert, convert_options, to_canonical
+from ._to_canonical import OPTIONS, convert, to_canonical
 
 __all__ = ["ADAPTER", "NAME", "STATUS_TABLES", "convert", "detect", "from_canonical", "to_canonical"]
 
@@ -30,12 +30,15 @@ STATUS_TABLES: Final[tuple[StatusTable, ...]] = (STATUS_TABLE_V1, STATUS_TABLE_V
 
 def detect(payload: Any) -> bool:
     """
-    True when ``payload`` looks like a Medusa order: bare, ``{"order": …}``, or a cart completion.
+    True when ``payload`` looks like a Medusa order (bare, or in a response envelope), or is a
+    Medusa response that holds none (a payment, a return, a page of orders: `convert` then says so).
 
     Cheap and never raises.
     """
     try:
-        order, _, _ = unwrap(payload)
+        if is_medusa_body(payload):
+            return True
+        order, _, _, _ = unwrap(payload)
         return looks_like_order(order)
     except Exception:  # noqa: BLE001 - detection must never raise, whatever the payload
         return False
@@ -46,7 +49,8 @@ ADAPTER: Final = Adapter(
     name=NAME,
     description="Medusa v1 and v2 orders (store, admin and cart-completion responses)",
     detect=detect,
-    convert=convert_options,
+    convert=convert,
     from_canonical=from_canonical,
     status_tables=STATUS_TABLES,
+    options=OPTIONS,
 )

@@ -1,20 +1,61 @@
-"""Medusa addresses → Trackstar ship-to and bill-to addresses."""
+"""
+Medusa addresses → Trackstar ship-to and bill-to addresses.
+
+Every Medusa address field is free text. A JSON number where text belongs (a ``postal_code``
+or ``phone`` such as ``72093``, sent by hand-built or exported payloads) becomes its decimal
+text with a ``numeric_address_field`` warning (a number cannot hold leading zeros: check
+them); any other non-text value leaves the field null with a ``non_text_address_field``
+warning. Either way the value as it came stays in ``additional_fields``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from decimal import Decimal
+from typing import Any, Final
 
+from ..._json import exact_float
 from ...geo import country_name
 from ...model import BillToAddress, ShipToAddress
 from ._context import Context
-from ._reading import optional_str
+from ._reading import child
 
 __all__ = ["bill_to", "ship_to"]
 
 
-def _full_name(address: Mapping[str, Any]) -> str | None:
-    parts = [part for part in (address.get("first_name"), address.get("last_name")) if isinstance(part, str)]
+#: The Medusa address fields read as text, in the order `_texts` returns them.
+_SHIP_TO: Final = ("first_name", "last_name", "company", "address_1", "address_2", "city", "province",
+                   "postal_code", "phone")  # fmt: skip
+_BILL_TO: Final = ("first_name", "last_name", "address_1", "address_2", "city", "province", "postal_code")
+
+
+def _texts(context: Context, address: Mapping[str, Any], name: str, keys: tuple[str, ...]) -> list[str | None]:
+    """The text at each of ``keys`` (strings as they are; see `_not_text` for anything else)."""
+    values: list[str | None] = []
+    for key in keys:
+        value = address.get(key)
+        if value is not None and type(value) is not str:
+            value = _not_text(context, value, child(context.at(name), key))
+        values.append(value)
+    return values
+
+
+def _not_text(context: Context, value: object, where: str) -> str | None:
+    """A number as its decimal text (warned); anything else that is not text, None (warned)."""
+    kind = type(value)
+    if kind is int or kind is Decimal or kind is float:
+        text = str(exact_float(value) if kind is float else value)  # type: ignore[arg-type]
+        context.log.add("numeric_address_field", where, f"a number where Medusa writes text: read as {text!r} "
+                        "(a number keeps no leading zeros: check them)")  # fmt: skip
+        return text
+    if isinstance(value, str):  # a str subclass
+        return str(value)
+    context.log.add("non_text_address_field", where, "not text: left null, kept in additional_fields")
+    return None
+
+
+def _full_name(first: str | None, last: str | None) -> str | None:
+    parts = [part for part in (first, last) if part is not None]
     if not parts:
         return None
     return " ".join(part for part in parts if part)
@@ -43,17 +84,20 @@ def ship_to(context: Context, email: str | None) -> ShipToAddress:
         return ShipToAddress(email_address=email, full_name=None, company=None, address1=None, address2=None,
                              address3=None, city=None, state=None, postal_code=None, country=None,
                              phone_number=None)  # fmt: skip
+    first, last, company, line1, line2, city, province, postal_code, phone = _texts(
+        context, address, "shipping_address", _SHIP_TO
+    )
     return ShipToAddress(
-        full_name=_full_name(address),
-        company=optional_str(address, "company"),
-        address1=optional_str(address, "address_1"),
-        address2=optional_str(address, "address_2"),
+        full_name=_full_name(first, last),
+        company=company,
+        address1=line1,
+        address2=line2,
         address3=None,
-        city=optional_str(address, "city"),
-        state=optional_str(address, "province"),
-        postal_code=optional_str(address, "postal_code"),
+        city=city,
+        state=province,
+        postal_code=postal_code,
         country=_country(context, address, "shipping_address"),
-        phone_number=optional_str(address, "phone"),
+        phone_number=phone,
         email_address=email,
     )
 
@@ -64,13 +108,14 @@ def bill_to(context: Context) -> BillToAddress:
     if not isinstance(address, Mapping):
         return BillToAddress(full_name=None, address1=None, address2=None, address3=None, city=None, state=None,
                              postal_code=None, country=None)  # fmt: skip
+    first, last, line1, line2, city, province, postal_code = _texts(context, address, "billing_address", _BILL_TO)
     return BillToAddress(
-        full_name=_full_name(address),
-        address1=optional_str(address, "address_1"),
-        address2=optional_str(address, "address_2"),
+        full_name=_full_name(first, last),
+        address1=line1,
+        address2=line2,
         address3=None,
-        city=optional_str(address, "city"),
-        state=optional_str(address, "province"),
-        postal_code=optional_str(address, "postal_code"),
+        city=city,
+        state=province,
+        postal_code=postal_code,
         country=_country(context, address, "billing_address"),
     )

@@ -5,8 +5,14 @@ Medusa money in both encodings, read and written exactly through `cartnorm.money
   JPY 3000 = 3000, KWD 5250 = 5.250 with the admin-UI exponent table). Floats, strings and
   booleans are a `MoneyError`, never a guess.
 * v2: amounts are major units; the exact value is the BigNumber string in ``raw_<field>``
-  (``{"value": "15", "precision": 20}``). Without one, an integer or an exact `Decimal`
-  (cartnorm's JSON parser) is accepted; a binary ``float`` is a `MoneyError`.
+  (``{"value": "15", "precision": 20}``). Without one, the JSON number is read: an integer, an
+  exact `Decimal` (cartnorm's JSON parser), or a ``float`` from ``json.loads``, read back as the
+  decimal text JavaScript wrote (`cartnorm._json.exact_float`; ``docs/money.md`` says when that
+  holds). Per-unit amounts are exact when the division is (v2 amounts are not kept at the
+  currency's minor unit), else rounded to the 20 significant digits of Medusa's BigNumbers.
+
+Amounts that cannot be below zero (prices, line and order totals) are read with
+`Money.amount`, which turns a negative one into a `MoneyError` naming its path.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any, Final
 
 import attrs
 
+from ..._json import exact_float
 from ..._paths import child
 from ...errors import CartnormError, MoneyError
 from ...money import (
@@ -39,6 +46,7 @@ __all__ = [
     "Money",
     "default_exponent",
     "v2_number",
+    "v2_split",
     "v2_text",
 ]
 
@@ -157,6 +165,39 @@ def _direct_exact_split(line_amount: object, quantity: object, exponent: int | N
     return _exact_split(line_amount, quantity, exponent)
 
 
+#: A v2 per-unit amount that does not divide exactly is rounded (half to even) to this many
+#: significant digits: the precision Medusa v2 itself keeps its BigNumbers at.
+_V2_DIGITS: Final = BIG_NUMBER_PRECISION
+_TRAPS: Final = [decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow]
+_V2_ROUNDED: Final = decimal.Context(prec=_V2_DIGITS, rounding=decimal.ROUND_HALF_EVEN, traps=_TRAPS)
+#: Division that never rounds: an inexact quotient raises (and is then rounded as above).
+_V2_EXACT: Final = decimal.Context(prec=120, traps=[decimal.Inexact, *_TRAPS])
+
+
+def v2_split(line_amount: Decimal, quantity: int, exponent: int) -> PerUnitSplit:
+    """
+    A Medusa v2 line amount per unit: the exact quotient when it terminates, else the quotient
+    rounded half-even to 20 significant digits; never fewer decimal places than the currency
+    has (``exponent``). ``per_unit * quantity + remainder == line_amount`` exactly.
+
+    >>> v2_split(Decimal("0.3125"), 2, 3).per_unit, v2_split(Decimal("3.2"), 2, 2).per_unit
+    (Decimal('0.15625'), Decimal('1.60'))
+    >>> v2_split(Decimal("10"), 3, 2)
+    PerUnitSplit(per_unit=Decimal('3.3333333333333333333'), remainder=Decimal('1E-19'), quantity=3)
+    """
+    try:
+        per_unit = _V2_EXACT.divide(line_amount, quantity)
+    except decimal.Inexact:
+        per_unit = _V2_ROUNDED.divide(line_amount, quantity)
+    places = per_unit.as_tuple().exponent
+    if isinstance(places, int) and places > -exponent:
+        per_unit = per_unit.quantize(Decimal(1).scaleb(-exponent), context=_V2_EXACT)
+    remainder = _V2_EXACT.subtract(line_amount, _V2_EXACT.multiply(per_unit, quantity))
+    if not remainder:
+        remainder = Decimal(0)
+    return PerUnitSplit(per_unit=per_unit if per_unit else per_unit.copy_abs(), remainder=remainder, quantity=quantity)
+
+
 @attrs.frozen(kw_only=True)
 class Money:
     """
@@ -189,6 +230,15 @@ class Money:
             return amount
         return from_minor_units(value, self.currency, exponents=self.exponents, path=child(path, key))
 
+    def amount(self, obj: Mapping[str, Any], key: str, path: str) -> Decimal | None:
+        """`read` for an amount that cannot be below zero: a negative one is a `MoneyError`."""
+        value = self.read(obj, key, path)
+        if value is not None and value < 0:
+            raise MoneyError(
+                child(path, key), obj.get(key, value), "an amount of zero or more (Medusa never writes it below zero)"
+            )
+        return value
+
     def _read_v2(self, obj: Mapping[str, Any], key: str, path: str) -> Decimal | None:
         raw = obj.get("raw_" + key)
         if isinstance(raw, Mapping):
@@ -208,12 +258,9 @@ class Money:
             return Decimal(value)
         if type(value) is Decimal and value.is_finite():
             return value
-        raise MoneyError(
-            child(path, key),
-            value,
-            f"an exact v2 amount: raw_{key} as a BigNumber, an integer, or a Decimal "
-            "(parse with cartnorm's JSON reader)",
-        )
+        if type(value) is float:  # json.loads: the shortest text of the double is the text Medusa wrote
+            return exact_float(value, child(path, key))
+        raise MoneyError(child(path, key), value, f"a v2 amount: raw_{key} as a BigNumber, or a JSON number")
 
     def write(self, target: dict[str, Any], key: str, amount: Decimal, path: str = "$") -> None:
         """Store ``amount`` at ``key`` in this encoding (v2 also writes ``raw_<key>``); ``path`` is ``target``'s."""
@@ -227,7 +274,12 @@ class Money:
         target[key] = minor
 
     def split(self, line_amount: Decimal, quantity: int, path: str, key: str) -> PerUnitSplit:
-        """Divide a line amount (at ``key`` in the object at ``path``) by ``quantity`` at this currency's exponent."""
+        """
+        Divide a line amount (at ``key`` in the object at ``path``) by ``quantity``: at this
+        currency's exponent (v1), or exactly where it can be (v2, see `v2_split`).
+        """
+        if self.version == 2:
+            return v2_split(line_amount, quantity, self.exponent)
         split = _direct_exact_split(line_amount, quantity, _accepted_exponent(self.currency, self.exponent))
         if split is None:
             where = child(path, key)

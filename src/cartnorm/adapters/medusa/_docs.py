@@ -8,19 +8,30 @@ from typing import Final
 from ...docgen import markdown_cell, render_status_table
 from ...money import ISO_4217_MINOR_UNITS
 from ._amounts import ADMIN_UI_EXPONENTS
-from ._statuses import AXES, RULES_V1, RULES_V2, STATUS_TABLE_V1, STATUS_TABLE_V2, V1_VALUES, V2_VALUES, Rule
+from ._statuses import (
+    AXES,
+    AXES_V2,
+    RULES_V1,
+    RULES_V2,
+    STATUS_TABLE_V1,
+    STATUS_TABLE_V2,
+    UNITS_SHIPPED,
+    V1_VALUES,
+    V2_VALUES,
+    Rule,
+)
 
 __all__ = ["DOC_REGIONS"]
 
 
-def render_rules(rules: tuple[Rule, ...]) -> str:
+def render_rules(rules: tuple[Rule, ...], axes: tuple[str, ...] = AXES) -> str:
     """The ordered rules (first match wins) as a Markdown table."""
-    lines = ["| # | `status` | `fulfillment_status` | `payment_status` | Trackstar `status` | why |",
-             "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    header = " | ".join(f"`{axis}`" for axis in axes)
+    lines = [f"| # | {header} | Trackstar `status` | why |", "| --- | " + "--- | " * len(axes) + "--- | --- |"]
     for number, rule in enumerate(rules, start=1):
         cells = [
             ", ".join(f"`{value}`" for value in sorted(rule.when[axis])) if axis in rule.when else "*any*"
-            for axis in AXES
+            for axis in axes
         ]
         lines.append(
             f"| {number} | " + " | ".join(cells) + f" | `{rule.status.value}` | {markdown_cell(rule.reason)} |"
@@ -29,12 +40,17 @@ def render_rules(rules: tuple[Rule, ...]) -> str:
 
 
 def render_enums() -> str:
-    """The documented values of each axis, per Medusa version."""
+    """The documented values of each axis, per Medusa version (the derived v2 axis last)."""
     lines = ["| axis | Medusa v1 | Medusa v2 |", "| --- | --- | --- |"]
-    for axis in AXES:
-        v1 = ", ".join(f"`{value}`" for value in V1_VALUES[axis])
+    for axis in AXES_V2:
+        v1 = ", ".join(f"`{value}`" for value in V1_VALUES[axis]) if axis in V1_VALUES else "—"
         v2 = ", ".join(f"`{value}`" for value in V2_VALUES[axis])
-        lines.append(f"| `{axis}` | {v1} | {v2} |")
+        name = (
+            f"`{axis}` (derived: every item's `detail.shipped_quantity` ≥ its quantity)"
+            if axis == UNITS_SHIPPED
+            else f"`{axis}`"
+        )
+        lines.append(f"| {name} | {v1} | {v2} |")
     return "\n".join(lines) + "\n"
 
 
@@ -51,7 +67,7 @@ def render_exponents() -> str:
 DOC_REGIONS: Final[dict[str, Callable[[], str]]] = {
     "medusa-status-enums": render_enums,
     "medusa-status-rules-v1": lambda: render_rules(RULES_V1),
-    "medusa-status-rules-v2": lambda: render_rules(RULES_V2),
+    "medusa-status-rules-v2": lambda: render_rules(RULES_V2, AXES_V2),
     "medusa-status-table-v1": lambda: render_status_table(STATUS_TABLE_V1),
     "medusa-status-table-v2": lambda: render_status_table(STATUS_TABLE_V2),
     "medusa-exponents": render_exponents,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import decimal
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -43,8 +44,9 @@ def from_canonical(order: CartOrder) -> dict[str, Any]:
         msg = f"from_canonical() takes a CartOrder, got {type(given).__name__}"
         raise TypeError(msg)
     hints, patch, absent = _layout.read_hints(order.additional_fields)
-    medusa = _residue.apply(regenerate(order, hints), patch, absent)
-    return wrap(medusa, hints.envelope)
+    siblings = {key: _residue.copy_json(value) for key, value in hints.siblings.items()}
+    medusa = wrap(_residue.apply(regenerate(order, hints), patch, absent), hints.envelope, siblings)
+    return _residue.as_floats(medusa) if hints.floats else medusa
 
 
 def _money(order: CartOrder, hints: _layout.Hints) -> Money:
@@ -71,12 +73,13 @@ def regenerate(order: CartOrder, hints: _layout.Hints) -> dict[str, Any]:
     medusa["billing_address"] = _billing_address(order)
     medusa["shipping_methods"] = _shipping_methods(order, money)
     medusa["items"] = [_item(line, index, money, hints) for index, line in enumerate(order.line_items)]
-    medusa["fulfillments"] = [_fulfillment(shipment, money) for shipment in order.shipments]
+    medusa["fulfillments"] = _fulfillments(order.shipments, money, hints)
+    v2 = money.version == 2
     totals = (
         ("total", order.total_price),
         ("tax_total", order.total_tax),
-        ("discount_total", order.total_discount),
-        ("shipping_subtotal" if money.version == 2 else "shipping_total", order.total_shipping),
+        ("discount_subtotal" if v2 else "discount_total", order.total_discount),
+        ("shipping_subtotal" if v2 else "shipping_total", order.total_shipping),
     )
     for key, amount in totals:
         if amount is None:
@@ -171,19 +174,47 @@ def _item(line: LineItem, index: int, money: Money, hints: _layout.Hints) -> dic
         item["quantity"] = line.quantity
     if line.unit_price is not None:
         money.write(item, "unit_price", line.unit_price, path=where)
+    units = hints.quantities.get(where, line.quantity) if hints.quantities else line.quantity
     if line.quantity == 0:
         return item
+    discount_key = "discount_subtotal" if money.version == 2 else "discount_total"
     written: dict[str, Decimal] = {}
-    for key, per_unit in (("subtotal", line.unit_price), ("discount_total", line.discount), ("tax_total", line.tax)):
+    for key, per_unit in (("subtotal", line.unit_price), (discount_key, line.discount), ("tax_total", line.tax)):
         if per_unit is None:
             continue
-        amount = line_amount(per_unit, line.quantity, hints.remainder_at(where, key))
+        amount = line_amount(per_unit, units, hints.remainder_at(where, key))
         money.write(item, key, amount, path=where)
         written[key] = amount
     if len(written) == 3:
-        total = _EXACT.add(_EXACT.subtract(written["subtotal"], written["discount_total"]), written["tax_total"])
+        total = _EXACT.add(_EXACT.subtract(written["subtotal"], written[discount_key]), written["tax_total"])
         money.write(item, "total", total, path=where)
     return item
+
+
+def _fulfillments(shipments: Sequence[Shipment], money: Money, hints: _layout.Hints) -> list[dict[str, Any]]:
+    """One fulfillment per shipment, except where ``hints.parcels`` says how many shipments (parcels) one became."""
+    fulfillments: list[dict[str, Any]] = []
+    position = 0
+    while position < len(shipments):
+        count = hints.parcels.get(child(_FULFILLMENTS, len(fulfillments)), 1) if hints.parcels else 1
+        group = shipments[position : position + count]
+        fulfillment = _fulfillment(group[0], money)
+        tracked = [(parcel.tracking_number, parcel.tracking_url) for parcel in group]
+        if count > 1 or tracked[0][0] is not None:
+            fulfillment[_TRACKING[money.version]] = [_label(number, url, group[0], money) for number, url in tracked]
+        fulfillments.append(fulfillment)
+        position += len(group)
+    return fulfillments
+
+
+_FULFILLMENTS = child(ROOT, "fulfillments")
+_TRACKING = {1: "tracking_links", 2: "labels"}
+
+
+def _label(number: str | None, url: str | None, shipment: Shipment, money: Money) -> dict[str, Any]:
+    if money.version == 2:
+        return {"tracking_number": number, "tracking_url": url}
+    return {"tracking_number": number, "url": url, "fulfillment_id": shipment.shipment_id}
 
 
 def _fulfillment(shipment: Shipment, money: Money) -> dict[str, Any]:
@@ -198,18 +229,15 @@ def _fulfillment(shipment: Shipment, money: Money) -> dict[str, Any]:
         "shipped_at": moment if status in (ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED) else None,
         "canceled_at": moment if status is ShipmentStatus.CANCELLED else None,
     }
-    number, url = shipment.tracking_number, shipment.tracking_url
     if money.version == 2:
         fulfillment["delivered_at"] = moment if status is ShipmentStatus.DELIVERED else None
-        fulfillment["labels"] = [{"tracking_number": number, "tracking_url": url}] if number is not None else []
+        fulfillment["labels"] = []
         fulfillment["items"] = [
             {"line_item_id": line.shipment_line_item_id, "quantity": line.quantity} for line in shipment.line_items
         ]
         return fulfillment
     fulfillment["tracking_numbers"] = []
-    fulfillment["tracking_links"] = (
-        [{"tracking_number": number, "url": url, "fulfillment_id": shipment.shipment_id}] if number is not None else []
-    )
+    fulfillment["tracking_links"] = []
     fulfillment["items"] = [
         {"fulfillment_id": shipment.shipment_id, "item_id": line.shipment_line_item_id, "quantity": line.quantity}
         for line in shipment.line_items

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, Final
 
+import attrs
+
 from ..._datetime import parse_rfc3339
 from ..._paths import ROOT
 from ..._paths import child as _child
@@ -19,8 +21,12 @@ from ...errors import MISSING, PayloadError
 
 __all__ = [
     "ENVELOPES",
+    "NOT_ORDERS",
+    "Envelope",
     "child",
+    "detail_quantity",
     "format_medusa_datetime",
+    "is_medusa_body",
     "is_v2",
     "looks_like_order",
     "object_list",
@@ -37,44 +43,149 @@ __all__ = [
 #: ``$.order.fulfillments[0].created_at``) come back order after order.
 child: Final = functools.lru_cache(maxsize=4096)(_child)
 
-#: Recognised response envelopes: name → (the keys besides the order, the key holding it).
-ENVELOPES: Final[Mapping[str, tuple[Mapping[str, str], str]]] = {
-    "order": ({}, "order"),  # GET /store/orders/{id}, /store/orders/cart/{id}, admin endpoints
-    "cart_completion": ({"type": "order"}, "data"),  # v1 POST /store/carts/{id}/complete
-    "cart_completion_v2": ({"type": "order"}, "order"),  # v2 POST /store/carts/{id}/complete
+
+@attrs.frozen
+class Envelope:
+    """
+    A response shape that holds one order.
+
+    Attributes:
+        key: where the order sits.
+        fixed: keys beside it with a fixed value (``{"type": "order"}``).
+        siblings: keys beside it whose values are kept whole (a return, a claim, an exchange).
+    """
+
+    key: str
+    fixed: Mapping[str, str] = attrs.field(factory=dict)
+    siblings: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every key of a payload in this envelope."""
+        return frozenset((self.key, *self.fixed, *self.siblings))
+
+
+#: Recognised response envelopes, by the name ``additional_fields.medusa.envelope`` records.
+ENVELOPES: Final[Mapping[str, Envelope]] = {
+    "order": Envelope("order"),  # GET /store/orders/{id}, /store/orders/cart/{id}, /admin/orders/{id}, admin actions
+    "cart_completion": Envelope("data", {"type": "order"}),  # v1 POST /store/carts/{id}/complete
+    "cart_completion_v2": Envelope("order", {"type": "order"}),  # v2 POST /store/carts/{id}/complete
+    # v2 returns, claims and exchanges: POST /admin/returns (…/receive) answer {order, return}; the
+    # request/receive steps answer {order_preview, return}; claims and exchanges do the same.
+    **{
+        f"{'order' if key == 'order' else 'preview'}_{other}": Envelope(key, {}, (other,))
+        for key in ("order", "order_preview")
+        for other in ("return", "claim", "exchange")
+    },
 }
 
+#: Medusa responses that hold no order: the top-level key → what the body is and where it comes from.
+NOT_ORDERS: Final[Mapping[str, str]] = {
+    "payment": "a payment (POST /admin/payments/{id}/capture and /refund answer with it)",
+    "payment_collection": "a payment collection",
+    "return": "a return (v1 POST /admin/returns/{id}/receive answers with it)",
+    "claim": "a claim",
+    "exchange": "an exchange",
+    "fulfillment": "a fulfillment",
+}
+_ORDER_LISTS: Final = "orders"
 
-def unwrap(payload: Any) -> tuple[Mapping[str, Any], str, str | None]:
+
+def _envelope_of(payload: Mapping[Any, Any]) -> tuple[str, Envelope] | None:
+    if len(payload) == 1 and "order" in payload:  # the usual case, first
+        return "order", ENVELOPES["order"]
+    for name, envelope in ENVELOPES.items():
+        if payload.keys() == envelope.keys and all(payload[key] == value for key, value in envelope.fixed.items()):
+            return name, envelope
+    return None
+
+
+def unwrap(payload: Any) -> tuple[Mapping[str, Any], str, str | None, dict[str, Any]]:
     """
-    Return ``(order, path of the order, envelope name or None)``; raise `PayloadError` if no order.
+    Return ``(order, path of the order, envelope name or None, siblings)``; raise `PayloadError` if no order.
 
-    The envelope is recognised only when the payload has exactly its keys.
+    The envelope is recognised only when the payload has exactly its keys. A Medusa body that
+    holds no order (a payment, a return, a list of orders) is a `PayloadError` saying what it is.
     """
     if not isinstance(payload, Mapping):
         raise PayloadError(ROOT, payload, "a JSON object: a Medusa order or a response holding one")
-    for name, (extra, key) in ENVELOPES.items():
-        if len(payload) == len(extra) + 1 and key in payload and all(payload.get(k) == v for k, v in extra.items()):
-            inner = payload[key]
-            if not isinstance(inner, Mapping):
-                raise PayloadError(child(ROOT, key), inner, "a Medusa order object")
-            return inner, child(ROOT, key), name
-    return payload, ROOT, None
+    found = _envelope_of(payload)
+    if found is None:
+        _refuse_non_order(payload)
+        return payload, ROOT, None, {}
+    name, envelope = found
+    inner = payload[envelope.key]
+    if not isinstance(inner, Mapping):
+        raise PayloadError(child(ROOT, envelope.key), inner, "a Medusa order object")
+    return inner, child(ROOT, envelope.key), name, {key: payload[key] for key in envelope.siblings}
 
 
-def wrap(order: dict[str, Any], envelope: object) -> dict[str, Any]:
+def _refuse_non_order(payload: Mapping[Any, Any]) -> None:
+    """Raise the `PayloadError` for a Medusa body that holds no order; return for anything else."""
+    if len(payload) == 1:
+        (key,) = payload
+        if key in NOT_ORDERS and isinstance(payload[key], Mapping):
+            raise PayloadError(
+                child(ROOT, key),
+                {"keys": sorted(str(name) for name in payload[key])[:8]},
+                f"a Medusa order, not {NOT_ORDERS[key]}",
+                hint="This response holds no order: read the order with GET /admin/orders/{id} "
+                "(or GET /store/orders/{id}).",
+            )
+    orders = payload.get(_ORDER_LISTS)
+    if isinstance(orders, list) and "id" not in payload:
+        raise PayloadError(
+            child(ROOT, _ORDER_LISTS),
+            f"a list of {len(orders)} orders",
+            "one Medusa order per record (this is a page of GET /admin/orders or /store/orders)",
+            hint="Convert each element of $.orders on its own (they are bare orders); offset and limit page on.",
+        )
+
+
+def is_medusa_body(payload: Any) -> bool:
+    """True for a Medusa response that holds no order but is Medusa's (a payment, a return, a page of orders)."""
+    if not isinstance(payload, Mapping):
+        return False
+    if len(payload) == 1:
+        (key,) = payload
+        inner = payload[key]
+        if key in NOT_ORDERS and isinstance(inner, Mapping):
+            identifier = inner.get("id")
+            return isinstance(identifier, str) and identifier.startswith(_NOT_ORDER_IDS)
+    orders = payload.get(_ORDER_LISTS)
+    if isinstance(orders, list) and orders and isinstance(orders[0], Mapping) and "id" not in payload:
+        return looks_like_order(orders[0])
+    return False
+
+
+#: Id prefixes Medusa gives the records `NOT_ORDERS` names.
+_NOT_ORDER_IDS: Final = ("pay_", "paycol_", "pay_col_", "ret_", "return_", "claim_", "exchange_", "oexc_", "ful_")
+
+
+def wrap(order: dict[str, Any], envelope: object, siblings: Mapping[str, Any]) -> dict[str, Any]:
     """Put ``order`` back into the envelope `unwrap` found (or return it bare)."""
     if not isinstance(envelope, str) or envelope not in ENVELOPES:
         return order
-    extra, key = ENVELOPES[envelope]
-    return {**extra, key: order}
+    shape = ENVELOPES[envelope]
+    wrapped: dict[str, Any] = {**shape.fixed, shape.key: order}
+    for key in shape.siblings:
+        if key in siblings:
+            wrapped[key] = siblings[key]
+    return wrapped
 
 
 def looks_like_order(order: Mapping[str, Any]) -> bool:
-    """Cheap structural test: a Medusa order has a string id, a currency code and Medusa markers."""
+    """
+    Cheap structural test: a Medusa order has a string id and Medusa markers.
+
+    With a ``currency_code``: ``object: "order"``, an ``order_`` id or a status axis. Without
+    one (v2 admin responses leave it out by default): an ``order_`` id and a v2 sign (`is_v2`).
+    """
     identifier = order.get("id")
-    if not isinstance(identifier, str) or "currency_code" not in order:
+    if not isinstance(identifier, str):
         return False
+    if "currency_code" not in order:
+        return identifier.startswith("order_") and is_v2(order)
     return (
         order.get("object") == "order"
         or identifier.startswith("order_")
@@ -164,6 +275,22 @@ def quantity(obj: Mapping[str, Any], key: str, path: str) -> int:
     if type(value) is not int or value < 0:
         raise PayloadError(child(path, key), value, "a non-negative integer quantity")
     return value
+
+
+def detail_quantity(detail: Mapping[str, Any], key: str, path: str) -> int:
+    """
+    A v2 ``items[].detail`` quantity (``shipped_quantity`` …): the number, else its BigNumber
+    ``raw_<key>``, zero when neither is there. ``path`` is the detail's.
+    """
+    if key in detail:
+        return quantity(detail, key, path)
+    raw = detail.get("raw_" + key)
+    if raw is None:
+        return 0
+    text = raw.get("value") if isinstance(raw, Mapping) else None
+    if isinstance(text, str) and text.isdigit():
+        return int(text)
+    raise PayloadError(child(child(path, "raw_" + key), "value"), text, "a whole number of units as a string")
 
 
 def object_list(obj: Mapping[str, Any], key: str, path: str) -> Sequence[Mapping[str, Any]]:

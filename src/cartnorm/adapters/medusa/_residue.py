@@ -13,8 +13,13 @@ nothing is stored twice:
   regeneration produces but the payload did not carry (a trimmed response, a recomputed
   total, a filled-in ``updated_at``).
 
-`apply` rebuilds the payload exactly: ``apply(regenerated, *diff(payload, regenerated)) == payload``.
+`apply` rebuilds the payload exactly: ``apply(regenerated, patch, absent) == payload``.
 Values are compared strictly (``1`` is not ``True``, ``Decimal('1.0')`` is not ``Decimal('1')``).
+
+A payload parsed with ``json.loads`` holds binary floats. The residue keeps each as the exact
+decimal of its shortest text (`cartnorm._json.exact_float`, the text JavaScript wrote), a float
+equal to the regenerated decimal digit for digit needs no patch, and ``floats`` says the payload
+had floats: `as_floats` then turns the rebuilt decimals back into the very same floats.
 """
 
 from __future__ import annotations
@@ -22,12 +27,30 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from ..._json import exact_float
 from ..._paths import ROOT, child
 
-__all__ = ["apply", "copy_json", "diff", "parse_path", "reference_diff", "same"]
+__all__ = ["Residue", "apply", "as_floats", "copy_json", "diff", "note_floats", "parse_path", "reference_diff", "same"]
+
+
+class Residue(NamedTuple):
+    """What `diff` found: the patch, the absent paths, and whether the payload held floats."""
+
+    patch: dict[str, Any]
+    absent: list[str]
+    floats: bool
+
+
+class _State:
+    """What one `diff` collects on its way: absent paths, and whether a float was met."""
+
+    __slots__ = ("absent", "floats")
+
+    def __init__(self) -> None:
+        self.absent: list[str] = []
+        self.floats = False
 
 
 def same(left: Any, right: Any) -> bool:
@@ -78,6 +101,52 @@ def copy_json(value: Any) -> Any:
     return value
 
 
+def _copy(value: Any, state: _State) -> Any:
+    """`copy_json` that notes in ``state`` when it meets a float."""
+    kind = type(value)
+    if kind is dict:
+        return {key: item if type(item) in _LEAVES else _copy(item, state) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) in _LEAVES else _copy(item, state) for item in value]
+    if kind in _LEAVES:
+        return value
+    if kind is float:
+        state.floats = True
+        return exact_float(value)
+    if isinstance(value, Mapping):
+        return {key: _copy(item, state) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_copy(item, state) for item in value]
+    return value
+
+
+def note_floats(value: Any) -> tuple[Any, bool]:
+    """``(copy_json(value), whether value held a float)``: for JSON kept beside the residue."""
+    state = _State()
+    return _copy(value, state), state.floats
+
+
+def as_floats(value: Any) -> Any:
+    """``value`` with every Decimal turned into the float it was read from (see the module's docstring)."""
+    kind = type(value)
+    if kind is Decimal:
+        return float(value)
+    if kind is dict:
+        return {key: as_floats(item) for key, item in value.items()}
+    if kind is list:
+        return [as_floats(item) for item in value]
+    return value
+
+
+def _float_leaf(payload: float, regenerated: Any, state: _State) -> Any:
+    """The patch for a float met where the regeneration has ``regenerated``: `_SAME` when the digits agree."""
+    state.floats = True
+    exact = exact_float(payload)
+    if type(regenerated) is Decimal and str(regenerated) == str(exact):
+        return _SAME
+    return exact
+
+
 def _is_mapping(value: Any) -> bool:
     return type(value) is dict or isinstance(value, Mapping)
 
@@ -92,17 +161,17 @@ def _patchable_lists(payload: Any, regenerated: Any) -> bool:
     )
 
 
-def diff(payload: Mapping[str, Any], regenerated: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def diff(payload: Mapping[str, Any], regenerated: Mapping[str, Any]) -> Residue:
     """
-    Return ``(patch, absent)`` that turn ``regenerated`` back into ``payload``.
+    Return the `Residue` (patch, absent paths, floats met) that turns ``regenerated`` back into ``payload``.
 
     The same result as `reference_diff` (which says what the diff is), computed with less
     work: JSON paths are built only for the keys that end in ``absent`` (`_LazyPath`), and
     plain dicts and lists, what parsed JSON is made of, are recognised by exact type.
     """
-    absent: list[str] = []
-    patch = _diff_dicts(payload, regenerated, ROOT, absent)
-    return patch, absent
+    state = _State()
+    patch = _diff_dicts(payload, regenerated, ROOT, state)
+    return Residue(patch, state.absent, state.floats)
 
 
 #: A JSON path not yet written out: a path (or a `_LazyPath`) and a key inside it; see `_path`.
@@ -122,33 +191,33 @@ def _path(lazy: _LazyPath) -> str:
 
 
 def _diff_dicts(
-    payload: Mapping[str, Any], regenerated: Mapping[str, Any], path: _LazyPath, absent: list[str]
+    payload: Mapping[str, Any], regenerated: Mapping[str, Any], path: _LazyPath, state: _State
 ) -> dict[str, Any]:
     """`_diff_mapping`, with the path of the two objects written out only if a key is absent."""
     patch: dict[str, Any] = {}
     for key, value in payload.items():
         if key not in regenerated:  # most payload keys: kept whole (a leaf needs no copy)
-            patch[key] = value if type(value) in _LEAVES else copy_json(value)
+            patch[key] = value if type(value) in _LEAVES else _copy(value, state)
             continue
         again = regenerated[key]
         if type(value) is type(again) and type(value) in _PLAIN_LEAVES:  # most mapped keys: two strings or ints
             if value != again:
                 patch[key] = value
             continue
-        sub = _diff_values(value, again, path, key, absent)
+        sub = _diff_values(value, again, path, key, state)
         if sub is not _SAME:
             patch[key] = sub
     if not regenerated.keys() <= payload.keys():
         where = _path(path)
-        absent.extend([child(where, key) for key in regenerated if key not in payload])
+        state.absent.extend([child(where, key) for key in regenerated if key not in payload])
     return patch
 
 
-def _diff_values(payload: Any, regenerated: Any, parent: _LazyPath, key: str | int, absent: list[str]) -> Any:
+def _diff_values(payload: Any, regenerated: Any, parent: _LazyPath, key: str | int, state: _State) -> Any:
     """`_diff_value` for two values under ``parent``/``key``: dicts and lists of dicts here, the rest there."""
     kind, again_kind = type(payload), type(regenerated)
     if kind is dict and again_kind is dict:
-        patch = _diff_dicts(payload, regenerated, (parent, key), absent)
+        patch = _diff_dicts(payload, regenerated, (parent, key), state)
         return patch if patch else _SAME
     if (
         kind is list
@@ -159,39 +228,41 @@ def _diff_values(payload: Any, regenerated: Any, parent: _LazyPath, key: str | i
     ):
         path = (parent, key)
         patches = [
-            _diff_dicts(item, again, (path, index), absent)
+            _diff_dicts(item, again, (path, index), state)
             for index, (item, again) in enumerate(zip(payload, regenerated, strict=True))
         ]
         return patches if any(patches) else _SAME
+    if kind is float:
+        return _float_leaf(payload, regenerated, state)
     if kind in _LEAVES or again_kind in _LEAVES:  # no container on one side: compared whole
-        return _SAME if same(payload, regenerated) else copy_json(payload)
-    return _diff_value(payload, regenerated, _path(parent), key, absent)  # other mappings and sequences
+        return _SAME if same(payload, regenerated) else _copy(payload, state)
+    return _diff_value(payload, regenerated, _path(parent), key, state)  # other mappings and sequences
 
 
-def reference_diff(payload: Mapping[str, Any], regenerated: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def reference_diff(payload: Mapping[str, Any], regenerated: Mapping[str, Any]) -> Residue:
     """`diff`, written plainly: the definition `diff` is tested against."""
-    absent: list[str] = []
-    patch = _diff_mapping(payload, regenerated, ROOT, absent)
-    return patch, absent
+    state = _State()
+    patch = _diff_mapping(payload, regenerated, ROOT, state)
+    return Residue(patch, state.absent, state.floats)
 
 
 def _diff_mapping(
-    payload: Mapping[str, Any], regenerated: Mapping[str, Any], path: str, absent: list[str]
+    payload: Mapping[str, Any], regenerated: Mapping[str, Any], path: str, state: _State
 ) -> dict[str, Any]:
     patch: dict[str, Any] = {}
     for key, value in payload.items():
         if key not in regenerated:  # most payload keys: kept whole (a leaf needs no copy)
-            patch[key] = value if type(value) in _LEAVES else copy_json(value)
+            patch[key] = value if type(value) in _LEAVES else _copy(value, state)
             continue
         again = regenerated[key]
         if type(value) is type(again) and type(value) in _PLAIN_LEAVES:  # most mapped keys: two strings or ints
             if value != again:
                 patch[key] = value
             continue
-        sub = _diff_value(value, again, path, key, absent)
+        sub = _diff_value(value, again, path, key, state)
         if sub is not _SAME:
             patch[key] = sub
-    absent.extend(child(path, key) for key in regenerated if key not in payload)
+    state.absent.extend(child(path, key) for key in regenerated if key not in payload)
     return patch
 
 
@@ -202,19 +273,21 @@ _SAME: Any = object()
 _PLAIN_LEAVES: frozenset[type] = frozenset({str, int, bool, type(None)})
 
 
-def _diff_value(payload: Any, regenerated: Any, parent: str, key: str | int, absent: list[str]) -> Any:
+def _diff_value(payload: Any, regenerated: Any, parent: str, key: str | int, state: _State) -> Any:
     """The patch for ``payload`` at ``parent``/``key`` (its path is built only when a container needs it)."""
     if _is_mapping(payload) and _is_mapping(regenerated):
-        patch = _diff_mapping(payload, regenerated, child(parent, key), absent)
+        patch = _diff_mapping(payload, regenerated, child(parent, key), state)
         return patch if patch else _SAME
     if _patchable_lists(payload, regenerated):
         path = child(parent, key)
         patches = [
-            _diff_mapping(item, again, child(path, index), absent)
+            _diff_mapping(item, again, child(path, index), state)
             for index, (item, again) in enumerate(zip(payload, regenerated, strict=True))
         ]
         return patches if any(patches) else _SAME
-    return _SAME if same(payload, regenerated) else copy_json(payload)
+    if type(payload) is float:
+        return _float_leaf(payload, regenerated, state)
+    return _SAME if same(payload, regenerated) else _copy(payload, state)
 
 
 def apply(regenerated: Mapping[str, Any], patch: Mapping[str, Any], absent: Sequence[str]) -> dict[str, Any]:

@@ -4,9 +4,16 @@ Medusa's three status axes mapped onto the Trackstar lifecycle, as data.
 A Medusa order carries three independent statuses (``status``, ``fulfillment_status``,
 ``payment_status``). The Trackstar status is decided by an ordered list of `Rule`\\ s: the
 first rule that matches a combination decides it. The rules are expanded into one
-`StatusTable` row per combination of documented values (5 × 9 × 7 = 315 rows for v1,
-6 × 8 × 10 = 480 for v2), so every combination has a defined, documented outcome, and a
-value Medusa does not document maps to ``other`` (never to a guessed state).
+`StatusTable` row per combination of documented values (5 × 9 × 7 = 315 rows for v1), so
+every combination has a defined, documented outcome, and a value Medusa does not document
+maps to ``other`` (never to a guessed state).
+
+Medusa v2 adds a fourth, derived axis, ``units_shipped`` (`UNITS_SHIPPED`): ``all`` when every
+item's ``detail.shipped_quantity`` reaches its quantity, else ``not_all``. v2 sets
+``partially_delivered`` as soon as one fulfillment is delivered, whatever else shipped; the
+fourth axis tells "the rest is on its way" from "the rest is still in the warehouse"
+(6 × 8 × 10 × 2 = 960 rows). Where a v2 response leaves the computed axes out (cart
+completion, admin order actions), `._aggregate` derives them as Medusa does.
 
 ``raw_status`` keeps all three values as an ``application/x-www-form-urlencoded`` string,
 ``status=pending&fulfillment_status=shipped&payment_status=captured``, which
@@ -29,10 +36,12 @@ from ...model import OrderStatus
 
 __all__ = [
     "AXES",
+    "AXES_V2",
     "RULES_V1",
     "RULES_V2",
     "STATUS_TABLE_V1",
     "STATUS_TABLE_V2",
+    "UNITS_SHIPPED",
     "V1_VALUES",
     "V2_VALUES",
     "Rule",
@@ -43,6 +52,10 @@ __all__ = [
 
 #: The three Medusa fields that together decide the Trackstar status, in ``raw_status`` order.
 AXES: Final = ("status", "fulfillment_status", "payment_status")
+#: The derived v2 axis: has every unit of every item shipped (``items[].detail.shipped_quantity``)?
+UNITS_SHIPPED: Final = "units_shipped"
+#: The axes of the v2 table: Medusa's three, then the derived one.
+AXES_V2: Final = (*AXES, UNITS_SHIPPED)
 
 #: Medusa v1 enums (``packages/medusa/src/models/order.ts``), in Medusa's own order.
 V1_VALUES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -70,6 +83,7 @@ V2_VALUES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "not_paid", "awaiting", "authorized", "partially_authorized", "captured", "partially_captured",
             "partially_refunded", "refunded", "canceled", "requires_action",
         ),
+        UNITS_SHIPPED: ("all", "not_all"),
     }
 )  # fmt: skip
 
@@ -154,9 +168,13 @@ RULES_V2: Final[tuple[Rule, ...]] = (
          reason="completed (or completed and archived)"),
     Rule(when={"fulfillment_status": _values("shipped", "delivered")}, status=_S.FULFILLED,
          reason="everything shipped (or delivered)"),
+    Rule(when={"fulfillment_status": _values("partially_delivered"), UNITS_SHIPPED: _values("all")},
+         status=_S.FULFILLED,
+         reason="some fulfillments delivered and every unit shipped (items[].detail.shipped_quantity): "
+                "v2 says partially_delivered until every fulfillment is delivered"),
     Rule(when={"fulfillment_status": _values("partially_shipped", "partially_delivered")},
          status=_S.PARTIALLY_FULFILLED,
-         reason="some items shipped or delivered, others not yet (partially_delivered does not say the rest shipped)"),
+         reason="some items shipped or delivered, others not shipped yet"),
     Rule(when={"fulfillment_status": _values("fulfilled", "partially_fulfilled")}, status=_S.PROCESSING,
          reason="packed (fulfillments created), not shipped"),
     Rule(when={"fulfillment_status": _values("canceled"), "payment_status": _CAPTURED_V2}, status=_S.CONFIRMED,
@@ -172,10 +190,12 @@ RULES_V2: Final[tuple[Rule, ...]] = (
 )  # fmt: skip
 
 
-def _expand(rules: tuple[Rule, ...], values: Mapping[str, tuple[str, ...]]) -> dict[tuple[str, ...], StatusDecision]:
+def _expand(
+    rules: tuple[Rule, ...], values: Mapping[str, tuple[str, ...]], axes: tuple[str, ...] = AXES
+) -> dict[tuple[str, ...], StatusDecision]:
     rows: dict[tuple[str, ...], StatusDecision] = {}
-    for key in itertools.product(*(values[axis] for axis in AXES)):
-        combination = dict(zip(AXES, key, strict=True))
+    for key in itertools.product(*(values[axis] for axis in axes)):
+        combination = dict(zip(axes, key, strict=True))
         rule = next((rule for rule in rules if rule.matches(combination)), None)
         if rule is None:  # pragma: no cover - the rule lists end with catch-alls for every documented value
             msg = f"no Medusa status rule covers {combination!r}"
@@ -193,14 +213,16 @@ STATUS_TABLE_V1: Final = StatusTable(
     axes=AXES,
     rows=_expand(RULES_V1, V1_VALUES),
     unknown_reason=_UNKNOWN,
+    values=V1_VALUES,
 )
-#: Every Medusa v2 combination (6 × 8 × 10 rows).
+#: Every Medusa v2 combination (6 × 8 × 10 × 2 rows).
 STATUS_TABLE_V2: Final = StatusTable(
     vendor="medusa",
-    title="Medusa v2 (status × fulfillment_status × payment_status)",
-    axes=AXES,
-    rows=_expand(RULES_V2, V2_VALUES),
+    title="Medusa v2 (status × fulfillment_status × payment_status × units_shipped)",
+    axes=AXES_V2,
+    rows=_expand(RULES_V2, V2_VALUES, AXES_V2),
     unknown_reason=_UNKNOWN,
+    values=V2_VALUES,
 )
 
 
@@ -210,7 +232,7 @@ def decide(table: StatusTable, axes: Mapping[str, object]) -> tuple[StatusDecisi
 
     A missing or non-string axis, or a combination not in ``table``, gives ``other``.
     """
-    key = tuple(axes.get(axis) for axis in AXES)
+    key = tuple(axes.get(axis) for axis in table.axes)
     if not all(isinstance(value, str) for value in key):
         return StatusDecision(OrderStatus.OTHER, table.unknown_reason), False
     known = key in table.rows

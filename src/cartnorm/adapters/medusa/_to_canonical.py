@@ -2,40 +2,98 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
-from typing import Any
+from typing import Any, Final
+
+import attrs
 
 from ..._paths import ROOT
-from ...adapter import Normalized, WarningLog, observation_time
+from ...adapter import Normalized, Option, WarningLog, observation_time, read_options
 from ...errors import MISSING, ConfigurationError, CurrencyError, PayloadError
 from ...model import CartOrder, OrderStatus
 from ...money import exponent_of, normalize_currency
 from . import _layout, _residue
 from ._addresses import bill_to, ship_to
+from ._aggregate import derive_fulfillment_status, derive_payment_status, units_shipped
 from ._amounts import ADMIN_UI_EXPONENTS, Money, default_exponent
 from ._context import Context
 from ._from_canonical import regenerate
 from ._lines import line_item
+from ._post_purchase import post_purchase
 from ._reading import child, is_v2, object_list, optional_datetime, optional_str, required_str, unwrap
-from ._shipments import shipment
-from ._statuses import STATUS_TABLE_V1, STATUS_TABLE_V2, decide, format_raw_status
-from ._totals import ORDER_TOTALS, recompute
+from ._shipments import shipments
+from ._statuses import AXES, STATUS_TABLE_V1, STATUS_TABLE_V2, UNITS_SHIPPED, decide, format_raw_status
+from ._totals import order_totals
 
-__all__ = ["convert", "convert_options", "to_canonical"]
+__all__ = ["CURRENCY_SOURCES", "OPTIONS", "convert", "to_canonical"]
 
-#: Timestamps of the records an order owns, used to fill a missing ``updated_at``.
-_ACTIVITY_RECORDS = ("items", "fulfillments", "payments", "refunds")
-_ACTIVITY_FIELDS = ("created_at", "updated_at", "shipped_at", "captured_at", "canceled_at", "delivered_at")
+#: Records an order owns, whose timestamps fill a missing ``updated_at`` (the latest of `_ACTIVITY_FIELDS`).
+_RECORDS: Final = ("items", "shipping_methods", "fulfillments", "payments", "payment_collections", "refunds",
+                   "credit_lines", "transactions")  # fmt: skip
+#: The records an order is placed with, whose earliest ``created_at`` fills a missing ``created_at``:
+#: v2 creates the lines and shipping methods with the order, in one transaction (the same moment;
+#: a return's shipping method or an edit's line comes later); v1 copies the cart's lines, made
+#: before (a lower bound).
+_PLACEMENT_RECORDS: Final = ("items", "shipping_methods")
+_ACTIVITY_FIELDS: Final = ("created_at", "updated_at", "shipped_at", "captured_at", "canceled_at", "delivered_at")
+#: Where the currency is read, in this order, when the order has no ``currency_code`` (v2's default
+#: GET /admin/orders/{id} and admin action responses leave it out; order previews too). ``*`` is
+#: every element of a list; every currency one source gives must agree.
+CURRENCY_SOURCES: Final = (
+    ("currency_code",),
+    ("payment_collections", "*", "currency_code"),
+    ("payment_collections", "*", "payments", "*", "currency_code"),
+    ("region", "currency_code"),
+    ("cart", "currency_code"),
+    ("transactions", "*", "currency_code"),
+)
+_CURRENCY_HINT: Final = (
+    "GET /admin/orders/{id} and the admin order actions leave currency_code out by default: ask for it with "
+    "?fields=+currency_code (or +*payment_collections), or read the order with GET /store/orders/{id}."
+)
 
 
-def _currency(order: Mapping[str, Any], path: str, exponents: object, version: int) -> tuple[str, int]:
+def _found(value: Any, path: str, pattern: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
+    """(path, value) of every place ``pattern`` reaches from ``value`` at ``path``."""
+    if not pattern:
+        yield path, value
+        return
+    key, rest = pattern[0], pattern[1:]
+    if key == "*":
+        if isinstance(value, list):
+            for index, entry in enumerate(value):
+                yield from _found(entry, child(path, index), rest)
+    elif isinstance(value, Mapping) and key in value:
+        yield from _found(value[key], child(path, key), rest)
+
+
+def _currency_code(context_log: WarningLog, order: Mapping[str, Any], path: str) -> tuple[Any, str]:
+    """The currency code as found (not yet checked) and its path, from the first of `CURRENCY_SOURCES` that has one."""
+    where = child(path, "currency_code")
+    if "currency_code" in order:
+        return order["currency_code"], where
+    for pattern in CURRENCY_SOURCES[1:]:
+        found = [(at, value) for at, value in _found(order, path, pattern) if isinstance(value, str)]
+        if not found:
+            continue
+        first_path, first = found[0]
+        for at, value in found[1:]:
+            if value.strip().upper() != first.strip().upper():
+                raise CurrencyError(at, value, f"the currency of {first_path} ({first!r}): the order has one currency",
+                                    hint=_CURRENCY_HINT)  # fmt: skip
+        context_log.add("currency_from_elsewhere", where, f"the response carries no currency_code: read {first!r} "
+                        f"from {first_path} ({_CURRENCY_HINT.split(':')[0]})")  # fmt: skip
+        return first, first_path
+    raise CurrencyError(where, MISSING, "the order's currency: currency_code, or one in payment_collections, "
+                        "region, cart or transactions (this response has none)", hint=_CURRENCY_HINT)  # fmt: skip
+
+
+def _currency(log: WarningLog, order: Mapping[str, Any], path: str, exponents: object, version: int) -> tuple[str, int]:
     if exponents is not None and not isinstance(exponents, Mapping):
         msg = f"exponents must be a mapping such as {{'KWD': 2}}, got {type(exponents).__name__}"
         raise ConfigurationError(msg)
-    where = child(path, "currency_code")
-    value = order.get("currency_code", MISSING)
+    value, where = _currency_code(log, order, path)
     if not isinstance(value, str):
         raise CurrencyError(where, value, "a lower-case ISO 4217 currency code such as 'usd'")
     table: dict[str, int] = dict(ADMIN_UI_EXPONENTS) if version == 1 else {}
@@ -48,88 +106,97 @@ def _currency(order: Mapping[str, Any], path: str, exponents: object, version: i
     return code, exponent_of(code, exponents=relevant, path=where)
 
 
-def convert(
-    payload: Any,
-    *,
-    observed_at: datetime | None = None,
-    exponents: Mapping[str, int] | None = None,
-) -> Normalized:
+def _parse_exponents(texts: Sequence[str]) -> dict[str, int]:
+    """``--exponent KWD=2`` (repeatable) → ``{"KWD": 2}``."""
+    exponents = {}
+    for item in texts:
+        code, _, digits = item.partition("=")
+        if not digits.isdigit():
+            msg = f"--exponent takes CODE=DIGITS (e.g. KWD=2), got {item!r}"
+            raise ConfigurationError(msg)
+        exponents[code.upper()] = int(digits)
+    return exponents
+
+
+#: The options `convert` takes (`cartnorm.Adapter.options`).
+OPTIONS: Final = (
+    Option(
+        name="exponents",
+        type="{currency code: digits}",
+        help="minor-unit exponent per currency, for stores whose amounts use another than ISO 4217's (KWD=2)",
+        flag="--exponent",
+        metavar="CODE=DIGITS",
+        repeat=True,
+        parse=_parse_exponents,
+    ),
+)
+
+
+def convert(payload: Any, *, observed_at: datetime | None = None, **options: Any) -> Normalized:
     """
     Convert a Medusa order payload into a `Normalized` (the order and its warnings).
 
-    ``payload`` is a bare order, ``{"order": …}`` or ``{"type": "order", "data": …}`` (v2:
-    ``{"type": "order", "order": …}``); it is never modified. ``observed_at`` (aware; default
-    now, UTC) fills ``trackstar_created_date`` and ``trackstar_updated_date``. ``exponents``
-    overrides the minor-unit exponent per currency (``{"KWD": 2}``).
-    Raises `cartnorm.errors.PayloadError` (with the JSON path) for data it cannot map exactly.
+    ``payload`` is a bare order or a response holding one (`._reading.ENVELOPES`: ``{"order": …}``,
+    cart completions, ``{"order" | "order_preview": …, "return": …}`` …), parsed exactly or with
+    ``json.loads``; it is never modified. ``observed_at`` (aware; default now, UTC) fills
+    ``trackstar_created_date`` and ``trackstar_updated_date``. The one option (`OPTIONS`),
+    ``exponents``, overrides the minor-unit exponent per currency (``{"KWD": 2}``).
+    Raises `cartnorm.errors.PayloadError` (with the JSON path) for data it cannot map exactly,
+    and for a Medusa response that holds no order (a payment, a return, a page of orders).
     """
+    exponents = read_options("medusa", OPTIONS, options)["exponents"]
     observed = observation_time(observed_at)
-    order, path, envelope = unwrap(payload)
+    order, path, envelope, siblings = unwrap(payload)
     version = 2 if is_v2(order) else 1
-    currency, exponent = _currency(order, path, exponents, version)
+    log = WarningLog()
+    currency, exponent = _currency(log, order, path, exponents, version)
     context = Context(order=order, path=path, money=Money(version=version, currency=currency, exponent=exponent),
-                     log=WarningLog())  # fmt: skip
+                      log=log)  # fmt: skip
     # The residue is computed from the canonical order that will hold it: the order is built once
     # around an empty dict, filled before the order leaves here (cheaper than a second build by attrs.evolve).
     additional_fields: dict[str, Any] = {}
-    canonical = _order(context, observed, additional_fields)
+    canonical, derived = _order(context, observed, additional_fields)
+    kept_siblings, sibling_floats = _residue.note_floats(siblings) if siblings else ({}, False)
     hints = _layout.Hints(
         version=version,
         envelope=envelope,
+        siblings=kept_siblings,
         exponent=exponent if exponent != default_exponent(currency, version) else None,
         remainders=dict(context.remainders),
+        quantities=dict(context.quantities),
+        parcels=dict(context.parcels),
     )
-    patch, absent = _residue.diff(order, regenerate(canonical, hints))
-    additional_fields.update(_layout.build(hints, patch, absent))
+    patch, absent, floats = _residue.diff(order, regenerate(canonical, hints))
+    if floats or sibling_floats:
+        hints = attrs.evolve(hints, floats=True)
+    readable = {"derived_status": derived, "post_purchase": post_purchase(context, canonical.total_price)}
+    additional_fields.update(_layout.build(hints, patch, absent, readable))
     return Normalized(canonical, context.log.freeze())
 
 
-def convert_options(payload: Any, *, observed_at: datetime | None = None, **options: Any) -> Normalized:
-    """`convert` with options by name, as `cartnorm.Adapter` calls it; an unknown option is an error."""
-    unknown = sorted(set(options) - {"exponents"})
-    if unknown:
-        msg = f"the medusa adapter takes no option {', '.join(map(repr, unknown))} (it knows: 'exponents')"
-        raise ConfigurationError(msg)
-    return convert(payload, observed_at=observed_at, exponents=options.get("exponents"))
-
-
-def to_canonical(
-    payload: Any,
-    *,
-    observed_at: datetime | None = None,
-    exponents: Mapping[str, int] | None = None,
-) -> CartOrder:
+def to_canonical(payload: Any, *, observed_at: datetime | None = None, **options: Any) -> CartOrder:
     """Convert a Medusa order payload into a `CartOrder` (see `convert`; warnings are dropped)."""
-    return convert(payload, observed_at=observed_at, exponents=exponents).order
+    return convert(payload, observed_at=observed_at, **options).order
 
 
-def _order(context: Context, observed: datetime, additional_fields: dict[str, Any]) -> CartOrder:
-    """The canonical order; ``additional_fields`` is held as given (the caller fills it afterwards)."""
+def _order(context: Context, observed: datetime, additional_fields: dict[str, Any]) -> tuple[CartOrder, dict[str, str]]:
+    """The canonical order (``additional_fields`` is held as given: the caller fills it) and the derived status axes."""
     order = context.order
     identifier = required_str(order, "id", context.path)
-    created = optional_datetime(order, "created_at", context.path)
-    if created is None:
-        raise PayloadError(context.at("created_at"), order.get("created_at", MISSING), "an RFC 3339 date-time")
-    updated = optional_datetime(order, "updated_at", context.path)
-    if updated is None:
-        updated = _latest_activity(order, created)
-        context.log.add(
-            "updated_at_filled",
-            context.at("updated_at"),
-            f"the response carries no updated_at (trimmed store response); filled with {updated.isoformat()}, "
-            "the latest timestamp of the records the order owns (items, fulfillments, payments, refunds)",
-        )
+    created, updated = _dates(context)
     items = object_list(order, "items", context.path)
     methods = object_list(order, "shipping_methods", context.path)
     fulfillments = object_list(order, "fulfillments", context.path)
     line_items = tuple(line_item(context, item, index) for index, item in enumerate(items))
     by_id = {line.line_item_id: line for line in line_items}
-    shipments = tuple(shipment(context, entry, index, by_id) for index, entry in enumerate(fulfillments))
-    totals = _totals(context, items, methods)
+    parcels = tuple(
+        parcel for index, entry in enumerate(fulfillments) for parcel in shipments(context, entry, index, by_id)
+    )
+    totals = order_totals(context, items, methods)
     method_id, method_name = _shipping_method(context, methods)
     email = optional_str(order, "email")
-    status, raw_status = _status(context)
-    return CartOrder(
+    status, raw_status, derived = _status(context)
+    canonical = CartOrder(
         id=identifier,
         order_number=_order_number(order, identifier),
         created_date=created,
@@ -152,7 +219,7 @@ def _order(context: Context, observed: datetime, additional_fields: dict[str, An
         latest_ship_date=None,
         line_items=line_items,
         shipping_groups=(),
-        shipments=shipments,
+        shipments=parcels,
         tags=(),
         external_system_url=None,
         trackstar_tags=None,
@@ -160,6 +227,38 @@ def _order(context: Context, observed: datetime, additional_fields: dict[str, An
         trackstar_created_date=observed,
         trackstar_updated_date=observed,
     )
+    return canonical, derived
+
+
+def _dates(context: Context) -> tuple[datetime, datetime]:
+    """``created_at`` and ``updated_at``; each filled from the records the order owns when absent, with a warning."""
+    order = context.order
+    created = optional_datetime(order, "created_at", context.path)
+    updated = optional_datetime(order, "updated_at", context.path)
+    if created is None:
+        created = _placement_time(order, updated)
+        if created is None:
+            raise PayloadError(context.at("created_at"), order.get("created_at", MISSING), "an RFC 3339 date-time",
+                               hint="This response carries no created_at and no dated record to fill it from "
+                                    "(order previews and notification payloads leave it out): GET /admin/orders/{id} "
+                                    "gives it.")  # fmt: skip
+        context.log.add(
+            "created_at_filled",
+            context.at("created_at"),
+            f"the response carries no created_at (order previews and notification payloads leave it out); filled "
+            f"with {created.isoformat()}, the earliest created_at of the records the order is placed with "
+            f"({', '.join(_PLACEMENT_RECORDS)})",
+        )
+    if updated is None:
+        updated = _latest_activity(order, created)
+        context.log.add(
+            "updated_at_filled",
+            context.at("updated_at"),
+            f"the response carries no updated_at (trimmed store responses and order previews leave it out); "
+            f"filled with {updated.isoformat()}, "
+            "the latest timestamp of the records the order owns (items, fulfillments, payments, refunds …)",
+        )
+    return created, updated
 
 
 def _order_number(order: Mapping[str, Any], identifier: str) -> str:
@@ -171,64 +270,81 @@ def _order_number(order: Mapping[str, Any], identifier: str) -> str:
     return identifier
 
 
-def _latest_activity(order: Mapping[str, Any], created: datetime) -> datetime:
-    latest = created
-    for key in _ACTIVITY_RECORDS:
+def _record_times(
+    order: Mapping[str, Any], fields: Sequence[str], keys: Sequence[str] = _RECORDS
+) -> Iterator[datetime]:
+    """The dates at ``fields`` of every record in the order's lists at ``keys`` (unparseable ones skipped)."""
+    for key in keys:
         records = order.get(key)
         if not isinstance(records, list):
             continue
         for record in records:
             if not isinstance(record, Mapping):
                 continue
-            for field in _ACTIVITY_FIELDS:
+            for field in fields:
                 try:
                     moment = optional_datetime(record, field, ROOT)
                 except PayloadError:
                     continue
-                if moment is not None and moment > latest:
-                    latest = moment
+                if moment is not None:
+                    yield moment
+
+
+def _placement_time(order: Mapping[str, Any], updated: datetime | None) -> datetime | None:
+    """The earliest ``created_at`` of `_PLACEMENT_RECORDS`, never after ``updated``; None when none is dated."""
+    placed = min(_record_times(order, ("created_at",), _PLACEMENT_RECORDS), default=None)
+    if updated is not None and (placed is None or updated < placed):
+        return updated
+    return placed
+
+
+def _latest_activity(order: Mapping[str, Any], created: datetime) -> datetime:
+    latest = created
+    for moment in _record_times(order, _ACTIVITY_FIELDS):
+        if moment > latest:
+            latest = moment
     return latest
 
 
-def _status(context: Context) -> tuple[OrderStatus, str | None]:
-    table = STATUS_TABLE_V2 if context.money.version == 2 else STATUS_TABLE_V1
-    decision, known = decide(table, context.order)
-    raw_status = format_raw_status(context.order)
-    if not known:
-        context.log.add(
-            "unknown_status",
-            context.path,
-            f"status combination {raw_status!r} is not in Medusa v{context.money.version}'s enums: mapped to 'other'",
-        )
-    return decision.status, raw_status
-
-
-def _totals(
-    context: Context, items: Sequence[Mapping[str, Any]], methods: Sequence[Mapping[str, Any]]
-) -> dict[str, Decimal | None]:
-    mapping = ORDER_TOTALS[context.money.version]
+def _status(context: Context) -> tuple[OrderStatus, str | None, dict[str, str]]:
+    """The Trackstar status, ``raw_status`` (Medusa's own axes) and the axes derived for a v2 response without them."""
     order = context.order
-    carried = {key for key in mapping.values() if key in order or "raw_" + key in order}
-    values = {} if len(carried) == len(mapping) else recompute(order, items, methods, context.money, context.path)
-    result: dict[str, Decimal | None] = {}
-    for canonical_name, key in mapping.items():
-        if key in carried:
-            value = context.money.read(order, key, context.path)  # null stays null: Medusa said "unknown"
+    raw_status = format_raw_status(order)
+    derived: dict[str, str] = {}
+    if context.v2:
+        axes: dict[str, object] = {axis: order.get(axis) for axis in AXES}
+        if isinstance(axes["status"], str):
+            for axis, derive in (
+                ("payment_status", derive_payment_status),
+                ("fulfillment_status", derive_fulfillment_status),
+            ):
+                if axis not in order:
+                    value = derive(context)
+                    if value is not None:
+                        axes[axis] = derived[axis] = value
+                        context.log.add("status_derived", context.at(axis), f"the response carries no {axis} "
+                                        f"(cart completion and admin order actions carry only status): derived as "
+                                        f"{value!r} the way Medusa computes it")  # fmt: skip
+        axes[UNITS_SHIPPED] = units_shipped(context)
+        decision, known = decide(STATUS_TABLE_V2, axes)
+    else:
+        decision, known = decide(STATUS_TABLE_V1, order)
+    if not known:
+        missing = [axis for axis in AXES if not isinstance(order.get(axis), str) and axis not in derived]
+        if missing:
+            why = (f"the response does not say {' nor '.join(missing)} (GET /admin/orders/{{id}} and "
+                   "GET /store/orders/{id} give every axis)")  # fmt: skip
         else:
-            value = values[key]
-            if value is None:
-                context.log.add("total_unavailable", context.at(key), f"{key} is absent and cannot be recomputed")
-            else:
-                context.log.add("total_recomputed", context.at(key), f"{key} is absent: recomputed as {value}")
-        result[canonical_name] = value
-    return result
+            why = f"status combination {raw_status!r} is not one Medusa v{context.money.version} documents"
+        context.log.add("unknown_status", context.path, f"{why}: mapped to 'other', raw_status keeps what it has")
+    return decision.status, raw_status, derived
 
 
 def _shipping_method(context: Context, methods: Sequence[Mapping[str, Any]]) -> tuple[str | None, str | None]:
     if not methods:
         return None, None
     method = methods[0]
-    if context.money.version == 2:
+    if context.v2:
         return optional_str(method, "shipping_option_id"), optional_str(method, "name")
     option = method.get("shipping_option")
     name = optional_str(option, "name") if isinstance(option, Mapping) else None

@@ -1,5 +1,19 @@
 """
-Order totals, recomputed with Medusa's own formulas when a response does not carry them.
+Order totals: Medusa's own, the price of the order as placed, recomputed when a response lacks them.
+
+What the four Trackstar totals are, per version (docs/vendors/medusa.md says why)::
+
+    total_price     v1 total                 v2 total + credit_line_total + what returns took off the lines
+    total_tax       v1 tax_total             v2 tax_total (after discounts) + the returned units' tax
+    total_discount  v1 discount_total        v2 discount_subtotal (before its tax) + the returned units'
+    total_shipping  v1 shipping_total        v2 shipping_subtotal (before discounts and tax)
+
+so that ``Σ unit_price × quantity − total_discount + total_tax + total_shipping = total_price``
+holds for the order as placed. v2 books a refund as a credit line and lowers ``total`` by it,
+and (2.x) computes each line's amounts for the units kept after a received return: both are
+added back, and stay readable in ``additional_fields.medusa.post_purchase``.
+
+When a response does not carry a total, it is recomputed with Medusa's formulas:
 
 v1 (``OrderService.decorateTotals``)::
 
@@ -10,9 +24,10 @@ v1 (``OrderService.decorateTotals``)::
 
 v2 (totals are per line already)::
 
-    total     = Σ item.total + Σ shipping_method.total
+    total     = Σ item.total + Σ shipping_method.total            (before credit lines)
     tax_total = Σ item.tax_total + Σ shipping_method.tax_total
-    discount  = Σ item.discount_total + Σ shipping_method.discount_total
+    discount  = Σ item.discount_subtotal + Σ shipping_method.discount_subtotal
+                (or the order's discount_total − discount_tax_total)
     shipping  = Σ shipping_method.subtotal
 
 Each order-level figure the payload does carry is used as it is. A figure that cannot be
@@ -27,15 +42,17 @@ from decimal import Decimal
 from typing import Any
 
 from ..._paths import child
+from ...errors import MoneyError
 from ._amounts import Money
+from ._context import Context
 
-__all__ = ["ORDER_TOTALS", "recompute"]
+__all__ = ["ORDER_TOTALS", "order_totals", "recompute"]
 
 #: Canonical field → the Medusa order field it comes from, per version.
 ORDER_TOTALS = {
     1: {"total_price": "total", "total_tax": "tax_total", "total_discount": "discount_total",
         "total_shipping": "shipping_total"},
-    2: {"total_price": "total", "total_tax": "tax_total", "total_discount": "discount_total",
+    2: {"total_price": "total", "total_tax": "tax_total", "total_discount": "discount_subtotal",
         "total_shipping": "shipping_subtotal"},
 }  # fmt: skip
 
@@ -94,10 +111,17 @@ def recompute(
         return lambda: _sum(each(items, items_path, field(key)) + each(methods, methods_path, field(key)))
 
     if money.version == 2:
+
+        def net_discount() -> Decimal | None:
+            gross, tax = money.read(order, "discount_total", path), money.read(order, "discount_tax_total", path)
+            if gross is not None and tax is not None:  # Medusa: discount_total = discount_subtotal + discount_tax_total
+                return _combine((1, gross), (-1, tax))
+            return both("discount_subtotal")()
+
         return {
             "total": given("total", both("total")),
             "tax_total": given("tax_total", both("tax_total")),
-            "discount_total": given("discount_total", both("discount_total")),
+            "discount_subtotal": given("discount_subtotal", net_discount),
             "shipping_subtotal": given(
                 "shipping_subtotal", lambda: _sum(each(methods, methods_path, field("subtotal")))
             ),
@@ -133,3 +157,67 @@ def recompute(
     tax = given("tax_total", tax_fallback)
     total = given("total", lambda: _combine((1, subtotal), (1, shipping), (1, tax), (-1, discount), (-1, gift_card)))
     return {"total": total, "tax_total": tax, "discount_total": discount, "shipping_total": shipping}
+
+
+def _carried(order: Mapping[str, Any], key: str) -> bool:
+    return key in order or "raw_" + key in order
+
+
+def order_totals(
+    context: Context, items: Sequence[Mapping[str, Any]], methods: Sequence[Mapping[str, Any]]
+) -> dict[str, Decimal | None]:
+    """The four canonical totals (see the module's docstring); warnings say what was recomputed."""
+    mapping = ORDER_TOTALS[context.money.version]
+    order, money = context.order, context.money
+    carried = {key for key in mapping.values() if key in order or "raw_" + key in order}
+    values = {} if len(carried) == len(mapping) else recompute(order, items, methods, money, context.path)
+    result: dict[str, Decimal | None] = {}
+    for canonical_name, key in mapping.items():
+        if key in carried:
+            value = money.read(order, key, context.path)  # null stays null: Medusa said "unknown"
+        else:
+            value = values[key]
+            if value is None:
+                context.log.add("total_unavailable", context.at(key), f"{key} is absent and cannot be recomputed")
+            elif key == "discount_subtotal" and _carried(order, "discount_total"):
+                pass  # discount_total − discount_tax_total: Medusa's own identity, nothing to report
+            else:
+                context.log.add("total_recomputed", context.at(key), f"{key} is absent: recomputed as {value}")
+        result[canonical_name] = value
+    if context.v2:
+        _as_placed(context, result, "total" in carried)
+    for canonical_name, key in mapping.items():
+        value = result[canonical_name]
+        if value is not None and value.is_signed() and value:
+            raise MoneyError(context.at(key), order.get(key, value), "an order total of zero or more")
+    return result
+
+
+def _as_placed(context: Context, totals: dict[str, Decimal | None], total_given: bool) -> None:
+    """Add back to the v2 totals what credit lines and received returns took off (see the module's docstring)."""
+    order, money, exact = context.order, context.money, _exact()
+    if total_given and totals["total_price"] is not None:
+        credit = money.read(order, "credit_line_total", context.path)
+        if credit is None:
+            lines = order.get("credit_lines")
+            if isinstance(lines, list):
+                where = context.at("credit_lines")
+                credit = _sum([money.read(line, "amount", child(where, index)) if isinstance(line, Mapping) else None
+                               for index, line in enumerate(lines)])  # fmt: skip
+            elif "credit_line_total" not in order:
+                context.log.add("credit_lines_unknown", context.at("credit_line_total"), "the response carries "
+                                "neither credit_line_total nor credit_lines: total is read as the price of the order "
+                                "as placed, which it is unless a refund was booked as a credit line")  # fmt: skip
+                credit = Decimal(0)
+        totals["total_price"] = None if credit is None else exact.add(totals["total_price"], credit)
+    for facts in context.lines:
+        units = facts.quantity - facts.basis
+        if units <= 0:
+            continue
+        for name, per_unit in (("total_price", facts.per_unit_total), ("total_tax", facts.tax),
+                               ("total_discount", facts.discount)):  # fmt: skip
+            current = totals[name]
+            if current is not None and per_unit is not None:
+                totals[name] = exact.add(current, exact.multiply(per_unit, units))
+            else:
+                totals[name] = None

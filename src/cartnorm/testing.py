@@ -1,0 +1,375 @@
+"""
+The adapter contract, as checks any adapter (built-in or plugin) can be run against.
+
+>>> from cartnorm.testing import check_adapter
+>>> check_adapter(ADAPTER, fixtures="fixtures/shopify")   # doctest: +SKIP
+
+raises `ContractError` listing every problem found; `contract_problems` returns them. With
+pytest (the plugin ships with cartnorm)::
+
+    pytest --cartnorm-contract=shopify --cartnorm-fixtures=fixtures/shopify
+
+runs one test per check (`CHECKS`), and one per conformance case. The checks:
+
+* ``shape``: the `Adapter` fields, ``convert``'s one signature
+  (``convert(payload, *, observed_at=None, **options)``), declared options (`Option`).
+* ``status_tables``: rows as data with a reason each, read-only, and every value the vendor
+  documents for an axis (`StatusTable.values`) decided by some row.
+* ``detection``: ``detect`` answers True or False and never raises, whatever it is given
+  (odd values, a mapping that raises, fixtures broken in one place); it claims the
+  adapter's own payloads (at least one of its fixtures that convert).
+* ``conversion``: a fixture payload becomes an order that passes Trackstar's schema and
+  survives `cartnorm.dumps` / `cartnorm.loads`, or a `PayloadError` with a JSON path, as its
+  case says; so does a payload made by breaking a fixture in one place (a key dropped, or
+  its value made null, a text or a huge negative number; a few hundred per adapter).
+* ``round_trip``: ``from_canonical(convert(p).order)`` gives ``p`` back, the same JSON text
+  (`cartnorm.lossless.same`); for a case whose ``options.json`` says ``"own_encoding": false``
+  (a spelling the adapter reads but does not write), what it gives back converts to itself.
+
+The fixtures are `cartnorm.conformance` cases: ``<case>.payload.json`` with its
+``.expected.json`` or ``.error.json``. Checking Trackstar's schema needs ``cartnorm[validate]``.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from ._json import parse_json
+from .adapter import Adapter, Normalized, Option, StatusTable
+from .codec import dumps, loads, to_trackstar
+from .conformance import Case, CaseSettings, case_settings, discover_cases
+from .errors import CartnormError, PayloadError
+from .lossless import same
+from .model import CartOrder, OrderStatus
+from .registry import available_adapters, get_adapter
+from .schema import validate_trackstar
+
+__all__ = [
+    "CHECKS",
+    "ContractError",
+    "FixturePayload",
+    "check_adapter",
+    "contract_problems",
+    "fixture_payloads",
+]
+
+
+class ContractError(AssertionError):
+    """An adapter breaks its contract; ``problems`` lists how, one line each."""
+
+    def __init__(self, adapter: str, problems: list[str]) -> None:
+        super().__init__(f"the {adapter} adapter breaks the contract:\n" + "\n".join(f"  {p}" for p in problems))
+        self.problems = tuple(problems)
+
+
+@attrs.frozen
+class FixturePayload:
+    """One fixture case's payload, as the checks use it."""
+
+    name: str
+    payload: Any
+    error: bool  #: the case expects a `PayloadError`
+    own_encoding: bool  #: from_canonical gives this very payload back
+    observed_at: datetime
+    options: Mapping[str, Any]
+
+
+def fixture_payloads(adapter: Adapter, fixtures: Path | str | None) -> list[FixturePayload]:
+    """
+    The cases under ``fixtures`` that are ``adapter``'s: whose ``source`` option names it, or,
+    without one, whose directory does, or any case when ``fixtures`` is named after no adapter.
+    """
+    if fixtures is None:
+        return []
+    names = available_adapters()
+    found = []
+    for case in discover_cases(Path(fixtures)):
+        settings = case_settings(case)
+        source = settings.source
+        if source is None and case.directory.name in names:
+            source = case.directory.name
+        if source is None or source == adapter.name:
+            found.append(_fixture(case, settings))
+    return found
+
+
+def _fixture(case: Case, settings: CaseSettings) -> FixturePayload:
+    return FixturePayload(
+        name=case.name,
+        payload=parse_json(case.payload.read_bytes()),
+        error=case.error is not None,
+        own_encoding=settings.own_encoding,
+        observed_at=settings.observed_at,
+        options=settings.options,
+    )
+
+
+Check = Callable[[Adapter, list[FixturePayload]], list[str]]
+
+
+def _shape(adapter: Adapter, _fixtures: list[FixturePayload]) -> list[str]:
+    problems = []
+    name, description, detect, back = adapter.name, adapter.description, adapter.detect, adapter.from_canonical
+    fields: tuple[object, ...] = (name, description, detect, back)  # plugins may not be typed: checked at run time
+    if not (isinstance(fields[0], str) and name and isinstance(fields[1], str) and description.strip()):
+        problems.append("an adapter needs a name and a one-line description")
+    if not callable(fields[2]) or not callable(fields[3]):
+        problems.append("detect and from_canonical must be callables")
+    problems += _signature_problems(adapter.convert)
+    names = [option.name for option in adapter.options]
+    if len(set(names)) != len(names):
+        problems.append(f"options declared twice: {sorted({n for n in names if names.count(n) > 1})}")
+    declared: tuple[object, ...] = adapter.options
+    for option in declared:
+        if not isinstance(option, Option) or not option.name.isidentifier() or not option.help.strip():
+            problems.append(f"option {option!r} is not a cartnorm.Option with a keyword name and a meaning")
+        elif option.flag is not None and not option.flag.startswith("--"):
+            problems.append(f"option {option.name!r}: its flag {option.flag!r} must start with --")
+    if not adapter.status_tables or not all(isinstance(table, StatusTable) for table in adapter.status_tables):
+        problems.append("status_tables must hold at least one cartnorm.StatusTable")
+    return problems
+
+
+def _signature_problems(convert: Any) -> list[str]:
+    try:
+        parameters = list(inspect.signature(convert).parameters.values())
+    except (TypeError, ValueError):
+        return ["convert's signature cannot be read"]
+    kinds = {parameter.name: parameter for parameter in parameters}
+    first = parameters[0] if parameters else None
+    observed = kinds.get("observed_at")
+    problems = []
+    if first is None or first.kind not in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+        problems.append("convert must take the payload as its first, positional, parameter")
+    if observed is None or observed.kind is not inspect.Parameter.KEYWORD_ONLY or observed.default is not None:
+        problems.append("convert must take observed_at=None, keyword-only")
+    if not any(parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in parameters):
+        problems.append("convert must take **options (and refuse those it does not declare)")
+    return problems
+
+
+def _status_tables(adapter: Adapter, _fixtures: list[FixturePayload]) -> list[str]:
+    problems = []
+    for table in adapter.status_tables:
+        title = table.title
+        if not table.rows:
+            problems.append(f"{title}: no rows")
+        for key, decision in table.rows.items():
+            if len(key) != len(table.axes) or not all(isinstance(value, str) for value in key):
+                problems.append(f"{title}: row {key!r} is not one text per axis {table.axes!r}")
+            if not isinstance(decision.status, OrderStatus) or not decision.reason.strip():
+                problems.append(f"{title}: row {key!r} needs a Trackstar status and a reason")
+        try:
+            table.rows[("x",) * len(table.axes)] = table.rows[next(iter(table.rows))]  # type: ignore[index]
+        except (TypeError, StopIteration):
+            pass
+        else:
+            problems.append(f"{title}: rows can be changed; they must be read-only data")
+        for position, axis in enumerate(table.axes):
+            documented = table.values.get(axis)
+            if not documented:
+                problems.append(f"{title}: lists no documented values for {axis!r} (StatusTable.values)")
+                continue
+            seen = {key[position] for key in table.rows}
+            if table.wildcard is not None and table.wildcard in seen:
+                continue
+            missing = [value for value in documented if value not in seen]
+            if missing:
+                problems.append(f"{title}: documented {axis} values without a row: {missing}")
+    return problems
+
+
+#: What ``detect`` must answer without raising, besides the fixtures broken in one place.
+_ODD_VALUES: Final[tuple[Any, ...]] = (
+    None, 0, -1, 10**400, float("nan"), "", "order", b"order", [], [{}], {}, {"order": None}, {"data": []},
+    {"type": "order"}, {"status": "success", "data": None}, {"id": None}, {"": {}}, {1: 2}, {"x": {"x": {"x": []}}},
+)  # fmt: skip
+
+
+class _HostileMapping(Mapping[str, Any]):
+    """A mapping whose every access fails: detection must not fail with it."""
+
+    def __getitem__(self, key: str) -> Any:
+        raise RuntimeError("hostile mapping")
+
+    def __iter__(self) -> Iterator[str]:
+        raise RuntimeError("hostile mapping")
+
+    def __len__(self) -> int:
+        raise RuntimeError("hostile mapping")
+
+
+#: How a fixture is broken in one place: a key dropped, or its value replaced by one of these.
+_REPLACEMENTS: Final[tuple[tuple[str, Any], ...]] = (("null", None), ("text", "x"), ("number", -(10**12)))
+#: Keys broken per object, spread over the object; objects broken per payload: itself and its first object value.
+_KEYS_PER_OBJECT: Final = 6
+#: Broken payloads converted per adapter (round-robin over the fixtures), so the check stays quick.
+_BROKEN_BUDGET: Final = 240
+
+
+def _broken(payload: Any) -> Iterator[tuple[str, Any]]:
+    """``payload`` broken in one place: a key dropped, or its value replaced by an odd one."""
+    if not isinstance(payload, dict):
+        return
+    targets: list[tuple[tuple[str, ...], dict[str, Any]]] = [((), payload)]
+    inner = next(((key, value) for key, value in payload.items() if isinstance(value, dict)), None)
+    if inner is not None:  # an envelope's order, an order's first object
+        targets.append(((inner[0],), inner[1]))
+    for where, target in targets:
+        keys = list(target)
+        step = max(1, len(keys) // _KEYS_PER_OBJECT)
+        for key in keys[::step][:_KEYS_PER_OBJECT]:
+            for label, replacement in (("dropped", None), *_REPLACEMENTS):
+                broken = copy.deepcopy(payload)
+                place = broken[where[0]] if where else broken
+                if label == "dropped":
+                    del place[key]
+                else:
+                    place[key] = replacement
+                yield f"{'.'.join((*where, key))} {label}", broken
+
+
+def _broken_fixtures(fixtures: list[FixturePayload]) -> Iterator[tuple[FixturePayload, str, Any]]:
+    """Broken copies of the converting fixtures, taken in turn from each, at most `_BROKEN_BUDGET`."""
+    makers = [(fixture, _broken(fixture.payload)) for fixture in fixtures if not fixture.error]
+    made = 0
+    while makers and made < _BROKEN_BUDGET:
+        for fixture, maker in list(makers):
+            found = next(maker, None)
+            if found is None:
+                makers.remove((fixture, maker))
+                continue
+            made += 1
+            yield fixture, found[0], found[1]
+
+
+def _detection(adapter: Adapter, fixtures: list[FixturePayload]) -> list[str]:
+    problems = []
+    values: list[tuple[str, Any]] = [(repr(value)[:40], value) for value in _ODD_VALUES]
+    values.append(("a mapping that raises", _HostileMapping()))
+    values += [(f"{fixture.name}: {label}", broken) for fixture, label, broken in _broken_fixtures(fixtures)]
+    for label, value in values:
+        try:
+            answer: object = adapter.detect(value)
+        except Exception as error:  # noqa: BLE001 - the point: report it, whatever it is
+            problems.append(f"detect raised {type(error).__name__} on {label}")
+            continue
+        if answer is not True and answer is not False:
+            problems.append(f"detect answered {answer!r}, not True or False, on {label}")
+    converting = [fixture for fixture in fixtures if not fixture.error]
+    if adapter.detectable and converting and not any(_claims(adapter, fixture.payload) for fixture in converting):
+        problems.append("detect claims none of the adapter's own fixtures")
+    return problems
+
+
+def _claims(adapter: Adapter, payload: Any) -> bool:
+    try:
+        return adapter.detect(payload) is True
+    except Exception:  # noqa: BLE001 - reported by the detection check
+        return False
+
+
+def _outcome(adapter: Adapter, payload: Any, fixture: FixturePayload) -> CartOrder | PayloadError | str:
+    """The order, the PayloadError, or a problem (a text) converting ``payload`` as ``fixture`` says."""
+    try:
+        result: object = adapter.convert(payload, observed_at=fixture.observed_at, **fixture.options)
+    except PayloadError as error:
+        path = error.path
+        return (
+            error if isinstance(path, str) and path.startswith("$") else f"a PayloadError without a JSON path: {path!r}"
+        )
+    except CartnormError as error:
+        return f"{type(error).__name__} (not a PayloadError): {error}"
+    except Exception as error:  # noqa: BLE001 - the point: report it, whatever it is
+        return f"{type(error).__name__} escaped: {error}"
+    if not isinstance(result, Normalized) or not isinstance(result.order, CartOrder):
+        return f"convert returned {type(result).__name__}, not a cartnorm.Normalized"
+    return result.order
+
+
+def _order_problem(order: CartOrder) -> str | None:
+    violations = validate_trackstar(to_trackstar(order))
+    if violations:
+        return f"the order breaks Trackstar's schema: {violations[0]}"
+    if loads(dumps(order)) != order:
+        return "the order does not survive cartnorm.dumps / cartnorm.loads"
+    return None
+
+
+def _conversion(adapter: Adapter, fixtures: list[FixturePayload]) -> list[str]:
+    problems = []
+    for fixture in fixtures:
+        outcome = _outcome(adapter, copy.deepcopy(fixture.payload), fixture)
+        if isinstance(outcome, str):
+            problems.append(f"{fixture.name}: {outcome}")
+        elif fixture.error and isinstance(outcome, CartOrder):
+            problems.append(f"{fixture.name}: expected a PayloadError, but it converted")
+        elif not fixture.error and isinstance(outcome, PayloadError):
+            problems.append(f"{fixture.name}: {type(outcome).__name__}: {outcome}")
+        elif isinstance(outcome, CartOrder) and (problem := _order_problem(outcome)):
+            problems.append(f"{fixture.name}: {problem}")
+    for fixture, label, broken in _broken_fixtures(fixtures):
+        outcome = _outcome(adapter, broken, fixture)
+        if isinstance(outcome, str):
+            problems.append(f"{fixture.name} with {label}: {outcome}")
+        elif isinstance(outcome, CartOrder) and (problem := _order_problem(outcome)):
+            problems.append(f"{fixture.name} with {label}: {problem}")
+    return problems
+
+
+def _round_trip(adapter: Adapter, fixtures: list[FixturePayload]) -> list[str]:
+    problems = []
+    for fixture in fixtures:
+        if fixture.error:
+            continue
+        outcome = _outcome(adapter, copy.deepcopy(fixture.payload), fixture)
+        if not isinstance(outcome, CartOrder):
+            continue  # the conversion check reports it
+        try:
+            back = adapter.from_canonical(outcome)
+            if fixture.own_encoding:
+                if not same(back, fixture.payload):
+                    problems.append(f"{fixture.name}: from_canonical does not give the payload back")
+                continue
+            again = _outcome(adapter, copy.deepcopy(back), fixture)
+            if not isinstance(again, CartOrder) or not same(adapter.from_canonical(again), back):
+                problems.append(f"{fixture.name}: what from_canonical gives back does not convert to itself")
+        except Exception as error:  # noqa: BLE001 - the point: report it, whatever it is
+            problems.append(f"{fixture.name}: from_canonical raised {type(error).__name__}: {error}")
+    return problems
+
+
+#: The checks, by name, in the order they run.
+CHECKS: Final[Mapping[str, Check]] = {
+    "shape": _shape,
+    "status_tables": _status_tables,
+    "detection": _detection,
+    "conversion": _conversion,
+    "round_trip": _round_trip,
+}
+
+
+def contract_problems(adapter: Adapter | str, fixtures: Path | str | None = None, *, checks: Any = None) -> list[str]:
+    """Every way ``adapter`` (or the adapter of that name) breaks the contract, as text; [] when none."""
+    chosen = get_adapter(adapter) if isinstance(adapter, str) else adapter
+    payloads = fixture_payloads(chosen, fixtures)
+    problems = []
+    for name, check in CHECKS.items():
+        if checks is None or name in checks:
+            problems += [f"{name}: {problem}" for problem in check(chosen, payloads)]
+    return problems
+
+
+def check_adapter(adapter: Adapter | str, fixtures: Path | str | None = None) -> None:
+    """Raise `ContractError` listing every way ``adapter`` breaks the contract (see the module's docstring)."""
+    chosen = get_adapter(adapter) if isinstance(adapter, str) else adapter
+    problems = contract_problems(chosen, fixtures)
+    if problems:
+        raise ContractError(chosen.name, problems)

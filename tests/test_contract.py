@@ -1,0 +1,121 @@
+"""The contract ships (`cartnorm.testing`, ``pytest --cartnorm-contract``) and catches what it says it checks."""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import EntryPoint
+from pathlib import Path
+
+import attrs
+import pytest
+
+import cartnorm
+from cartnorm import registry
+from cartnorm.cli import main
+from cartnorm.conformance import discover_cases, run_case
+from cartnorm.testing import ContractError, check_adapter, contract_problems
+from conftest import REPO
+
+EXAMPLE = Path(__file__).parent / "plugin_example"
+FIXTURES = EXAMPLE / "fixtures" / "tinyshop"
+
+
+@pytest.fixture
+def tinyshop(monkeypatch):
+    """The docs' example plugin, installed as an entry point (the registry's cache reset around it)."""
+    monkeypatch.syspath_prepend(str(EXAMPLE))
+    entry = EntryPoint("tinyshop", "cartnorm_tinyshop:ADAPTER", registry.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(registry, "entry_points", lambda group: [entry] if group == entry.group else [])
+    registry.available_adapters.cache_clear()
+    import cartnorm_tinyshop
+
+    yield cartnorm_tinyshop
+    registry.available_adapters.cache_clear()
+
+
+def test_the_guides_plugin_passes_the_contract(tinyshop):
+    """docs/plugins.md's TinyShop adapter meets the whole contract on its own fixtures."""
+    check_adapter(tinyshop.ADAPTER, FIXTURES)
+    check_adapter("tinyshop", FIXTURES)  # by name, once installed
+    assert [run_case(case, cartnorm.get_adapter).report() for case in discover_cases(FIXTURES.parent)] == [
+        f"PASS tinyshop/{case}"
+        for case in ("error_negative_price", "error_unknown_currency", "pending_minimal", "shipped_two_parcels",
+                     "unknown_state")
+    ]  # fmt: skip
+
+
+def test_the_guide_shows_the_plugin_as_it_is():
+    """The code in docs/plugins.md is the plugin's file, word for word."""
+    page = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```", page, re.DOTALL | re.MULTILINE)
+    assert (EXAMPLE / "cartnorm_tinyshop.py").read_text(encoding="utf-8") in blocks
+
+
+def test_a_plugin_is_detected_and_its_flag_applies_to_its_records(tinyshop, tmp_path, capsys):
+    """Installed, the plugin is detected in a mixed file and --tinyshop-url reaches its records only."""
+    lines = [(FIXTURES / "shipped_two_parcels.payload.json").read_text().replace("\n", " ")]
+    lines += (REPO / "fixtures" / "samples" / "orders.jsonl").read_text().splitlines()[:3]
+    source = tmp_path / "mixed.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["normalize", str(source), "-o", str(out), "--tinyshop-url", "https://shop.example"]) == 0
+    orders = [cartnorm.loads(line) for line in out.read_text().splitlines()]
+    assert orders[0].external_system_url == "https://shop.example/orders/ts_1001"
+    assert all(order.external_system_url is None for order in orders[1:])
+
+
+def test_pytest_runs_the_contract_for_a_plugin(tinyshop, pytester):
+    """pytest --cartnorm-contract=NAME --cartnorm-fixtures=DIR: one test per check, one per case."""
+    pytester.makepyfile(test_nothing="def test_nothing():\n    pass\n")
+    result = pytester.runpytest_inprocess("--cartnorm-contract=tinyshop", f"--cartnorm-fixtures={FIXTURES}", "-q")
+    result.assert_outcomes(passed=1 + 5 + 5)  # the file's test, the five checks, the five cases
+
+
+def _broken(adapter: cartnorm.Adapter, **changes: object) -> cartnorm.Adapter:
+    return attrs.evolve(adapter, **changes)
+
+
+def test_the_contract_names_what_is_broken(tinyshop):
+    """Each check fails on the adapter that breaks it, and says how."""
+    good = tinyshop.ADAPTER
+
+    def detect_raises(payload):
+        raise KeyError("boom")
+
+    def lossy(order):
+        payload = good.from_canonical(order)
+        payload.pop("note", None)
+        return payload
+
+    def old_signature(payload, *, observed_at=None):
+        return good.convert(payload, observed_at=observed_at)
+
+    table = good.status_tables[0]
+    partial = attrs.evolve(table, values={"state": (*table.values["state"], "refunded")})
+    cases = {
+        "detect raised KeyError": _broken(good, detect=detect_raises),
+        "from_canonical does not give the payload back": _broken(good, from_canonical=lossy),
+        "convert must take **options": _broken(good, convert=old_signature),
+        "documented state values without a row: ['refunded']": _broken(good, status_tables=(partial,)),
+    }
+    for expected, adapter in cases.items():
+        problems = contract_problems(adapter, FIXTURES)
+        assert any(expected in problem for problem in problems), (expected, problems)
+        with pytest.raises(ContractError, match=re.escape(expected)):
+            check_adapter(adapter, FIXTURES)
+
+
+def test_the_conformance_runner_checks_the_round_trip(tinyshop, monkeypatch):
+    """A case whose order converts as expected still fails when from_canonical loses a field."""
+    (case,) = [case for case in discover_cases(FIXTURES) if case.name == "shipped_two_parcels"]
+    assert run_case(case, cartnorm.get_adapter).passed
+
+    def lossy(order):
+        payload = tinyshop.from_canonical(order)
+        payload["lines"][0].pop("title")
+        return payload
+
+    broken = attrs.evolve(tinyshop.ADAPTER, from_canonical=lossy)
+    result = run_case(case, lambda _name: broken)
+    assert not result.passed
+    assert "first difference at $.lines[0]" in result.report()

@@ -1,0 +1,160 @@
+"""The lossless engine keeps its laws: what a Reading records is remainder_of, and restore gives the payload back."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from cartnorm._json import encode_json
+from cartnorm.lossless import ESCAPED, OMITTED, Carried, Reading, copy_json, remainder_of, restore, same
+from strategies.canonical import json_values
+
+#: Keys that collide with the marker now and then.
+keys = st.sampled_from(["a", "b", "c", "_omitted", "_escaped", "__omitted", "omitted"]) | st.text(max_size=4)
+numbers = st.integers(-(10**6), 10**6) | st.decimals(allow_nan=False, allow_infinity=False, places=3)
+values = json_values | numbers | st.floats(allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def sent_and_written(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An object and what a reverse mapping writes for it: some keys the same, some changed, some new."""
+    sent = draw(st.dictionaries(keys, values, max_size=6))
+    written: dict[str, Any] = {}
+    for key in draw(st.lists(keys, unique=True, max_size=6)):
+        same_value = key in sent and draw(st.booleans())
+        written[key] = copy.deepcopy(sent[key]) if same_value else draw(values)
+    return sent, written
+
+
+def _text(value: Any) -> str:
+    """JSON text with keys sorted, floats as their exact decimals: what `same` compares."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{encode_json(key)}:{_text(value[key])}" for key in sorted(value)) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(map(_text, value)) + "]"
+    return encode_json(copy_json(value))
+
+
+@given(values, values)
+@example(1, True)
+@example(Decimal("1.50"), Decimal("1.5"))
+@example(1, Decimal(1))
+@example(0.1, Decimal("0.1"))
+@example({"a": 1, "b": 2}, {"b": 2, "a": 1})
+def test_same_is_equal_json_text(left, right):
+    """same(a, b) holds exactly when cartnorm writes a and b as the same JSON text (key order aside)."""
+    assert same(left, right) == (_text(left) == _text(right))
+    assert same(left, left)
+
+
+@given(sent_and_written())
+def test_restore_gives_the_object_back(pair):
+    """restore(written, remainder_of(sent, written)) is sent: the same text, and == too."""
+    sent, written = pair
+    rebuilt = restore(written, remainder_of(sent, written))
+    assert same(rebuilt, sent)
+    assert _text(rebuilt) == _text(sent)
+
+
+@given(sent_and_written(), st.booleans(), st.booleans())
+def test_a_reading_records_remainder_of(pair, owned, with_verdicts):
+    """A mapping that says what the reverse writes gets remainder_of, key order included, owned or not."""
+    sent, written = pair
+    before = copy.deepcopy(sent)
+    reading = Reading(copy.deepcopy(sent) if owned else sent, owned=owned)
+    for key, value in written.items():
+        if with_verdicts:
+            reading.rewrites(key, key in sent and same(sent[key], value))
+        else:
+            reading.writes(key, value)
+    rest, expected = reading.remainder(), remainder_of(before, written)
+    assert list(rest) == list(expected) and same(rest, expected)  # owned: the adapter's floats stay its own
+    if not owned:
+        assert sent == before  # the payload is never changed
+
+
+def test_take_is_writing_back_what_was_sent():
+    reading = Reading({"id": "1", "note": "x"})
+    assert reading.take("id") == "1" and reading.take("missing") is None
+    assert reading.remainder() == {"note": "x"}
+
+
+def test_the_marker_never_mistakes_a_payload_key():
+    """A payload's own _omitted and _escaped survive, kept under _escaped in the remainder."""
+    sent = {"_omitted": ["id"], "_escaped": 1, "__omitted": 2, "id": "1"}
+    rest = remainder_of(sent, {"id": "1", "total": "5"})
+    assert rest == {"__omitted": 2, ESCAPED: {"_omitted": ["id"], "_escaped": 1}, OMITTED: ["total"]}
+    assert restore({"id": "1", "total": "5"}, rest) == sent
+    reading = Reading(dict(sent), owned=True)
+    reading.take("id")
+    reading.writes("total", "5")
+    assert reading.remainder() == rest
+
+
+def _order() -> dict[str, Any]:
+    return {
+        "id": "o1",
+        "lines": [{"sku": "a", "qty": 1, "title": "A"}, {"sku": "b", "qty": 2}],
+        "ship_to": {"city": "Paris", "zip": "75001"},
+        "empty": {},
+        "note": "n",
+    }
+
+
+def test_parts_nest_their_remainders_and_the_reverse_reads_them_back():
+    """Parts keep their own remainders under their keys; Carried hands each to the reverse."""
+    order = Reading(_order(), path="$.data")
+    order.take("id")
+    lines = order.parts("lines")
+    assert lines is not None and [line.path for line in lines] == ["$.data.lines[0]", "$.data.lines[1]"]
+    for line in lines:
+        line.take("sku")
+        line.take("qty")
+        line.writes("price", "1.00")
+    ship_to = order.part("ship_to")
+    assert ship_to is not None and ship_to.at("city") == "$.data.ship_to.city"
+    ship_to.take("city")
+    assert order.part("empty", keep=True) is not None
+    assert order.part("note") is None  # not an object: carried
+    rest = order.remainder()
+    assert rest == {
+        "lines": [{"title": "A", OMITTED: ["price"]}, {OMITTED: ["price"]}],
+        "ship_to": {"zip": "75001"},
+        "empty": {},
+        "note": "n",
+    }
+    carried = Carried(rest)
+    written_lines = [{"sku": "a", "qty": 1, "price": "1.00"}, {"sku": "b", "qty": 2, "price": "1.00"}]
+    parts = carried.parts("lines")
+    assert parts is not None
+    out = {
+        "id": "o1",
+        "lines": [part.restore(line) for part, line in zip(parts, written_lines, strict=True)],
+        "ship_to": carried.part("ship_to").restore({"city": "Paris"}),
+        "empty": carried.part("empty").restore({}),
+    }
+    assert carried.restore(out) == _order()
+
+
+def test_parts_left_out_when_the_canonical_order_gives_them_back():
+    """All-empty remainders of a list are not kept (the reverse writes the items again), unless keep=True."""
+    for keep, expected in ((False, {}), (True, {"lines": [{}, {}]})):
+        order = Reading(copy.deepcopy(_order()))
+        for line in order.parts("lines", keep=keep) or []:
+            for key in list(line.value):
+                line.take(key)
+        for key in ("id", "ship_to", "empty", "note"):
+            order.take(key)
+        assert order.remainder() == expected
+
+
+def test_carried_is_lenient_about_what_it_is_given():
+    """Junk where a remainder belongs counts as nothing: the reverse writes what the canonical order says."""
+    for junk in (None, 5, "x", [1], {"_omitted": "not a list", "lines": "not a list"}):
+        carried = Carried(junk)
+        assert carried.parts("lines") is None
+        assert carried.part("ship_to").restore({"city": "Paris"}) == {"city": "Paris"}
