@@ -308,6 +308,10 @@ class Option:
             `ConfigurationError` with a message for people on bad text. Default: the last text.
         check: a value given from Python → the value the adapter uses; raises
             `ConfigurationError`. Default: the value as given.
+        given_back: for an option that is data the adapter reads beside the payload (a
+            second document, such as Shopify's fulfillment orders): the order → that data
+            again, as ``from_canonical`` gives the payload back. The contract's round trip
+            checks it gives back what was passed.
     """
 
     name: str
@@ -319,6 +323,7 @@ class Option:
     repeat: bool = False
     parse: Callable[[Sequence[str]], Any] = _no_parse
     check: Callable[[Any], Any] | None = None
+    given_back: Callable[[CartOrder], Any] | None = None
 
 
 def read_options(adapter: str, declared: Sequence[Option], given: Mapping[str, Any]) -> dict[str, Any]:

@@ -44,7 +44,7 @@ import attrs
 from ._json import parse_json
 from .adapter import DECIDES, Adapter, Normalized, Option, StatusTable
 from .codec import dumps, loads, to_trackstar
-from .conformance import Case, CaseSettings, case_settings, discover_cases
+from .conformance import Case, CaseSettings, case_settings, discover_cases, inputs_given_back
 from .errors import CartnormError, PayloadError
 from .lossless import same
 from .model import CartOrder, OrderStatus
@@ -338,6 +338,9 @@ def _round_trip(adapter: Adapter, fixtures: list[FixturePayload]) -> list[str]:
             if fixture.own_encoding:
                 if not same(back, fixture.payload):
                     problems.append(f"{fixture.name}: from_canonical does not give the payload back")
+                problems += [
+                    f"{fixture.name}: {problem}" for problem in inputs_given_back(adapter, outcome, fixture.options)
+                ]
                 continue
             again = _outcome(adapter, copy.deepcopy(back), fixture)
             if not isinstance(again, CartOrder) or not same(adapter.from_canonical(again), back):
