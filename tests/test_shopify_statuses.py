@@ -81,8 +81,10 @@ def test_table_sizes_and_axes():
     assert ORDER_AXES == ("financial_status", "fulfillment_status", "cancelled_at")
     assert SHIPMENT_AXES == ("status", "shipment_status")
     assert SHIPPING_GROUP_AXES == ("status", "fulfilled")
-    assert shopify.STATUS_TABLES == STATUS_TABLES == (ORDER_STATUS_TABLE,)
-    assert ORDER_STATUS_TABLE.vendor == SHIPMENT_STATUS_TABLE.vendor == shopify.NAME
+    assert shopify.STATUS_TABLES == STATUS_TABLES == (ORDER_STATUS_TABLE, SHIPMENT_STATUS_TABLE,
+                                                      SHIPPING_GROUP_STATUS_TABLE)  # fmt: skip
+    assert [table.decides for table in STATUS_TABLES] == ["order", "shipment", "shipping_group"]
+    assert {table.vendor for table in STATUS_TABLES} == {shopify.NAME}
 
 
 def _schema_enum(definition: str) -> set[str]:

@@ -40,6 +40,7 @@ ENTRY_POINT_GROUP: Final = "cartnorm.adapters"
 _BUILTIN: Final = {
     "medusa": "cartnorm.adapters.medusa",
     "gearment": "cartnorm.adapters.gearment",
+    "shopify": "cartnorm.adapters.shopify",
     "trackstar": "cartnorm.adapters.trackstar",
 }
 

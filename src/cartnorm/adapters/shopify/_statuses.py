@@ -23,15 +23,13 @@ whose value is neither a string nor null, is left out of ``raw_status`` and the 
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Final, Generic, TypeVar, cast
 from urllib.parse import parse_qsl, urlencode
 
 import attrs
 
-from ...adapter import StatusDecision, StatusTable
+from ...adapter import StatusDecision, StatusRule, StatusTable
 from ...model import OrderStatus, ShipmentStatus
 
 __all__ = [
@@ -52,9 +50,6 @@ __all__ = [
     "SHIPPING_GROUP_STATUS_TABLE",
     "STATUS_TABLES",
     "TRACKING_STATUSES",
-    "Rule",
-    "ShipmentStatusDecision",
-    "ShipmentStatusTable",
     "StatusReading",
     "format_raw_status",
     "order_status",
@@ -102,152 +97,74 @@ _FULFILLED_VALUES: Final = ("some", "none")
 _Status = TypeVar("_Status", OrderStatus, ShipmentStatus)
 
 
-def _frozen_when(when: Mapping[str, frozenset[str]]) -> Mapping[str, frozenset[str]]:
-    return MappingProxyType(dict(when))
-
-
-@attrs.frozen(kw_only=True)
-class Rule(Generic[_Status]):
-    """
-    One line of a mapping: when every named axis holds one of the listed values.
-
-    Attributes:
-        when: axis name → the values that match; an axis not named matches anything.
-        status: the Trackstar status the combination maps to.
-        reason: why, for people (shown in the generated documentation).
-    """
-
-    when: Mapping[str, frozenset[str]] = attrs.field(converter=_frozen_when)
-    status: _Status
-    reason: str
-
-    def matches(self, combination: Mapping[str, str]) -> bool:
-        """True when every axis this rule names holds one of its values."""
-        return all(combination[axis] in values for axis, values in self.when.items())
-
-
 def _any_of(*values: str) -> frozenset[str]:
     return frozenset(values)
-
-
-@attrs.frozen
-class ShipmentStatusDecision:
-    """The Trackstar shipment (or shipping-group) status a Shopify combination maps to, and why."""
-
-    status: ShipmentStatus
-    reason: str
-
-
-def _read_only(
-    rows: Mapping[tuple[str, ...], ShipmentStatusDecision],
-) -> Mapping[tuple[str, ...], ShipmentStatusDecision]:
-    return MappingProxyType(dict(rows))
-
-
-@attrs.frozen(kw_only=True)
-class ShipmentStatusTable:
-    """
-    A status mapping onto Trackstar's shipment / shipping-group enum, as data.
-
-    The same shape as `cartnorm.StatusTable` (which is typed for order statuses): ``axes`` name the
-    Shopify fields, ``rows`` map every documented combination of their values to a decision, and a
-    combination not in ``rows`` is ``other`` with ``unknown_reason``.
-    """
-
-    vendor: str
-    title: str
-    axes: tuple[str, ...]
-    rows: Mapping[tuple[str, ...], ShipmentStatusDecision] = attrs.field(converter=_read_only)
-    unknown_reason: str
-
-    def __attrs_post_init__(self) -> None:
-        for key in self.rows:
-            if len(key) != len(self.axes):
-                msg = f"{self.title}: row {key!r} does not have one value per axis {self.axes!r}"
-                raise ValueError(msg)
-
-    def lookup(self, key: tuple[str, ...]) -> ShipmentStatusDecision:
-        """Return the decision for ``key``; unknown combinations map to ``other``."""
-        return self.rows.get(key) or ShipmentStatusDecision(ShipmentStatus.OTHER, self.unknown_reason)
 
 
 _O = OrderStatus
 _PAID = _any_of("paid", "partially_paid", "partially_refunded")
 
 #: The order rules, first match wins.
-ORDER_RULES: Final[tuple[Rule[OrderStatus], ...]] = (
-    Rule(when={"cancelled_at": _any_of(_SET)}, status=_O.CANCELLED,
+ORDER_RULES: Final[tuple[StatusRule[OrderStatus], ...]] = (
+    StatusRule(when={"cancelled_at": _any_of(_SET)}, status=_O.CANCELLED,
          reason="cancelled (cancelled_at is set), whatever was paid, refunded or fulfilled before"),
-    Rule(when={"fulfillment_status": _any_of("restocked")}, status=_O.CANCELLED,
+    StatusRule(when={"fulfillment_status": _any_of("restocked")}, status=_O.CANCELLED,
          reason="legacy value that Shopify defines as 'every line item restocked and the order cancelled'"),
-    Rule(when={"financial_status": _any_of("voided")}, status=_O.EXCEPTION,
+    StatusRule(when={"financial_status": _any_of("voided")}, status=_O.EXCEPTION,
          reason="the payment authorization was voided but the order is not cancelled: nothing can be charged"),
-    Rule(when={"financial_status": _any_of("expired")}, status=_O.EXCEPTION,
+    StatusRule(when={"financial_status": _any_of("expired")}, status=_O.EXCEPTION,
          reason="the authorization expired before it was captured: nothing can be charged until the buyer pays"),
-    Rule(when={"fulfillment_status": _any_of("fulfilled")}, status=_O.FULFILLED,
+    StatusRule(when={"fulfillment_status": _any_of("fulfilled")}, status=_O.FULFILLED,
          reason="every line item fulfilled; refunds after fulfilment do not undo it"),
-    Rule(when={"fulfillment_status": _any_of("partial")}, status=_O.PARTIALLY_FULFILLED,
+    StatusRule(when={"fulfillment_status": _any_of("partial")}, status=_O.PARTIALLY_FULFILLED,
          reason="some line items fulfilled, others not yet"),
-    Rule(when={"financial_status": _PAID}, status=_O.CONFIRMED,
+    StatusRule(when={"financial_status": _PAID}, status=_O.CONFIRMED,
          reason="payment (partly) captured, nothing fulfilled yet"),
-    Rule(when={"financial_status": _any_of("pending", "authorized")}, status=_O.OPEN,
+    StatusRule(when={"financial_status": _any_of("pending", "authorized")}, status=_O.OPEN,
          reason="placed: payment pending (or a manual method) or only authorized, nothing fulfilled yet"),
-    Rule(when={"financial_status": _any_of("refunded")}, status=_O.EXCEPTION,
+    StatusRule(when={"financial_status": _any_of("refunded")}, status=_O.EXCEPTION,
          reason="refunded in full, yet neither cancelled nor fulfilled: it needs a person"),
 )  # fmt: skip
 
 _S = ShipmentStatus
 
 #: The shipment rules (a fulfillment's ``status`` × ``shipment_status``), first match wins.
-SHIPMENT_RULES: Final[tuple[Rule[ShipmentStatus], ...]] = (
-    Rule(when={"status": _any_of("cancelled")}, status=_S.CANCELLED,
+SHIPMENT_RULES: Final[tuple[StatusRule[ShipmentStatus], ...]] = (
+    StatusRule(when={"status": _any_of("cancelled")}, status=_S.CANCELLED,
          reason="the fulfillment was cancelled (its items can be fulfilled again), whatever the carrier said"),
-    Rule(when={"status": _any_of("error", "failure")}, status=_S.EXCEPTION,
+    StatusRule(when={"status": _any_of("error", "failure")}, status=_S.EXCEPTION,
          reason="the fulfillment failed (a service error or a failure): kept as a shipment so the failure shows"),
-    Rule(when={"shipment_status": _any_of("delivered", "picked_up")}, status=_S.DELIVERED,
+    StatusRule(when={"shipment_status": _any_of("delivered", "picked_up")}, status=_S.DELIVERED,
          reason="the carrier delivered it (or the customer picked it up)"),
-    Rule(when={"shipment_status": _any_of("attempted_delivery", "delayed", "failure")}, status=_S.EXCEPTION,
+    StatusRule(when={"shipment_status": _any_of("attempted_delivery", "delayed", "failure")}, status=_S.EXCEPTION,
          reason="the carrier reports a problem: a failed delivery attempt, a delay, or a failure"),
-    Rule(when={"shipment_status": _any_of("in_transit", "out_for_delivery", "carrier_picked_up", "ready_for_pickup")},
+    StatusRule(when={"shipment_status": _any_of("in_transit", "out_for_delivery", "carrier_picked_up",
+                                                "ready_for_pickup")},
          status=_S.SHIPPED, reason="with the carrier, on its way (or waiting at the pickup point)"),
-    Rule(when={"status": _any_of("success")}, status=_S.SHIPPED,
+    StatusRule(when={"status": _any_of("success")}, status=_S.SHIPPED,
          reason="fulfilled in Shopify; no carrier scan yet (no event, a label, or the carrier's confirmation)"),
-    Rule(when={"status": _any_of("pending", "open")}, status=_S.OPEN,
+    StatusRule(when={"status": _any_of("pending", "open")}, status=_S.OPEN,
          reason="requested from a fulfillment service and not done yet (deprecated values, found in older data)"),
 )  # fmt: skip
 
 #: The shipping-group rules (a fulfillment order's ``status`` × ``fulfilled``), first match wins.
-SHIPPING_GROUP_RULES: Final[tuple[Rule[ShipmentStatus], ...]] = (
-    Rule(when={"status": _any_of("cancelled")}, status=_S.CANCELLED, reason="cancelled by the merchant"),
-    Rule(when={"status": _any_of("closed"), "fulfilled": _any_of("some")}, status=_S.SHIPPED,
+SHIPPING_GROUP_RULES: Final[tuple[StatusRule[ShipmentStatus], ...]] = (
+    StatusRule(when={"status": _any_of("cancelled")}, status=_S.CANCELLED, reason="cancelled by the merchant"),
+    StatusRule(when={"status": _any_of("closed"), "fulfilled": _any_of("some")}, status=_S.SHIPPED,
          reason="closed when its work was done: a successful fulfillment covers it"),
-    Rule(when={"status": _any_of("closed"), "fulfilled": _any_of("none")}, status=_S.CANCELLED,
+    StatusRule(when={"status": _any_of("closed"), "fulfilled": _any_of("none")}, status=_S.CANCELLED,
          reason="closed with nothing fulfilled from it: its lines were moved, merged or re-created in another "
                 "fulfillment order, or the order was cancelled; nothing ships from this one"),
-    Rule(when={"status": _any_of("on_hold")}, status=_S.ON_HOLD,
+    StatusRule(when={"status": _any_of("on_hold")}, status=_S.ON_HOLD,
          reason="held (fulfillment_holds says why): not to be shipped until released"),
-    Rule(when={"status": _any_of("scheduled")}, status=_S.ON_HOLD,
+    StatusRule(when={"status": _any_of("scheduled")}, status=_S.ON_HOLD,
          reason="deferred until fulfill_at (prepaid subscriptions …): not to be shipped yet; Trackstar has no "
                 "'scheduled'"),
-    Rule(when={"status": _any_of("incomplete")}, status=_S.EXCEPTION,
+    StatusRule(when={"status": _any_of("incomplete")}, status=_S.EXCEPTION,
          reason="the fulfillment service could not complete it as requested: it needs a person"),
-    Rule(when={"status": _any_of("open", "in_progress")}, status=_S.OPEN,
+    StatusRule(when={"status": _any_of("open", "in_progress")}, status=_S.OPEN,
          reason="to be fulfilled (in_progress: work has started, not every line is fulfilled yet)"),
 )  # fmt: skip
-
-
-def _expand(
-    rules: tuple[Rule[_Status], ...], axes: tuple[str, ...], values: tuple[tuple[str, ...], ...]
-) -> dict[tuple[str, ...], tuple[_Status, str]]:
-    rows: dict[tuple[str, ...], tuple[_Status, str]] = {}
-    for key in itertools.product(*values):
-        combination = dict(zip(axes, key, strict=True))
-        rule = next((rule for rule in rules if rule.matches(combination)), None)
-        if rule is None:  # pragma: no cover - every rule list ends with catch-alls for the documented values
-            msg = f"no Shopify status rule covers {combination!r}"
-            raise AssertionError(msg)
-        rows[key] = (rule.status, rule.reason)
-    return rows
 
 
 _UNKNOWN = (
@@ -256,44 +173,41 @@ _UNKNOWN = (
 )
 
 #: Every documented order combination (8 × 4 × 2 rows).
-ORDER_STATUS_TABLE: Final = StatusTable(
+ORDER_STATUS_TABLE: Final = StatusTable.from_rules(
     vendor="shopify",
     title="Shopify order (financial_status × fulfillment_status × cancelled_at)",
     axes=ORDER_AXES,
-    rows={
-        key: StatusDecision(*decision)
-        for key, decision in _expand(
-            ORDER_RULES, ORDER_AXES, (FINANCIAL_STATUSES, FULFILLMENT_STATUSES, CANCELLED_AT_VALUES)
-        ).items()
-    },
+    rules=ORDER_RULES,
+    values=dict(zip(ORDER_AXES, (FINANCIAL_STATUSES, FULFILLMENT_STATUSES, CANCELLED_AT_VALUES), strict=True)),
+    unknown_reason=_UNKNOWN,
+)
+#: Every documented fulfillment combination (6 × 13 rows).
+SHIPMENT_STATUS_TABLE: Final = StatusTable.from_rules(
+    vendor="shopify",
+    title="Shopify fulfillment → shipment (status × shipment_status)",
+    axes=SHIPMENT_AXES,
+    rules=SHIPMENT_RULES,
+    values=dict(zip(SHIPMENT_AXES, (SHIPMENT_STATUSES, TRACKING_STATUSES), strict=True)),
+    decides="shipment",
+    unknown_reason=_UNKNOWN,
+)
+#: Every documented fulfillment-order combination (7 × 2 rows).
+SHIPPING_GROUP_STATUS_TABLE: Final = StatusTable.from_rules(
+    vendor="shopify",
+    title="Shopify fulfillment order → shipping group (status × fulfilled)",
+    axes=SHIPPING_GROUP_AXES,
+    rules=SHIPPING_GROUP_RULES,
+    values=dict(zip(SHIPPING_GROUP_AXES, (FULFILLMENT_ORDER_STATUSES, _FULFILLED_VALUES), strict=True)),
+    decides="shipping_group",
     unknown_reason=_UNKNOWN,
 )
 
-
-def _shipment_table(
-    title: str, axes: tuple[str, ...], rules: tuple[Rule[ShipmentStatus], ...], values: tuple[tuple[str, ...], ...]
-) -> ShipmentStatusTable:
-    rows = {key: ShipmentStatusDecision(*decision) for key, decision in _expand(rules, axes, values).items()}
-    return ShipmentStatusTable(vendor="shopify", title=title, axes=axes, rows=rows, unknown_reason=_UNKNOWN)
-
-
-#: Every documented fulfillment combination (6 × 13 rows).
-SHIPMENT_STATUS_TABLE: Final = _shipment_table(
-    "Shopify fulfillment → shipment (status × shipment_status)",
-    SHIPMENT_AXES,
-    SHIPMENT_RULES,
-    (SHIPMENT_STATUSES, TRACKING_STATUSES),
+#: The adapter's status tables (`cartnorm.Adapter.status_tables`): the order's, a shipment's, a shipping group's.
+STATUS_TABLES: Final[tuple[StatusTable[OrderStatus] | StatusTable[ShipmentStatus], ...]] = (
+    ORDER_STATUS_TABLE,
+    SHIPMENT_STATUS_TABLE,
+    SHIPPING_GROUP_STATUS_TABLE,
 )
-#: Every documented fulfillment-order combination (7 × 2 rows).
-SHIPPING_GROUP_STATUS_TABLE: Final = _shipment_table(
-    "Shopify fulfillment order → shipping group (status × fulfilled)",
-    SHIPPING_GROUP_AXES,
-    SHIPPING_GROUP_RULES,
-    (FULFILLMENT_ORDER_STATUSES, _FULFILLED_VALUES),
-)
-
-#: The order status tables, as the adapter will declare them (`cartnorm.Adapter.status_tables`).
-STATUS_TABLES: Final[tuple[StatusTable, ...]] = (ORDER_STATUS_TABLE,)
 
 
 @attrs.frozen
@@ -365,7 +279,7 @@ def order_status(order: Mapping[str, object]) -> StatusReading[OrderStatus]:
 
 
 def _shipment_reading(
-    table: ShipmentStatusTable, key: tuple[str, ...] | None, raw: str | None
+    table: StatusTable[ShipmentStatus], key: tuple[str, ...] | None, raw: str | None
 ) -> StatusReading[ShipmentStatus]:
     decision = table.lookup(key if key is not None else ())
     return StatusReading(decision.status, decision.reason, raw, key is not None and key in table.rows)
