@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cartnorm._json import parse_json
-from cartnorm.adapters.shopify._money import (
+from cartnorm.adapters.shopify._amounts import (
     DEFAULT_MONEY_SIDE,
     Amount,
     MoneySide,
@@ -233,7 +233,9 @@ def test_currency_errors(order, path):
 
 # --- the real payloads -----------------------------------------------------------------------------------------
 
-SAMPLES = sorted((FIXTURES / "shopify").glob("*.json"))
+SAMPLES = sorted(
+    path for path in (FIXTURES / "shopify").glob("*.payload.json") if path.name.startswith(("sapi_", "membi_", "erp_"))
+)
 _TOTALS = ("total_price", "subtotal_price", "total_tax", "total_discounts", "total_line_items_price")
 
 

@@ -16,7 +16,8 @@ README = (DIRECTORY / "README.md").read_text(encoding="utf-8")
 # | `file.json` | `states` | `sha256` |
 _INTEGRITY_ROW = re.compile(r"^\| `([^`]+\.json)` \| `([^`]*)` \| `([0-9a-f]{64})` \|$", re.MULTILINE)
 ROWS = {name: (states, digest) for name, states, digest in _INTEGRITY_ROW.findall(README)}
-FILES = sorted(path.name for path in DIRECTORY.glob("*.json"))
+#: The captures: conformance payloads named after their source (the constructed cases are rule_* and error_*).
+FILES = sorted(path.name for path in DIRECTORY.glob("*.payload.json") if re.match(r"(sapi|membi|erp)_", path.name))
 
 
 def _null(value: Any) -> str:

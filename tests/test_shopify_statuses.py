@@ -275,14 +275,14 @@ def _load(name: str) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("sapi_2024-04_order_get_1001_partially_refunded.json", S.CONFIRMED),
-        ("sapi_2022-10_order_update_1001_legacy_fields.json", S.CONFIRMED),
-        ("sapi_2024-04_order_create_eur_paid.json", S.CONFIRMED),
-        ("sapi_2024-04_order_create_pending.json", S.OPEN),
-        ("sapi_2024-04_order_create_fulfilled.json", S.FULFILLED),
-        ("membi_hkd_orders_create_1054_discounts.json", S.CONFIRMED),
-        ("membi_hkd_orders_cancelled_1065_refunded.json", S.CANCELLED),
-        ("erp_pln_order_fulfilled_two_fulfillments.json", S.FULFILLED),
+        ("sapi_2024-04_order_get_1001_partially_refunded.payload.json", S.CONFIRMED),
+        ("sapi_2022-10_order_update_1001_legacy_fields.payload.json", S.CONFIRMED),
+        ("sapi_2024-04_order_create_eur_paid.payload.json", S.CONFIRMED),
+        ("sapi_2024-04_order_create_pending.payload.json", S.OPEN),
+        ("sapi_2024-04_order_create_fulfilled.payload.json", S.FULFILLED),
+        ("membi_hkd_orders_create_1054_discounts.payload.json", S.CONFIRMED),
+        ("membi_hkd_orders_cancelled_1065_refunded.payload.json", S.CANCELLED),
+        ("erp_pln_order_fulfilled_two_fulfillments.payload.json", S.FULFILLED),
     ],
 )
 def test_real_orders(name, expected):
@@ -296,9 +296,9 @@ def test_real_orders(name, expected):
 
 def test_real_fulfillments():
     """Shopify's fixture fulfillment failed (not a parcel that went out); the PLN store's two shipped."""
-    failed = _load("sapi_2024-04_fulfillments_list.json")["fulfillments"][0]
+    failed = _load("sapi_2024-04_fulfillments_list.payload.json")["fulfillments"][0]
     assert shipment_status(failed).status is T.EXCEPTION
-    pln = _load("erp_pln_order_fulfilled_two_fulfillments.json")["fulfillments"]
+    pln = _load("erp_pln_order_fulfilled_two_fulfillments.payload.json")["fulfillments"]
     assert [shipment_status(f).raw_status for f in pln] == ["status=success&shipment_status=null"] * 2
     assert {shipment_status(f).status for f in pln} == {T.SHIPPED}
 
@@ -306,13 +306,13 @@ def test_real_fulfillments():
 @pytest.mark.parametrize(
     ("name", "key", "fulfilled", "expected"),
     [
-        ("sapi_2024-04_fulfillment_orders_list_a.json", "fulfillment_orders", False, T.OPEN),
-        ("sapi_2024-04_fulfillment_order_hold.json", "fulfillment_order", False, T.ON_HOLD),
+        ("sapi_2024-04_fulfillment_orders_list_a.payload.json", "fulfillment_orders", False, T.OPEN),
+        ("sapi_2024-04_fulfillment_order_hold.payload.json", "fulfillment_order", False, T.ON_HOLD),
         # the original of a move: closed, no line items left, nothing fulfilled from it
-        ("sapi_2024-04_fulfillment_order_move.json", "original_fulfillment_order", False, T.CANCELLED),
-        ("sapi_2024-04_fulfillment_order_move.json", "moved_fulfillment_order", False, T.OPEN),
+        ("sapi_2024-04_fulfillment_order_move.payload.json", "original_fulfillment_order", False, T.CANCELLED),
+        ("sapi_2024-04_fulfillment_order_move.payload.json", "moved_fulfillment_order", False, T.OPEN),
         # closed after the two success fulfillments of erp_pln_order_fulfilled_two_fulfillments (same location)
-        ("erp_pln_fulfillment_orders_closed.json", "fulfillment_orders", True, T.SHIPPED),
+        ("erp_pln_fulfillment_orders_closed.payload.json", "fulfillment_orders", True, T.SHIPPED),
     ],
 )
 def test_real_fulfillment_orders(name, key, fulfilled, expected):

@@ -29,7 +29,6 @@ from ._to_canonical import NAME, OPTIONS, convert, to_canonical
 __all__ = [
     "ADAPTER",
     "NAME",
-    "OPTIONS",
     "STATUS_TABLES",
     "convert",
     "detect",

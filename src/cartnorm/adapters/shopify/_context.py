@@ -14,7 +14,7 @@ from ...errors import PayloadError
 from ...lossless import Reading
 from ...money import split_per_unit
 from ._from_canonical import bag
-from ._money import MoneySide, OrderMoney
+from ._amounts import MoneySide, OrderMoney
 
 __all__ = ["ZERO", "Context", "objects"]
 

@@ -34,7 +34,7 @@ from ...model import (
     ShipToAddress,
 )
 from . import _layout
-from ._money import MoneySide
+from ._amounts import MoneySide
 from ._reading import write_when
 from ._statuses import NULL, ORDER_AXES, SHIPMENT_AXES, parse_raw_status
 

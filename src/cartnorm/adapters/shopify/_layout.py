@@ -34,7 +34,7 @@ from typing import Any, Final
 import attrs
 
 from ...lossless import Carried
-from ._money import DEFAULT_MONEY_SIDE, MoneySide
+from ._amounts import DEFAULT_MONEY_SIDE, MoneySide
 
 __all__ = ["NAMESPACE", "Layout", "format_offset", "parse_offset", "read"]
 

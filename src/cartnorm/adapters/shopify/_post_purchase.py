@@ -30,7 +30,7 @@ from ...errors import PayloadError
 from ...lossless import Reading
 from ...money import normalize_currency
 from ._context import ZERO, Context
-from ._money import decimal_text
+from ._amounts import decimal_text
 
 __all__ = ["post_purchase"]
 

@@ -33,7 +33,7 @@ from ._from_canonical import (
 )
 from ._fulfillments import Groups, ship_by, shipments, shipping_groups
 from ._layout import NAMESPACE, format_offset
-from ._money import DEFAULT_MONEY_SIDE, MoneySide, OrderMoney, money_side
+from ._amounts import DEFAULT_MONEY_SIDE, MoneySide, OrderMoney, money_side
 from ._post_purchase import post_purchase
 from ._reading import offset_of, shopify_id, text, unwrap, when, write_when
 from ._statuses import ORDER_AXES, order_status
