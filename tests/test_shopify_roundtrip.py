@@ -21,7 +21,9 @@ from strategies.shopify import drafts, era_of, orders, orders_with_fulfillment_o
 OBSERVED = datetime(2026, 1, 1, tzinfo=timezone.utc)
 SIDES = st.sampled_from(["presentment", "shop"])
 #: Generated Shopify orders are large: Hypothesis's warning about writing one out is not a failure.
-LARGE = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+LARGE = settings(
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
+)
 
 
 def _typed(value: Any) -> str:

@@ -81,15 +81,15 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
 
 def status_fields(raw_status: str | None, axes: Sequence[str], status: OrderStatus | None = None) -> dict[str, Any]:
     """
-    The status fields ``raw_status`` keeps (``null`` is JSON null; ``cancelled_at`` is a date-time the
-    order keeps elsewhere, so it is not written from here). An order from elsewhere has none: its
+    The status fields ``raw_status`` keeps (``null`` is JSON null; a ``cancelled_at`` that is ``set`` is a
+    date-time the order keeps elsewhere, so it is not written from here). An order from elsewhere has none: its
     ``fulfillment_status`` is written from its Trackstar status.
     """
     found = parse_raw_status(raw_status)
     out: dict[str, Any] = {}
     for axis in axes:
-        if axis == "cancelled_at" or axis not in found:
-            continue
+        if axis not in found or (axis == "cancelled_at" and found[axis] != NULL):
+            continue  # a cancellation's time is the order's to keep (carried), not raw_status's
         out[axis] = None if found[axis] == NULL else found[axis]
     if status is not None and not found:
         written = {OrderStatus.FULFILLED: "fulfilled", OrderStatus.PARTIALLY_FULFILLED: "partial"}
