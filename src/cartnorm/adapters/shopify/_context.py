@@ -13,8 +13,8 @@ from ...adapter import WarningLog
 from ...errors import PayloadError
 from ...lossless import Reading
 from ...money import split_per_unit
-from ._from_canonical import bag
 from ._amounts import MoneySide, OrderMoney
+from ._from_canonical import bag
 
 __all__ = ["ZERO", "Context", "objects"]
 

@@ -29,8 +29,8 @@ from ..._paths import child
 from ...errors import PayloadError
 from ...lossless import Reading
 from ...money import normalize_currency
-from ._context import ZERO, Context
 from ._amounts import decimal_text
+from ._context import ZERO, Context
 
 __all__ = ["post_purchase"]
 

@@ -23,6 +23,7 @@ from ...errors import MISSING, ConfigurationError, PayloadError
 from ...geo import country_name
 from ...lossless import Reading, note_floats
 from ...model import BillToAddress, CartOrder, LineItem, Shipment, ShippingGroup, ShipToAddress
+from ._amounts import DEFAULT_MONEY_SIDE, MoneySide, OrderMoney, money_side
 from ._context import ZERO, Context, objects
 from ._from_canonical import (
     address_fields,
@@ -33,7 +34,6 @@ from ._from_canonical import (
 )
 from ._fulfillments import Groups, ship_by, shipments, shipping_groups
 from ._layout import NAMESPACE, format_offset
-from ._amounts import DEFAULT_MONEY_SIDE, MoneySide, OrderMoney, money_side
 from ._post_purchase import post_purchase
 from ._reading import offset_of, shopify_id, text, unwrap, when, write_when
 from ._statuses import ORDER_AXES, order_status
