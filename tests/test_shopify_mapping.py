@@ -270,6 +270,29 @@ def test_an_envelope_with_more_keys_and_a_payload_from_cartnorms_parser_round_tr
     assert cartnorm.lossless.same(back, exact)
 
 
+@pytest.mark.parametrize("side", ["presentment", "shop"])
+def test_a_lower_case_currency_code_reads_as_its_code_and_comes_back_as_written(side):
+    payload = load("sapi_2024-04_order_get_1001_partially_refunded")
+    payload["order"]["currency"] = payload["order"]["currency"].lower()
+    order = convert(payload, money_side=side).order
+    assert order.invoice_currency_code == "USD"
+    assert shopify.from_canonical(order) == payload
+
+
+@pytest.mark.parametrize(("where", "value"), [(("id",), 2**63), (("line_items", 0, "id"), 2**64 + 1), (("id",), 0)])
+def test_an_id_the_reverse_could_not_give_back_as_an_integer_is_refused_at_its_path(where, value):
+    payload = load("sapi_2024-04_order_get_1001_partially_refunded")
+    holder = payload["order"]
+    for key in where[:-1]:
+        holder = holder[key]
+    holder[where[-1]] = value
+    with pytest.raises(PayloadError) as caught:
+        convert(payload)
+    path = "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in where)
+    assert caught.value.path == f"$.order{path}"
+    assert "64 bits" in str(caught.value)
+
+
 def test_an_order_from_elsewhere_becomes_the_closest_shopify_order():
     """Without additional_fields, from_canonical writes what the canonical fields say, and it reads back the same."""
     payload, fulfillment_orders = (

@@ -35,7 +35,7 @@ from ...model import (
 )
 from . import _layout
 from ._amounts import MoneySide
-from ._reading import write_when
+from ._reading import MAX_ID, write_when
 from ._statuses import NULL, ORDER_AXES, SHIPMENT_AXES, parse_raw_status
 
 __all__ = [
@@ -66,7 +66,7 @@ def id_value(text: str | None) -> int | str | None:
     """A canonical id as Shopify writes it: the integer for decimal text, else the text as it is."""
     if text is None:
         return None
-    return int(text) if _DIGITS.match(text) else text
+    return int(text) if _DIGITS.match(text) and int(text) <= MAX_ID else text
 
 
 def bag(amount: Decimal, currency: str, side: MoneySide) -> dict[str, Any]:
@@ -289,7 +289,9 @@ def from_canonical(order: CartOrder) -> dict[str, Any]:
     offset = layout.offset
     currency = order.invoice_currency_code
     shop_currency = carried.get("currency") if isinstance(carried.get("currency"), str) else currency
-    bare = side is MoneySide.SHOP or shop_currency == currency  # else the bare strings are carried as they came
+    # as `OrderMoney.bare_strings_fit` decided it, on the upper-case codes ("usd" is USD); else the bare
+    # strings are carried as they came
+    bare = side is MoneySide.SHOP or shop_currency.upper() == currency
     out = order_fields(order, side, bags, bare, offset)
     _address(carried, "shipping_address", order.ship_to_address, out)
     _address(carried, "billing_address", order.bill_to_address, out)

@@ -112,18 +112,23 @@ def unwrap(payload: Any) -> tuple[Reading, Reading]:
     return root, root
 
 
+#: Shopify's ids are 64-bit integers (GraphQL's ``ID``, the REST ``id``); a larger one is not an id the reverse
+#: could write back as the integer it was.
+MAX_ID: Final = 2**63 - 1
+
+
 def shopify_id(reading: Reading, key: str, *, required: bool, what: str) -> str | None:
     """
     A Shopify id (a positive integer, taken: the reverse writes it back as that integer) as text;
     None when absent or null and not ``required``; a `PayloadError` for anything else.
     """
     value = reading.value.get(key, MISSING)
-    if type(value) is int and value > 0:
+    if type(value) is int and 0 < value <= MAX_ID:
         reading.given_back(key)
         return str(value)
     if not required and value in (None, MISSING):
         return None
-    raise PayloadError(reading.at(key), value, f"{what}: a positive integer id")
+    raise PayloadError(reading.at(key), value, f"{what}: a positive integer id of at most 64 bits")
 
 
 def text(reading: Reading, key: str) -> str | None:
