@@ -73,6 +73,9 @@ def test_every_capture_and_case_is_claimed_and_bodies_without_an_order_say_what_
     with pytest.raises(PayloadError, match=r"Convert each element of \$\.orders"):
         convert(page)
     assert convert(page["orders"][0]).order.id == str(page["orders"][0]["id"])  # an item of a page is a bare order
+    fields = {"orders": [{"id": 450789469, "financial_status": "paid", "total_price": "10.00"}]}  # ?fields=
+    with pytest.raises(PayloadError, match=r"a page of orders"):
+        convert(fields)
 
 
 # --- money -------------------------------------------------------------------------------------------------------

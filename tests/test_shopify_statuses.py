@@ -224,6 +224,13 @@ def test_shipment_decisions_that_matter(fulfillment, expected):
     assert (reading.status, reading.known) == (expected, True)
 
 
+@pytest.mark.parametrize(("status", "expected"), [("success", T.SHIPPED), ("failure", T.EXCEPTION)])
+def test_a_fulfillment_older_than_shipment_status_reads_it_as_null_and_keeps_it_absent(status, expected):
+    older = shipment_status({"status": status})
+    assert older.status == shipment_status({"status": status, "shipment_status": None}).status
+    assert (older.known, older.raw_status) == (True, f"status={status}")
+
+
 def test_unknown_shipment_values_are_other():
     """A carrier state Shopify does not document, or a missing status, is `other` with raw_status kept."""
     reading = shipment_status({"status": "success", "shipment_status": "lost_in_space"})

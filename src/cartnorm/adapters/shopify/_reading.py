@@ -48,14 +48,14 @@ NOT_ORDERS: Final[Mapping[str, tuple[str, str]]] = {
         "The order itself carries its fulfillments: read it with GET …/orders/{id}.json.",
     ),
 }
-#: A key each object of those bodies has, and no Medusa or Gearment object does (with an integer id).
-_MARKS: Final[Mapping[str, str]] = {
-    "orders": "line_items",
-    "fulfillment_orders": "assigned_location_id",
-    "fulfillment_order": "assigned_location_id",
-    "original_fulfillment_order": "assigned_location_id",
-    "refunds": "refund_line_items",
-    "fulfillments": "tracking_numbers",
+#: Keys each object of those bodies has one of, and no Medusa or Gearment object does (with an integer id).
+_MARKS: Final[Mapping[str, tuple[str, ...]]] = {
+    "orders": ("line_items", "financial_status"),  # a page read with ?fields= may lack the lines
+    "fulfillment_orders": ("assigned_location_id",),
+    "fulfillment_order": ("assigned_location_id",),
+    "original_fulfillment_order": ("assigned_location_id",),
+    "refunds": ("refund_line_items",),
+    "fulfillments": ("tracking_numbers",),
 }
 
 
@@ -80,13 +80,10 @@ def looks_like_order(value: object) -> bool:
 
 def holds_no_order(payload: Mapping[str, Any]) -> str | None:
     """The `NOT_ORDERS` key of a Shopify body that holds no order, else None."""
-    for key, mark in _MARKS.items():
+    for key, marks in _MARKS.items():
         found = payload.get(key)
-        if isinstance(found, list):
-            first = found[0] if found else None
-            if first is not None and isinstance(first, Mapping) and _int_id(first.get("id")) and mark in first:
-                return key
-        elif isinstance(found, Mapping) and _int_id(found.get("id")) and mark in found:
+        first = (found[0] if found else None) if isinstance(found, list) else found
+        if isinstance(first, Mapping) and _int_id(first.get("id")) and any(mark in first for mark in marks):
             return key
     return None
 

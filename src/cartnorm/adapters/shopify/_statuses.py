@@ -294,6 +294,11 @@ def shipment_status(fulfillment: Mapping[str, object]) -> StatusReading[Shipment
     ('shipped', 'status=success&shipment_status=in_transit')
     """
     spellings, key = _fields(fulfillment, SHIPMENT_AXES)
+    if key is None and "shipment_status" not in fulfillment:
+        # Fulfillments older than the field (and some bodies) have no shipment_status at all: no carrier
+        # event, as null says. raw_status still leaves it out, so the reverse writes no key.
+        _, status_key = _fields(fulfillment, ("status",))
+        key = None if status_key is None else (*status_key, NULL)
     return _shipment_reading(SHIPMENT_STATUS_TABLE, key, format_raw_status(SHIPMENT_AXES, spellings))
 
 

@@ -476,7 +476,8 @@ class _Conversion:
         self.context.log.add(
             "totals_gap",
             self.order.at("total_price"),
-            f"total_price is {gap} more than the lines, discounts, tax and shipping add up to{why}: "
+            f"total_price is {abs(gap)} {'more' if gap > 0 else 'less'} than the lines, discounts, tax and "
+            f"shipping add up to{why}: "
             "kept in additional_fields.shopify.totals_gap",
         )
         return {"totals_gap": gap}
