@@ -16,7 +16,9 @@ from cartnorm.lossless import (
     Carried,
     Reading,
     apply,
+    as_floats,
     copy_json,
+    note_floats,
     owned_copy,
     patch_of,
     remainder_of,
@@ -266,3 +268,32 @@ def test_a_patch_keeps_what_differs_inside_objects_and_lists_of_as_many_objects(
 def test_apply_is_lenient_about_paths_it_did_not_write():
     written = {"items": [{"id": "1"}], "total": 5}
     assert apply(written, {}, ["$.items[3].id", "$.nowhere.x", "not a path", 7, "$.total"]) == {"items": [{"id": "1"}]}
+
+
+#: JSON as ``json.loads`` gives it: floats where the text had a fraction or an exponent, never a Decimal.
+loaded = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=4) | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(map(_has_float, value.values()))
+    if isinstance(value, list):
+        return any(map(_has_float, value))
+    return type(value) is float
+
+
+@given(loaded)
+@example({"rate": 0.06, "lat": 52.20149319999999, "subtotal": 195.66, "id": 450789469})
+def test_floats_noted_copied_exactly_and_given_back_as_the_same_floats(value):
+    """note_floats copies json.loads output with exact Decimals and says it held floats; as_floats undoes it, =="""
+    copied, floats = note_floats(value)
+    assert floats == _has_float(value)
+    assert not _has_float(copied)
+    assert same(copied, value)
+    back = as_floats(copied)
+    assert back == value
+    assert _text(back) == _text(value)  # 1.0 stays the float 1.0, never the int 1

@@ -44,8 +44,8 @@ shortest text that reads back to it.
 
 **Floats come back as floats.** A payload parsed with ``json.loads`` holds binary floats where
 its text had a fraction or an exponent. The remainder keeps each as the exact `Decimal` of its
-shortest text (what the vendor wrote), and `Reading.floats` says whether the payload held any
-(`owned_copy` says it for an owned copy). The adapter's layout records that, and the reverse
+shortest text (what the vendor wrote); `note_floats` and `owned_copy`, which make an adapter's
+own copy, say whether the payload held any. The adapter's layout records that, and the reverse
 turns the rebuilt payload's numbers back with `as_floats`, so that
 ``from_canonical(to_canonical(p)) == p`` holds with plain ``==`` for either parser.
 """
@@ -69,7 +69,7 @@ __all__ = [
     "apply",
     "as_floats",
     "copy_json",
-    "has_floats",
+    "note_floats",
     "owned_copy",
     "patch_of",
     "remainder_of",
@@ -175,29 +175,23 @@ def _copy(value: Any, met: _Met) -> Any:
     return value
 
 
-def has_floats(value: Any) -> bool:
+def note_floats(value: Any) -> tuple[Any, bool]:
     """
-    True when ``value`` holds a binary float anywhere (a payload parsed by ``json.loads``).
+    ``(copy_json(value), whether value held a float)``, in one walk.
 
-    >>> has_floats({"a": [1, {"b": 0.5}]}), has_floats({"a": Decimal("0.5")})
-    (True, False)
+    A payload parsed with ``json.loads`` holds binary floats where its text had a fraction or
+    an exponent; cartnorm's own parser gives exact Decimals there. An adapter that wants to
+    give back what it was given, number type included (``==`` in Python, not only the same
+    JSON text), copies its payload with this (or `owned_copy`, which also bounds it), reads the
+    copy as its own (``Reading(copy, owned=True)``), records the answer, and passes what its
+    reverse writes through `as_floats` when the payload held floats. A payload holds floats or
+    Decimals, not both (one parser).
+
+    >>> note_floats({"rate": 0.06, "id": 7})
+    ({'rate': Decimal('0.06'), 'id': 7}, True)
     """
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind is float:
-            return True
-        if kind is dict:
-            stack.extend(item.values())
-        elif kind is list:
-            stack.extend(item)
-        elif kind not in _LEAVES:
-            if isinstance(item, Mapping):
-                stack.extend(item.values())
-            elif isinstance(item, (list, tuple)):
-                stack.extend(item)
-    return False
+    met = _Met()
+    return _copy(value, met), met.floats
 
 
 def as_floats(value: Any) -> Any:
@@ -205,7 +199,7 @@ def as_floats(value: Any) -> Any:
     ``value`` (a new copy) with every `Decimal` as ``json.loads`` reads the JSON text cartnorm
     writes for it: a float when that text has a fraction or an exponent, else an int.
 
-    For a payload that held floats (`Reading.floats`): the reverse mapping's rebuilt payload,
+    For a payload that held floats (`note_floats`, `owned_copy`): the reverse mapping's rebuilt payload,
     whose carried numbers are the exact decimals of the floats, is then the payload again.
 
     >>> as_floats({"total": Decimal("105.5760875"), "n": [Decimal("1E+2"), Decimal("3"), 4]})
@@ -506,9 +500,9 @@ class Reading:
     (`owned_copy` says it); see `floats`.
     """
 
-    __slots__ = ("_floats", "_keys", "_omitted", "_owned", "_parent", "_parts", "_path", "_taken", "value")
+    __slots__ = ("_keys", "_omitted", "_owned", "_parent", "_parts", "_path", "_taken", "value")
 
-    def __init__(self, value: dict[str, Any], *, owned: bool = False, path: str = ROOT, floats: bool = False) -> None:
+    def __init__(self, value: dict[str, Any], *, owned: bool = False, path: str = ROOT) -> None:
         self.value = value
         self._owned = owned
         self._path: str | None = path
@@ -517,19 +511,6 @@ class Reading:
         self._taken: list[str] = []
         self._omitted: list[str] = []
         self._parts: list[tuple[str, Reading | list[Reading], bool]] = []
-        self._floats = floats
-
-    @property
-    def floats(self) -> bool:
-        """
-        True when the payload held binary floats (it was parsed by ``json.loads``), so the
-        reverse must give its numbers back as floats (`as_floats`).
-
-        For an owned reading, what its constructor was told (the reader that made the copy
-        knows: `owned_copy`). Otherwise known once `remainder` has run: a float met in this
-        object or its parts, among the values given back, compared or carried.
-        """
-        return self._floats
 
     @property
     def path(self) -> str:
@@ -545,7 +526,7 @@ class Reading:
 
     def _child(self, value: dict[str, Any], *keys: str | int) -> Reading:
         reading = Reading.__new__(Reading)  # the slots set here, without __init__'s defaults: one per part
-        reading.value, reading._owned, reading._path, reading._floats = value, self._owned, None, False
+        reading.value, reading._owned, reading._path = value, self._owned, None
         reading._parent, reading._keys, reading._taken, reading._omitted, reading._parts = self, keys, [], [], []
         return reading
 
@@ -692,7 +673,6 @@ class Reading:
             reading = Reading.__new__(Reading)
             reading.value, reading._owned, reading._path, reading._parent = item, owned, None, self
             reading._keys, reading._taken, reading._omitted, reading._parts = (key, index), [], [], []
-            reading._floats = False
             readings.append(reading)
         self._parts.append((key, readings, keep))
         return readings
@@ -712,27 +692,20 @@ class Reading:
                         del kept[key]
                     else:
                         kept[key] = rest
-        else:  # the payload itself: the carried values copied, the floats met noted
+        else:
             taken = set(self._taken)
             by_key = {key: (read, keep) for key, read, keep in parts}
             kept = {}
-            met = _Met()
             for key, value in self.value.items():
                 if key in taken:
-                    if type(value) not in _LEAVES and not met.floats:  # a float or an object given back
-                        met.floats = has_floats(value)
                     continue
                 found = by_key.get(key)
                 if found is None:
-                    kept[key] = value if type(value) in _LEAVES else _copy(value, met)
+                    kept[key] = value if type(value) in _LEAVES else copy_json(value)
                     continue
-                read, keep = found
-                rest = _part_remainder(read, keep)
+                rest = _part_remainder(*found)
                 if rest is not None:
                     kept[key] = rest
-                if not met.floats:
-                    met.floats = any(part._floats for part in read) if type(read) is list else read._floats  # type: ignore[union-attr]
-            self._floats = self._floats or met.floats
         if OMITTED in kept or ESCAPED in kept:
             kept = _escape(kept)
         if self._omitted:
