@@ -11,6 +11,7 @@ version must keep converting back, and today's conversion must write what it wro
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 from datetime import datetime, timezone
@@ -22,7 +23,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cartnorm import dumps
+from cartnorm import Limits, dumps
 from cartnorm._json import encode_json, parse_json
 from cartnorm.adapters import medusa
 from cartnorm.adapters.medusa import _layout
@@ -55,26 +56,30 @@ def _payload_and_options(record: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     return payload, (json.loads(options_path.read_text()) if options_path.exists() else {})
 
 
+@pytest.mark.parametrize("limits", [None, Limits()], ids=["payload", "bounded-copy"])
 @pytest.mark.parametrize(
     "record", RECORDS, ids=[f"{record['case']}-{record.get('parser', 'exact')}" for record in RECORDS]
 )
-def test_orders_stored_before_the_engine_convert_back_and_are_written_the_same(record):
+def test_orders_stored_before_the_engine_convert_back_and_are_written_the_same(record, limits):
+    """Read from the payload itself (no limits) or from a bounded copy, the same entry."""
     payload, options = _payload_and_options(record)
-    order = medusa.to_canonical(payload, observed_at=FIXTURE_OBSERVED_AT, **options)
+    snapshot = copy.deepcopy(payload)
+    order = medusa.to_canonical(payload, observed_at=FIXTURE_OBSERVED_AT, limits=limits, **options)
+    assert payload == snapshot
     assert json.loads(dumps(order))["additional_fields"]["medusa"] == record["medusa"]
     entry = parse_json(json.dumps(record["medusa"]).encode())  # as a stored order reads it: exact decimals
     stored = attrs.evolve(order, additional_fields={**order.additional_fields, "medusa": entry})
     assert medusa.from_canonical(stored) == payload
 
 
-def _agrees_with_the_definition(payload: Any) -> None:
+def _agrees_with_the_definition(payload: Any, limits: Limits | None = None) -> None:
     """
     The stored patch and absent paths are patch_of(the order sent, what the reverse writes).
     (Damaged payloads may mix floats with Decimals, which no parser makes: the round trip's
     number types are not checked here, only the patch.)
     """
     try:
-        order = medusa.to_canonical(payload, observed_at=OBSERVED)
+        order = medusa.to_canonical(payload, observed_at=OBSERVED, limits=limits)
     except (CartnormError, RecursionError):
         return
     hints, patch, absent = _layout.read_hints(order.additional_fields)
@@ -84,11 +89,11 @@ def _agrees_with_the_definition(payload: Any) -> None:
     assert encode_json(patch) == encode_json(expected_patch)  # key order and number texts too
 
 
-@given(medusa_payloads)
-def test_the_engine_computes_its_definition_on_payloads(payload):
-    _agrees_with_the_definition(payload)
+@given(medusa_payloads, st.sampled_from([None, Limits()]))
+def test_the_engine_computes_its_definition_on_payloads(payload, limits):
+    _agrees_with_the_definition(payload, limits)
 
 
-@given(st.data())
-def test_the_engine_computes_its_definition_on_damaged_payloads(data):
-    _agrees_with_the_definition(data.draw(mutated(PAYLOADS)))
+@given(st.data(), st.sampled_from([None, Limits()]))
+def test_the_engine_computes_its_definition_on_damaged_payloads(data, limits):
+    _agrees_with_the_definition(data.draw(mutated(PAYLOADS)), limits)

@@ -323,6 +323,9 @@ def owned_copy(payload: Any, limits: Limits | None = None) -> tuple[Any, bool]:
     >>> owned_copy({"total": 0.1, "items": [{"qty": 2}]})
     ({'total': Decimal('0.1'), 'items': [{'qty': 2}]}, True)
     """
+    if limits is None:  # nothing to bound: the plain copy, in comprehensions
+        met = _Met()
+        return _copy(payload, met), met.floats
     owner = _Owner(limits)
     try:
         kind = type(payload)
@@ -433,6 +436,62 @@ def _patch_of(sent: Mapping[str, Any], written: Mapping[str, Any], path: str, ab
     return patch
 
 
+def _patch_into(
+    sent: Mapping[str, Any], written: Mapping[str, Any], path: str, absent: list[str], met: _Met
+) -> dict[str, Any]:
+    """
+    `patch_of` in one pass over ``sent``, for `Reading.patch` on the payload itself: values
+    compared by exact type first, kept values copied (floats met noted in ``met``, as exact
+    Decimals), the omitted keys' paths appended to ``absent``.
+    """
+    patch: dict[str, Any] = {}
+    for key, value in sent.items():
+        kind = type(value)
+        if key not in written:  # most keys: kept as sent (a leaf needs no copy)
+            patch[key] = value if kind in _LEAVES else _copy(value, met)
+            continue
+        again = written[key]
+        if kind is type(again):
+            if kind in _PLAIN:
+                if value != again:
+                    patch[key] = value
+                continue
+            if kind is Decimal:
+                if str(value) != str(again):
+                    patch[key] = value
+                continue
+            if kind is dict:
+                sub = _patch_into(value, again, child(path, key), absent, met)
+                if sub:
+                    patch[key] = sub
+                continue
+            if kind is list and not (value and type(value[0]) is dict):  # not a list of objects
+                if not same(value, again):
+                    patch[key] = _copy(value, met)
+                elif value and not met.floats:  # given back: a float in it is still a float met
+                    _copy(value, met)
+                continue
+        if isinstance(value, Mapping) and isinstance(again, Mapping):
+            sub = _patch_into(value, again, child(path, key), absent, met)
+            if sub:
+                patch[key] = sub
+        elif value and _objects(value) and _objects(again) and len(value) == len(again):
+            where = child(path, key)
+            subs = [
+                _patch_into(item, other, child(where, index), absent, met)
+                for index, (item, other) in enumerate(zip(value, again, strict=True))
+            ]
+            if any(subs):
+                patch[key] = subs
+        elif not same(value, again):
+            patch[key] = value if kind in _LEAVES else _copy(value, met)
+        elif kind not in _PLAIN and not met.floats:  # given back: a float in it is still a float met
+            _copy(value, met)
+    if not written.keys() <= sent.keys():
+        absent.extend(child(path, key) for key in written if key not in sent)
+    return patch
+
+
 def apply(written: dict[str, Any], patch: Mapping[str, Any], absent: Sequence[str]) -> dict[str, Any]:
     """
     ``written`` (a dict of the caller's, changed in place and returned) with the keys at the
@@ -500,17 +559,28 @@ class Reading:
     (`owned_copy` says it); see `floats`.
     """
 
-    __slots__ = ("_keys", "_omitted", "_owned", "_parent", "_parts", "_path", "_taken", "value")
+    __slots__ = ("_keys", "_met", "_omitted", "_owned", "_parent", "_parts", "_path", "_taken", "_written", "value")
 
     def __init__(self, value: dict[str, Any], *, owned: bool = False, path: str = ROOT) -> None:
         self.value = value
         self._owned = owned
+        self._met = _Met()
+        self._written: Mapping[str, Any] | None = None
         self._path: str | None = path
         self._parent: Reading | None = None
         self._keys: tuple[str | int, ...] = ()
         self._taken: list[str] = []
         self._omitted: list[str] = []
         self._parts: list[tuple[str, Reading | list[Reading], bool]] = []
+
+    @property
+    def floats(self) -> bool:
+        """
+        For a reading of the payload itself (not ``owned``) told what the reverse writes with
+        `wrote`: whether `patch` met a binary float (the payload was parsed by ``json.loads``),
+        anywhere in this reading's object, its parts or their parents'. Known once `patch` ran.
+        """
+        return self._met.floats
 
     @property
     def path(self) -> str:
@@ -526,7 +596,8 @@ class Reading:
 
     def _child(self, value: dict[str, Any], *keys: str | int) -> Reading:
         reading = Reading.__new__(Reading)  # the slots set here, without __init__'s defaults: one per part
-        reading.value, reading._owned, reading._path = value, self._owned, None
+        reading.value, reading._owned, reading._path, reading._met = value, self._owned, None, self._met
+        reading._written = None
         reading._parent, reading._keys, reading._taken, reading._omitted, reading._parts = self, keys, [], [], []
         return reading
 
@@ -584,8 +655,13 @@ class Reading:
         object was sent is read key by key as a part, in turn, and so is a list of objects
         written where a list of as many objects was sent, item by item; any other value is
         consumed when it is the `same` as the one sent. A mapping that tells the reading what
-        the reverse writes this way uses `patch`, not `remainder`.
+        the reverse writes this way uses `patch`, not `remainder`. On the payload itself (not
+        ``owned``) the comparison waits for `patch`, which makes it in the same pass as the copy
+        of what is kept; call ``wrote`` once there.
         """
+        if not self._owned:
+            self._written = written
+            return
         value = self.value
         taken, omitted = self._taken, self._omitted
         for key, wanted in written.items():
@@ -599,8 +675,8 @@ class Reading:
                     if sent == wanted:
                         taken.append(key)
                     continue
-                if kind is Decimal:  # the same text is the same sign, digits and exponent
-                    if sent.as_tuple() == wanted.as_tuple():
+                if kind is Decimal:  # the same text (str is cheaper than as_tuple)
+                    if str(sent) == str(wanted):
                         taken.append(key)
                     continue
                 if kind is dict:
@@ -673,6 +749,7 @@ class Reading:
             reading = Reading.__new__(Reading)
             reading.value, reading._owned, reading._path, reading._parent = item, owned, None, self
             reading._keys, reading._taken, reading._omitted, reading._parts = (key, index), [], [], []
+            reading._met, reading._written = self._met, None
             readings.append(reading)
         self._parts.append((key, readings, keep))
         return readings
@@ -724,6 +801,8 @@ class Reading:
         before the object's own, the parts in the payload's key order, an object's own keys in
         the order written. `apply` lays the two back over what the reverse writes.
         """
+        if self._written is not None:  # the payload itself, told with wrote: one pass
+            return _patch_into(self.value, self._written, path, absent, self._met)
         patches: list[tuple[str, Any]] = []
         segments: list[tuple[str, list[str]]] = []
         for key, read, _ in self._parts:
@@ -767,7 +846,7 @@ class Reading:
                 if rest is not None:
                     kept[key] = rest
             else:
-                kept[key] = value if type(value) in _LEAVES else copy_json(value)
+                kept[key] = value if type(value) in _LEAVES else _copy(value, self._met)
         return kept
 
 

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
+import attrs
+
 from ..._paths import ROOT
 from ...adapter import LIMITS_OPTION, Normalized, Option, WarningLog, observation_time, read_options
 from ...errors import MISSING, ConfigurationError, CurrencyError, PayloadError
@@ -165,17 +167,20 @@ def convert(payload: Any, *, observed_at: datetime | None = None, **options: Any
         envelope=read.envelope,
         siblings=read.siblings,
         exponent=exponent if exponent != default_exponent(currency, version) else None,
-        floats=read.floats,
+        floats=read.floats,  # for the payload itself, completed once the patch is made (below)
         remainders=dict(context.remainders),
         quantities=dict(context.quantities),
         parcels=dict(context.parcels),
     )
     readable = {"derived_status": derived, "post_purchase": post_purchase(context, canonical.total_price)}
     # The engine compares what the reverse writes with the payload, key by key where it writes
-    # them; the reader's copy then becomes the patch, in place (nothing else reads it after this).
+    # them; then the patch is made: a copy of the payload in place (nothing else reads it after
+    # this), or, reading the payload itself, by copying what is kept.
     reading.wrote(regenerate(canonical, hints))
     absent: list[str] = []
     patch = reading.patch(absent)
+    if reading.floats and not hints.floats:
+        hints = attrs.evolve(hints, floats=True)
     additional_fields.update(_layout.build(hints, patch, absent, readable))
     return Normalized(canonical, context.log.freeze())
 
