@@ -305,6 +305,9 @@ class _Owner:
         """A Decimal within the limits; anything else declines."""
         if kind is not Decimal:
             raise _Declined
+        text = str(value)  # plain notation shows every digit and the exponent's size (as_tuple is slower)
+        if len(text) <= self.max_digits and "E" not in text and "e" not in text and value.is_finite():
+            return
         _, digits, exponent = value.as_tuple()
         if type(exponent) is not int or len(digits) > self.max_digits or abs(exponent) > self.max_digits:
             raise _Declined
