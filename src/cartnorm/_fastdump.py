@@ -223,16 +223,15 @@ def _class_layout(cls: type) -> Callable[[Any], dict[str, Any]]:
 dump_order_python: Callable[[CartOrder], str] = _class_encoder(CartOrder)
 
 
-if _orjson is not None:
-    _lay_out_order = _class_layout(CartOrder)
-    _orjson_dumps = _orjson.dumps
+#: The order's layout for orjson (None without orjson).
+_lay_out_order: Callable[[CartOrder], dict[str, Any]] | None = _class_layout(CartOrder) if _orjson is not None else None
 
-    def dump_order(order: CartOrder) -> str:
-        """The compact JSON text of ``order``: orjson's, or the pure-Python writer's where orjson refuses."""
+
+def dump_order(order: CartOrder) -> str:
+    """The compact JSON text of ``order``: orjson's, or the pure-Python writer's where orjson refuses or is missing."""
+    if _lay_out_order is not None:
         try:
-            return _orjson_dumps(_lay_out_order(order), default=orjson_default).decode()
+            return _orjson.dumps(_lay_out_order(order), default=orjson_default).decode()
         except TypeError:  # orjson.JSONEncodeError is a TypeError
-            return dump_order_python(order)
-
-else:  # pragma: no cover - exercised by tests/test_without_orjson.py, in a subprocess
-    dump_order = dump_order_python
+            pass
+    return dump_order_python(order)
