@@ -2,7 +2,7 @@
 What the typed tables cost: normalize → Arrow against normalize → JSON Lines, and streaming memory.
 
     python benchmarks/tables.py                    # in-process cost, typical orders
-    python benchmarks/tables.py --stream 20000     # also: the CLI's --to sinks over 20 000 orders, peak RSS
+    python benchmarks/tables.py --stream 5000,20000  # also: the CLI's --to sinks over 5 000 and 20 000 orders, peak RSS
 
 In process, on the benchmark's typical orders (half Medusa v1, half Gearment; see bench.py), the
 same batch of payloads is timed three ways, interleaved, over several rounds (medians):
@@ -156,7 +156,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--orders", type=int, default=1000, help="orders per in-process round")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--stream", type=int, default=0, metavar="N", help="also stream N orders through the CLI")
+    parser.add_argument(
+        "--stream",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[],
+        metavar="N[,N...]",
+        help="also stream N orders through the CLI (several sizes: is the peak memory flat?)",
+    )
     args = parser.parse_args()
     version = sys.version.split()[0]
     print(f"cartnorm {cartnorm.__version__}, Python {version}; {args.orders} typical orders x {args.rounds} rounds")
@@ -165,11 +171,11 @@ def main() -> int:
     for name in ("normalize", "json_lines", "arrow"):
         extra = (result[name] - base) / base
         print(f"  {name:11} {result[name] * 1e6:8.1f} µs/order   +{extra:6.1%} of normalize")
-    if args.stream:
-        print(f"stream: {args.stream} typical orders, one process (--jobs 1)")
-        for name, seconds, peak in stream(args.stream):
+    for count in args.stream:
+        print(f"stream: {count} typical orders, one process (--jobs 1)")
+        for name, seconds, peak in stream(count):
             if seconds:
-                print(f"  {name:38} {seconds:6.1f} s  {args.stream / seconds:6.0f} orders/s  peak RSS {peak:4.0f} MiB")
+                print(f"  {name:38} {seconds:6.1f} s  {count / seconds:6.0f} orders/s  peak RSS {peak:4.0f} MiB")
             else:
                 print(f"  {name}")
     return 0

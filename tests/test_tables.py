@@ -164,6 +164,22 @@ def test_money_is_exact_or_refused_never_rounded(amount, precision, data):
         assert cartnorm.loads(reject["record"]) == order  # the order, whole
 
 
+@given(st.lists(st.none() | amounts, max_size=12), st.integers(1, 38), st.data())
+def test_money_columns_hold_the_amounts_pyarrow_would(values, precision, data):
+    """Money arrays built from the amounts' bytes equal PyArrow's own conversion: nulls, signs, repeats, any type."""
+    from cartnorm.tables._arrow import _Money
+
+    scale = data.draw(st.integers(0, precision))
+    fitting = [v for v in values if v is None or _fits(v, precision, scale)]
+    column = _Money(MoneyType(precision, scale))
+    fitted = tuple(None if v is None else column.fit(v, "$.x") for v in fitting + fitting)  # each twice: cached
+    arrow_type = pa.decimal128(precision, scale)
+    built = column.array(fitted, arrow_type)
+    built.validate(full=True)
+    assert built.equals(pa.array(fitted, type=arrow_type))
+    assert built.to_pylist() == list(fitted)
+
+
 def test_default_money_type_holds_every_amount_of_the_real_fixtures():
     """Medusa v1/v2 (BigNumbers beyond cents), Gearment and Trackstar fixtures: nothing refused by DECIMAL(38,20)."""
     payloads = sorted(

@@ -26,6 +26,7 @@ __all__ = [
     "duplicate_key_error",
     "encode_json",
     "encode_json_python",
+    "encode_json_utf8",
     "exact_float",
     "find_repeated",
     "freeze_json",
@@ -274,6 +275,21 @@ def encode_json(value: Any, *, indent: int | None = None) -> str:
         except TypeError:  # orjson.JSONEncodeError is a TypeError
             pass
     return encode_json_python(value, indent=indent)
+
+
+def encode_json_utf8(value: Any) -> bytes:
+    """
+    `encode_json`'s compact text, as UTF-8 bytes.
+
+    With orjson, its own output (no decoding to `str`, for writers that take UTF-8 such as
+    Arrow's string arrays); lone surrogates, which UTF-8 cannot hold, are written as escapes.
+    """
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(value, default=_orjson_default)
+        except TypeError:  # orjson.JSONEncodeError is a TypeError
+            pass
+    return encode_json_python(value).encode("utf-8")
 
 
 def encode_json_python(value: Any, *, indent: int | None = None) -> str:

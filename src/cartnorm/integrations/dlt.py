@@ -33,7 +33,7 @@ from ..adapter import Adapter, observation_time
 from ..errors import MissingDependencyError, PayloadError
 from ..etl import Accepted, Rejection, normalize_many
 from ..limits import DEFAULT_LIMITS, Limits
-from ..table_schema import DEFAULT_MONEY, ORDERS, REJECTS, Column, Kind, MoneyType, Table, table
+from ..table_schema import DEFAULT_MONEY, ORDERS, REJECTS, TABLES, Column, Kind, MoneyType, Table, table
 
 try:
     import dlt
@@ -42,7 +42,7 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
     msg = f"cartnorm.integrations.dlt needs dlt ({error}): pip install 'cartnorm[dlt]'"
     raise MissingDependencyError(msg) from error
 
-from ..tables._arrow import TableBuilder
+from ..tables._arrow import OrderRows, TableBuilder
 
 __all__ = ["NESTED_TABLES", "column_hints", "trackstar_orders"]
 
@@ -80,32 +80,41 @@ def column_hints(schema_table: Table, money: MoneyType = DEFAULT_MONEY) -> dict[
     return {column.name: _hint(column, money) for column in schema_table.columns}
 
 
-def _nested(rows: list[tuple[str, tuple[Any, ...]]]) -> dict[str, Any]:
-    """One nested dict per order from its table rows (which come parent first)."""
-    names = {name: table(name).names for name in ("orders", *NESTED_TABLES)}
-    order: dict[str, Any] = {}
-    groups: dict[str, dict[str, Any]] = {}
-    shipments: dict[str, dict[str, Any]] = {}
-    for name, values in rows:
-        row = dict(zip(names[name], values, strict=True))
-        if name == "orders":
-            order = row
-            order.update(line_items=[], shipping_groups=[], shipments=[], warnings=[])
-        elif name == "shipping_groups":
-            groups[row["shipping_group_id"]] = row
-            row["line_items"] = []
-            order["shipping_groups"].append(row)
-        elif name == "shipping_group_line_items":
-            groups[row["shipping_group_id"]]["line_items"].append(row)
-        elif name == "shipments":
-            shipments[row["shipment_id"]] = row
-            row["line_items"] = []
-            order["shipments"].append(row)
-        elif name == "shipment_line_items":
-            shipments[row["shipment_id"]]["line_items"].append(row)
-        else:
-            order[name].append(row)
+_JSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    schema_table.name: tuple(column.name for column in schema_table.columns if column.kind is Kind.JSON)
+    for schema_table in TABLES
+}
+
+
+def _nested(rows: OrderRows) -> dict[str, Any]:
+    """One nested dict per order from its table rows (`TableBuilder.rows`: one list per table, parents first)."""
+    named = {
+        schema_table.name: [_record(schema_table, values) for values in table_rows]
+        for schema_table, table_rows in zip(TABLES, rows, strict=True)
+    }
+    (order,) = named["orders"]
+    groups = {row["shipping_group_id"]: {**row, "line_items": []} for row in named["shipping_groups"]}
+    for row in named["shipping_group_line_items"]:
+        groups[row["shipping_group_id"]]["line_items"].append(row)
+    shipments = {row["shipment_id"]: {**row, "line_items": []} for row in named["shipments"]}
+    for row in named["shipment_line_items"]:
+        shipments[row["shipment_id"]]["line_items"].append(row)
+    order.update(
+        line_items=named["line_items"],
+        shipping_groups=list(groups.values()),
+        shipments=list(shipments.values()),
+        warnings=named["warnings"],
+    )
     return order
+
+
+def _record(schema_table: Table, values: tuple[Any, ...]) -> dict[str, Any]:
+    """A row as a dict; JSON text as `str` (the builder keeps it as the UTF-8 bytes Arrow takes)."""
+    row = dict(zip(schema_table.names, values, strict=True))
+    for name in _JSON_COLUMNS.get(schema_table.name, ()):
+        if isinstance(row[name], bytes):
+            row[name] = row[name].decode("utf-8")
+    return row
 
 
 def _reject_row(rejection: Rejection) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from decimal import Decimal, localcontext
 from typing import Any, Final
 
-from .._json import DOCUMENT_LIMITS, encode_json, parse_json
+from .._json import DOCUMENT_LIMITS, encode_json, encode_json_utf8, parse_json
 from .._paths import ROOT, child
 from ..adapter import DataWarning
 from ..codec import dumps
@@ -60,7 +60,18 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
     msg = f"cartnorm's tables need PyArrow ({error}): pip install 'cartnorm[tables]'"
     raise MissingDependencyError(msg) from error
 
-__all__ = ["TableBuilder", "arrow_schema", "arrow_type", "build_all", "build_batches", "feed", "rebuild", "record_text"]
+__all__ = [
+    "OrderRows",
+    "TableBuilder",
+    "arrow_schema",
+    "arrow_type",
+    "build_all",
+    "build_batches",
+    "feed",
+    "rebuild",
+    "record_text",
+    "rows_size",
+]
 
 _UTC: Final = timezone.utc
 
@@ -104,79 +115,154 @@ def arrow_schema(table: Table, money: MoneyType) -> Any:
 class _BadText(Exception):  # noqa: N818 - private, turned into a PayloadError with its path
     """A string that is not valid Unicode (a lone surrogate): Arrow's UTF-8 cannot hold it."""
 
-    def __init__(self, field: str) -> None:
-        self.field = field
+    def __init__(self, field: str, where: str) -> None:
+        self.field, self.where = field, where
 
 
-def _bad_text(field: str) -> Any:
-    raise _BadText(field)
+def _bad_text(field: str, where: str) -> Any:
+    raise _BadText(field, where)
 
 
-def _row_function(table: Table) -> Callable[..., tuple[Any, ...]]:
+#: The generated functions' arguments after the item(s): the path of the item or list, the money
+#: check (`_Money.fit`) and its cache of amounts that fit, the JSON writer, the text checks.
+_ARGUMENTS: Final = ("path", "fit", "known", "encode", "ok", "bad")
+
+
+def _rows_function(table: Table) -> Callable[..., Any]:
     """
-    A function that reads one row of ``table`` from its model object, generated once per table.
+    A function that reads the rows of ``table`` from model objects, generated once per table.
 
-    One tuple display instead of a loop over the columns: a typical order is a dozen rows and two
-    hundred values, and a loop's per-column dispatch cost more than the values. Tuples of plain
-    values are soon untracked by the garbage collector, which then does not walk a batch's rows
-    again and again. Text is checked for lone surrogates (``isascii`` first: one C call); money
-    goes through ``fit``. The generated source reads, for ``line_items``::
+    For ``orders`` it takes one order and returns its row; for the other tables a list of model
+    objects (the order's line items, one shipment's line items, ...) and returns their rows, in
+    one list comprehension. One tuple display per row instead of a loop over the columns: a
+    typical order is a dozen rows and two hundred values, and a per-column or per-row function
+    call cost more than the values. Tuples of plain values are soon untracked by the garbage
+    collector, which then does not walk a batch's rows again and again. The columns a writer adds
+    (``source``, ``order_id``, a parent's id) are arguments, ``position`` is the index in the
+    list. Text is checked for lone surrogates (``isascii`` first: one C call); money is looked up
+    in ``known`` (amounts already checked, by text) before ``fit`` checks it; the path of a value is only
+    written when it is wrong. The generated source reads, for ``line_items``::
 
-        def row_line_items(item, added, path, fit, encode, ok, bad):
-            return (added['source'], added['order_id'],
-                    (v2 if (v2 := item.line_item_id).isascii() or ok(v2) else bad('line_item_id')), ...,
-                    (None if (v9 := item.unit_price) is None else fit(v9, path + '.unit_price')), ...)
+        def rows_line_items(items, path, fit, known, encode, ok, bad, source, order_id):
+            return [(source, order_id,
+                     (v2 if (v2 := item.line_item_id).isascii() or ok(v2)
+                      else bad('line_item_id', f'{path}[{position}]')),
+                     position, ...,
+                     (None if (v9 := item.unit_price) is None else known[m] if (m := str(v9)) in known
+                      else fit(v9, f'{path}[{position}]' + '.unit_price')), ...)
+                    for position, item in enumerate(items)]
     """
-    values = []
+    one = not table.rows  # orders: one row per order
+    where = "path" if one else "f'{path}[{position}]'"
+    values, added = [], []
     for index, column in enumerate(table.columns):
         read, v = f"item.{column.field}", f"v{index}"
         if not column.field:
-            values.append(f"added[{column.name!r}]")
+            values.append(column.name)
+            if column.name != "position":
+                added.append(column.name)
         elif column.kind is Kind.MONEY:
-            values.append(f"(None if ({v} := {read}) is None else fit({v}, path + {'.' + column.field!r}))")
+            values.append(
+                f"(None if ({v} := {read}) is None else known[m] if (m := str({v})) in known "
+                f"else fit({v}, {where} + {'.' + column.field!r}))"
+            )
         elif column.kind is Kind.JSON:
             values.append(f"(None if ({v} := {read}) is None else encode({v}))")
         elif column.kind is Kind.TEXT_LIST:
-            values.append(f"[t if t.isascii() or ok(t) else bad({column.field!r}) for t in {read}]")
+            values.append(f"[t if t.isascii() or ok(t) else bad({column.field!r}, {where}) for t in {read}]")
         elif column.name == "status":
             values.append(f"{read}.value")
         elif column.kind is Kind.TEXT:
             empty = f"({v} := {read}) is None or " if column.nullable else f"({v} := {read}).isascii() or "
             check = f"{v}.isascii() or ok({v})" if column.nullable else f"ok({v})"
-            values.append(f"({v} if {empty}{check} else bad({column.field!r}))")
+            values.append(f"({v} if {empty}{check} else bad({column.field!r}, {where}))")
         else:
             values.append(read)
-    source = f"def row_{table.name}(item, added, path, fit, encode, ok, bad):\n    return ({', '.join(values)},)\n"
+    row = f"({', '.join(values)},)"
+    parameters = ", ".join(("item" if one else "items", *_ARGUMENTS, *added))
+    body = row if one else f"[{row} for position, item in enumerate(items)]"
+    source = f"def rows_{table.name}({parameters}):\n    return {body}\n"
     namespace: dict[str, Any] = {}
     exec(compile(source, f"<cartnorm rows {table.name}>", "exec"), namespace)  # noqa: S102 - our own template
-    return namespace[f"row_{table.name}"]  # type: ignore[no-any-return]
+    return namespace[f"rows_{table.name}"]  # type: ignore[no-any-return]
 
 
-_ROWS: Final = {table.name: _row_function(table) for table in TABLES}
+_ROWS_OF: Final = {table.name: _rows_function(table) for table in TABLES if table not in (WARNINGS, REJECTS)}
+_ORDER_ROW: Final = _ROWS_OF[ORDERS.name]
+_LINE_ROWS: Final = _ROWS_OF[LINE_ITEMS.name]
+#: The lists of an order with lists of their own: (table, its key, rows of its items' line items, their key).
+_NESTED: Final = (
+    (SHIPPING_GROUPS, "shipping_group_id", SHIPPING_GROUP_LINE_ITEMS, "line_item_id"),
+    (SHIPMENTS, "shipment_id", SHIPMENT_LINE_ITEMS, "shipment_line_item_id"),
+)
+#: Where each table's rows are in `OrderRows` (and in the builder's lists): TABLES order.
+_SLOT: Final = {table.name: index for index, table in enumerate(TABLES)}
+
+#: The rows of one order, one list per table in `TABLES` order (``rejects`` empty): what
+#: `TableBuilder.rows` returns and `TableBuilder.add_rows` takes.
+OrderRows = tuple[list[tuple[Any, ...]], ...]
+
+_ORDER_JSON: Final = tuple(index for index, column in enumerate(ORDERS.columns) if column.kind is Kind.JSON)
+#: What `rows_size` counts for a row besides an order's JSON text (its other values, in Arrow).
+_ROW_BYTES: Final = 256
+
+
+def rows_size(rows: OrderRows) -> int:
+    """About how many bytes ``rows`` take in Arrow: the order's JSON text (most of it), and a flat rate per row."""
+    (order,) = rows[0]
+    return sum(len(order[index] or b"") for index in _ORDER_JSON) + _ROW_BYTES * sum(map(len, rows))
 
 
 _KNOWN_AMOUNTS: Final = 1 << 14
+_NO_AMOUNT: Final = bytes(16)  # the bytes under a null
 
 
 class _Money:
     """Checks that an amount fits a `MoneyType` exactly, and gives it in a form PyArrow takes."""
 
-    __slots__ = ("known", "precision", "scale", "type")
+    __slots__ = ("known", "precision", "scale", "type", "unscaled")
 
     def __init__(self, money: MoneyType) -> None:
         self.type, self.precision, self.scale = money, money.precision, money.scale
-        # Amounts that fit, by value (1.5 and 1.50 alike: whether a value fits depends on it alone).
-        # Prices repeat across orders; a lookup costs a tenth of the check.
-        self.known: dict[Decimal, Decimal] = {}
+        # Amounts that fit, by their text (exact: it has every digit and the exponent). Prices repeat
+        # across orders; the lookup costs a fifth of the check, and a fifth of hashing a new Decimal.
+        # Rows get the object stored here, so that amounts repeat as objects too, whose hash Python
+        # then computes once.
+        self.known: dict[str, Decimal] = {}
+        # Those amounts as Arrow stores them: the value * 10**scale as 16 bytes, little-endian two's
+        # complement (PyArrow reads a Decimal object through its digit tuple, several times the cost).
+        self.unscaled: dict[Decimal, bytes] = {}
+
+    def array(self, values: tuple[Decimal | None, ...], arrow_type: Any) -> Any:
+        """An Arrow ``decimal128`` array of amounts that `fit` (or None), built from their bytes."""
+        if not values:
+            return pa.array([], type=arrow_type)
+        known, convert = self.unscaled, self._unscaled
+        data = b"".join([_NO_AMOUNT if v is None else known[v] if v in known else convert(v) for v in values])
+        nulls = values.count(None)
+        valid = pa.array([v is not None for v in values], type=pa.bool_()).buffers()[1] if nulls else None
+        return pa.Array.from_buffers(arrow_type, len(values), [valid, pa.py_buffer(data)], null_count=nulls)
+
+    def _unscaled(self, value: Decimal) -> bytes:
+        sign, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int) and exponent >= -self.scale  # a value `fit` returned
+        unscaled: int = int("".join(map(str, digits))) * 10 ** (self.scale + exponent)
+        data = (-unscaled if sign else unscaled).to_bytes(16, "little", signed=True)
+        if len(self.unscaled) >= _KNOWN_AMOUNTS:
+            self.unscaled.clear()
+        self.unscaled[value] = data
+        return data
 
     def fit(self, value: Decimal, path: str) -> Decimal:
-        known = self.known.get(value)
+        """``value`` as the column holds it (one object per amount, shared by its rows), or a `MoneyError`."""
+        text = str(value)
+        known = self.known.get(text)
         if known is not None:
             return known
         fitted = self._fit(value, path)
         if len(self.known) >= _KNOWN_AMOUNTS:
             self.known.clear()
-        self.known[value] = fitted
+        self.known[text] = fitted
         return fitted
 
     def _fit(self, value: Decimal, path: str) -> Decimal:
@@ -214,9 +300,24 @@ def _duplicate(path: str, key: str, value: str, first: str, table: str) -> Paylo
     )
 
 
+def _check_unique(items: Any, key: str, path: str, table: Table) -> None:
+    """Raise for the first item of ``items`` whose ``key`` an earlier one has."""
+    if len(items) < 2:
+        return
+    values = [getattr(item, key) for item in items]
+    if len(set(values)) == len(values):
+        return
+    seen: dict[str, str] = {}
+    for index, value in enumerate(values):
+        where = f"{path}[{index}]"
+        if value in seen:
+            raise _duplicate(where, key, value, seen[value], table.name)
+        seen[value] = where
+
+
 class TableBuilder:
     """
-    Collects the rows of many orders, column by column, and builds `Tables` from them.
+    Collects the rows of many orders, table by table, and builds `Tables` from them.
 
     `add_order` adds one order and its child rows, or (when it does not fit) one reject;
     `add_rejection` adds a reject. `build` returns the tables and starts empty again.
@@ -225,74 +326,54 @@ class TableBuilder:
     def __init__(self, money: MoneyType) -> None:
         self.money = money
         self._money = _Money(money)
-        self._rows: dict[str, list[tuple[Any, ...]]] = {}
+        self._rows: list[list[tuple[Any, ...]]] = []
         self._pending = 0
+        self.size = 0
         self._reset()
 
     def _reset(self) -> None:
-        self._rows = {table.name: [] for table in TABLES}
+        self._rows = [[] for _ in TABLES]
         self._pending = 0
+        self.size = 0  # about how many bytes the rows take in Arrow (`rows_size`, and rejects' text)
 
     def __len__(self) -> int:
         """How many records (orders and rejects) were added since the last `build`."""
         return self._pending
 
-    def _row(
-        self, table: str, item: Any, added: Mapping[str, Any], path: str, out: list[tuple[str, tuple[Any, ...]]]
-    ) -> None:
-        try:
-            row = _ROWS[table](item, added, path, self._money.fit, encode_json, is_valid_text, _bad_text)
-        except _BadText as bad:
-            where = child(path, bad.field) if "." not in bad.field else path + "." + bad.field
-            raise PayloadError(where, "text with a lone surrogate", "valid Unicode text (tables hold UTF-8)") from None
-        out.append((table, row))
-
-    def _children(
-        self,
-        table: Table,
-        key: str,
-        items: Iterable[Any],
-        path: str,
-        parent: Mapping[str, Any],
-        out: list[tuple[str, tuple[Any, ...]]],
-    ) -> list[str]:
-        """The rows of one list of ``parent``, each with a ``key`` unique in the list; their paths."""
-        seen: dict[str, str] = {}
-        paths = []
-        for index, item in enumerate(items):
-            where = f"{path}[{index}]"
-            value = getattr(item, key)
-            if value in seen:
-                raise _duplicate(where, key, value, seen[value], table.name)
-            seen[value] = where
-            self._row(table.name, item, {**parent, "position": index}, where, out)
-            paths.append(where)
-        return paths
-
-    def rows(
-        self, order: CartOrder, source: str | None, warnings: Iterable[DataWarning]
-    ) -> list[tuple[str, tuple[Any, ...]]]:
+    def rows(self, order: CartOrder, source: str | None, warnings: Iterable[DataWarning]) -> OrderRows:
         """
-        The rows of ``order`` (``(table name, values in column order)``), checked but not added.
+        The rows of ``order``, one list per table in `TABLES` order, checked but not added.
 
         Raises `MoneyError` for an amount the money type cannot hold exactly, `PayloadError` for
-        two rows of one child table with the same key.
+        two rows of one child table with the same key, or text that is not valid Unicode.
         """
-        out: list[tuple[str, tuple[Any, ...]]] = []
-        self._row(ORDERS.name, order, {"source": source}, ROOT, out)
-        parent = {"source": source, "order_id": order.id}
-        self._children(LINE_ITEMS, "line_item_id", order.line_items, ROOT + ".line_items", parent, out)
-        for table, key, items, lines, line_key in (
-            (SHIPPING_GROUPS, "shipping_group_id", order.shipping_groups, SHIPPING_GROUP_LINE_ITEMS, "line_item_id"),
-            (SHIPMENTS, "shipment_id", order.shipments, SHIPMENT_LINE_ITEMS, "shipment_line_item_id"),
-        ):
-            paths = self._children(table, key, items, f"$.{table.name}", parent, out)
-            for item, path in zip(items, paths, strict=True):  # each one's own line items
-                inner = {**parent, key: getattr(item, key)}
-                self._children(lines, line_key, item.line_items, path + ".line_items", inner, out)  # type: ignore[attr-defined]
-        for index, warning in enumerate(warnings):
-            out.append((WARNINGS.name, (source, order.id, index, warning.code, warning.path, warning.message)))
-        return out
+        money = self._money
+        tools = (money.fit, money.known, encode_json_utf8, is_valid_text, _bad_text)
+        order_id = order.id
+        try:
+            orders = [_ORDER_ROW(order, ROOT, *tools, source)]
+            lines = order.line_items
+            _check_unique(lines, "line_item_id", "$.line_items", LINE_ITEMS)
+            rows: list[list[tuple[Any, ...]]] = [orders, _LINE_ROWS(lines, "$.line_items", *tools, source, order_id)]
+            for table, key, inner, inner_key in _NESTED:
+                items = getattr(order, table.name)
+                path = f"$.{table.name}"
+                _check_unique(items, key, path, table)
+                rows.append(_ROWS_OF[table.name](items, path, *tools, source, order_id) if items else [])
+                nested: list[tuple[Any, ...]] = []
+                for index, item in enumerate(items):
+                    if item.line_items:
+                        where = f"{path}[{index}].line_items"
+                        _check_unique(item.line_items, inner_key, where, inner)
+                        parent = getattr(item, key)
+                        nested += _ROWS_OF[inner.name](item.line_items, where, *tools, source, order_id, parent)
+                rows.append(nested)
+        except _BadText as bad:
+            where = child(bad.where, bad.field) if "." not in bad.field else bad.where + "." + bad.field
+            raise PayloadError(where, "text with a lone surrogate", "valid Unicode text (tables hold UTF-8)") from None
+        # TABLES order: orders, line_items, shipping_groups, their line items, shipments, theirs, warnings, rejects
+        found = [(source, order_id, index, w.code, w.path, w.message) for index, w in enumerate(warnings)]
+        return (*rows, found, [])
 
     def add_order(
         self,
@@ -320,33 +401,38 @@ class TableBuilder:
         self.add_rows(rows)
         return None
 
-    def add_rows(self, rows: Iterable[tuple[str, tuple[Any, ...]]]) -> None:
+    def add_rows(self, rows: OrderRows) -> None:
         """Add one order's rows, as `rows` gave them."""
-        tables = self._rows
-        for table, values in rows:
-            tables[table].append(values)
+        for table, values in zip(self._rows, rows, strict=True):
+            table.extend(values)
         self._pending += 1
+        self.size += rows_size(rows)
 
     def add_rejection(self, rejection: Rejection, *, input_name: str | None = None, line: int | None = None) -> None:
         """Add one reject row (the record whole, its text or exact JSON, and why)."""
         text = record_text(rejection.record)
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         row = (digest, text, rejection.path, rejection.error, rejection.message, input_name, line, rejection.position)
-        self._rows[REJECTS.name].append(row)
+        self._rows[_SLOT[REJECTS.name]].append(row)
         self._pending += 1
+        self.size += len(text) + _ROW_BYTES
 
     def build(self) -> Tables:
         """The tables of everything added since the last `build`; the builder starts empty again."""
         rows = self._rows
-        tables = Tables(**{table.name: _table(table, rows[table.name], self.money) for table in TABLES})
+        built = {table.name: _table(table, values, self._money) for table, values in zip(TABLES, rows, strict=True)}
+        tables = Tables(**built)
         self._reset()
         return tables
 
 
-def _table(table: Table, rows: list[tuple[Any, ...]], money: MoneyType) -> Any:
-    schema = arrow_schema(table, money)
+def _table(table: Table, rows: list[tuple[Any, ...]], money: _Money) -> Any:
+    schema = arrow_schema(table, money.type)
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
-    arrays = [pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)]
+    arrays = [
+        money.array(column, field.type) if kind is Kind.MONEY else pa.array(column, type=field.type)
+        for column, field, kind in zip(columns, schema, (c.kind for c in table.columns), strict=True)
+    ]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

@@ -9,7 +9,8 @@ other columns or types (another money type) is refused before anything is writte
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
 
 from ..errors import ConfigurationError, MissingDependencyError
 from ..table_schema import CHILD_TABLES, ORDERS, REJECTS, TABLES, Kind, MoneyType, Table
@@ -25,12 +26,25 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
 __all__ = [
     "DuckDBSink",
     "MergingSink",
+    "configure",
     "create_tables",
     "duckdb_type",
     "merge_staged",
+    "merged_rows",
+    "pick_winners",
     "prepare_staging",
     "stage_batch",
 ]
+
+
+T = TypeVar("T")
+
+STAGING: Final = "_cartnorm_staging"
+#: The memory DuckDB may use for its cache before it writes to disk (its default is most of the machine).
+MEMORY_LIMIT: Final = "64MB"
+#: The limits a sink moves up to when DuckDB runs out of memory all the same (a run of orders with
+#: large ``additional_fields``: DuckDB keeps long strings that one transaction adds in memory).
+MORE_MEMORY: Final = ("256MB", "1GB", "4GB")
 
 
 def duckdb_type(kind: Kind, money: MoneyType) -> str:
@@ -42,8 +56,33 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def configure(connection: Any) -> None:
+    """
+    Bound DuckDB's memory and keep its writes cheap for wide JSON text columns.
+
+    ``memory_limit`` caps DuckDB's cache (beyond it DuckDB writes to its temporary directory,
+    ``FILE.tmp``); DuckDB's DICT_FSST string compression (1.3 and later) is switched off for the
+    connection: on ``additional_fields`` (kilobytes of JSON per order) it made each checkpoint
+    cost seconds per thousand orders, ten times the rest of the write (FSST, dictionary and the
+    other methods stay).
+    """
+    connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    for methods in ("dict_fsst,zstd", "zstd"):  # DICT_FSST came with DuckDB 1.3
+        with contextlib.suppress(duckdb.Error):
+            connection.execute(f"SET disabled_compression_methods = '{methods}'")
+            break
+
+
 def create_tables(connection: Any, money: MoneyType) -> None:
-    """Create every table that is missing; refuse tables whose columns differ from the schema's."""
+    """
+    Create every table that is missing; refuse tables whose columns differ from the schema's.
+
+    The tables carry no PRIMARY KEY constraint: DuckDB keeps a key index in memory, and the
+    keys that one transaction adds must fit there, so a run's memory would grow with its size
+    (a run of 80 000 orders failed at 128 MB). The keys are unique by the merge rule
+    (`merge_staged`), which is the only writer. Tables made with primary keys by an earlier
+    version keep them and load the same.
+    """
     existing = {
         row[0]
         for row in connection.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()
@@ -55,8 +94,7 @@ def create_tables(connection: Any, money: MoneyType) -> None:
         columns = [
             f"{_quote(c.name)} {duckdb_type(c.kind, money)}{'' if c.nullable else ' NOT NULL'}" for c in table.columns
         ]
-        key = ", ".join(map(_quote, table.key))
-        connection.execute(f"CREATE TABLE {_quote(table.name)} ({', '.join(columns)}, PRIMARY KEY ({key}))")
+        connection.execute(f"CREATE TABLE {_quote(table.name)} ({', '.join(columns)})")
 
 
 def _check_columns(connection: Any, table: Table, money: MoneyType) -> None:
@@ -76,15 +114,6 @@ def _check_columns(connection: Any, table: Table, money: MoneyType) -> None:
         raise ConfigurationError(msg)
 
 
-def _on(left: str, right: str, pairs: tuple[tuple[str, str], ...]) -> str:
-    return " AND ".join(f"{left}.{_quote(a)} = {right}.{_quote(b)}" for a, b in pairs)
-
-
-STAGING: Final = "_cartnorm_staging"
-#: The memory DuckDB may use for its cache before it writes to disk (the default is most of the machine).
-MEMORY_LIMIT: Final = "512MB"
-
-
 def _staged(table: Table) -> str:
     return f"{STAGING}.{_quote(table.name)}"
 
@@ -99,7 +128,7 @@ def prepare_staging(connection: Any, money: MoneyType) -> None:
 
 
 def stage_batch(connection: Any, tables: Tables, batch: int) -> None:
-    """Append one batch's tables to the staging tables (each batch holds an order key at most once)."""
+    """Append one batch's tables to the staging tables (a key once a batch) (the caller's transaction)."""
     for table in TABLES:
         name = f"_cartnorm_in_{table.name}"
         connection.register(name, getattr(tables, table.name))
@@ -110,47 +139,82 @@ def stage_batch(connection: Any, tables: Tables, batch: int) -> None:
             connection.unregister(name)
 
 
+WINNERS: Final = "_cartnorm_winners"
+_REPLACED: Final = f"SELECT 1 FROM {WINNERS} w WHERE w.replaced AND w.source = t.source AND w.id = t.{{}}"
+_WON: Final = f"SELECT 1 FROM {WINNERS} w WHERE w.source = s.source AND w.id = s.{{}} AND w._batch = s._batch"
+_LATEST_REJECT: Final = "QUALIFY row_number() OVER (PARTITION BY record_sha256 ORDER BY _batch DESC, position DESC) = 1"
+
+
+def _order_key(table: Table) -> str:
+    return "id" if table is ORDERS else "order_id"
+
+
+def pick_winners(connection: Any, stored_orders: str) -> tuple[int, int, int]:
+    """
+    The temporary table `WINNERS` of the run's snapshots that win; return (inserted, replaced, staged snapshots).
+
+    Per key, the run's snapshot with the latest ``updated_date`` (the first staged, on a tie) is
+    the candidate; it wins over the stored order (a row of ``stored_orders``) only when strictly
+    newer, and then the order's row and every child row are replaced by the candidate's.
+    """
+    connection.execute(
+        f"CREATE OR REPLACE TEMP TABLE {WINNERS} AS "
+        f"SELECT c.source, c.id, c._batch, s.id IS NOT NULL AS replaced FROM "
+        f"(SELECT source, id, updated_date, _batch FROM {_staged(ORDERS)} "
+        f" QUALIFY row_number() OVER (PARTITION BY source, id ORDER BY updated_date DESC, _batch) = 1) c "
+        f"LEFT JOIN {stored_orders} s ON s.source = c.source AND s.id = c.id "
+        f"WHERE s.id IS NULL OR s.updated_date < c.updated_date"
+    )
+    ((inserted, replaced),) = connection.execute(
+        f"SELECT count(*) FILTER (WHERE NOT replaced), count(*) FILTER (WHERE replaced) FROM {WINNERS}"
+    ).fetchall()
+    ((staged,),) = connection.execute(f"SELECT count(*) FROM {_staged(ORDERS)}").fetchall()
+    return inserted, replaced, staged
+
+
+def merged_rows(table: Table, stored: str) -> str:
+    """
+    A query of ``table`` after the merge: the stored rows (of relation ``stored``) that stay, and the run's that win.
+
+    Needs `pick_winners` first. Rejects: the stored ones not rejected again, and the run's
+    latest reason per record.
+    """
+    columns = ", ".join(map(_quote, table.names))
+    if table is REJECTS:
+        return (
+            f"SELECT {columns} FROM {stored} t WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {_staged(REJECTS)} s WHERE s.record_sha256 = t.record_sha256) "
+            f"UNION ALL SELECT {columns} FROM (SELECT * FROM {_staged(REJECTS)} {_LATEST_REJECT})"
+        )
+    key = _order_key(table)
+    return (
+        f"SELECT {columns} FROM {stored} t WHERE NOT EXISTS ({_REPLACED.format(key)}) "
+        f"UNION ALL SELECT {columns} FROM {_staged(table)} s WHERE EXISTS ({_WON.format(key)})"
+    )
+
+
 def merge_staged(connection: Any) -> tuple[int, int, int]:
     """
     Merge the staged run into the tables by the merge rule; return (inserted, replaced, staged snapshots).
 
-    Per key, the run's snapshot with the latest ``updated_date`` (the first staged, on a tie) is
-    the candidate; it wins over the stored order only when strictly newer, and then the order's
-    row and every child row are replaced by the candidate's. Runs inside the caller's
-    transaction, and drops the staging tables.
+    The winners are `pick_winners`'; the replaced orders' rows and child rows are deleted, the
+    winners' inserted. Runs inside the caller's transaction, and drops the staging tables.
     """
-    connection.execute(
-        f"CREATE OR REPLACE TEMP TABLE _cartnorm_winners AS "
-        f"SELECT c.source, c.id, c._batch, s.id IS NOT NULL AS replaced FROM "
-        f"(SELECT source, id, updated_date, _batch FROM {_staged(ORDERS)} "
-        f" QUALIFY row_number() OVER (PARTITION BY source, id ORDER BY updated_date DESC, _batch) = 1) c "
-        f"LEFT JOIN orders s ON s.source = c.source AND s.id = c.id "
-        f"WHERE s.id IS NULL OR s.updated_date < c.updated_date"
-    )
-    inserted, replaced = connection.execute(
-        "SELECT count(*) FILTER (WHERE NOT replaced), count(*) FILTER (WHERE replaced) FROM _cartnorm_winners"
-    ).fetchone()
-    (staged,) = connection.execute(f"SELECT count(*) FROM {_staged(ORDERS)}").fetchone()
-    replaced_key = "SELECT 1 FROM _cartnorm_winners w WHERE w.replaced AND w.source = t.source AND w.id = t.{}"
-    for table in CHILD_TABLES:
-        connection.execute(f"DELETE FROM {_quote(table.name)} t WHERE EXISTS ({replaced_key.format('order_id')})")
-    connection.execute(f"DELETE FROM orders t WHERE EXISTS ({replaced_key.format('id')})")
-    won = "SELECT 1 FROM _cartnorm_winners w WHERE w.source = s.source AND w.id = s.{} AND w._batch = s._batch"
+    counts = pick_winners(connection, "orders")
+    for table in (*CHILD_TABLES, ORDERS):
+        connection.execute(f"DELETE FROM {_quote(table.name)} t WHERE EXISTS ({_REPLACED.format(_order_key(table))})")
     for table in (ORDERS, *CHILD_TABLES):
         columns = ", ".join(map(_quote, table.names))
-        key = "id" if table is ORDERS else "order_id"
         connection.execute(
             f"INSERT INTO {_quote(table.name)} ({columns}) SELECT {columns} FROM {_staged(table)} s "
-            f"WHERE EXISTS ({won.format(key)})"
+            f"WHERE EXISTS ({_WON.format(_order_key(table))})"
         )
     columns = ", ".join(map(_quote, REJECTS.names))
-    connection.execute(
-        f"INSERT OR REPLACE INTO rejects ({columns}) SELECT {columns} FROM {_staged(REJECTS)} "
-        "QUALIFY row_number() OVER (PARTITION BY record_sha256 ORDER BY _batch DESC, position DESC) = 1"
-    )
+    connection.execute(f"DELETE FROM rejects WHERE record_sha256 IN (SELECT record_sha256 FROM {_staged(REJECTS)})")
+    connection.execute(f"INSERT INTO rejects ({columns}) SELECT {columns} FROM {_staged(REJECTS)} {_LATEST_REJECT}")
     connection.execute(f"DROP SCHEMA {STAGING} CASCADE")
-    connection.execute("DROP TABLE _cartnorm_winners")
-    return inserted, replaced, staged
+    connection.execute(f"DROP TABLE {WINNERS}")
+    return counts
 
 
 class MergingSink(TableSink):
@@ -162,13 +226,37 @@ class MergingSink(TableSink):
 
     connection: Any
     _batches: int = 0
+    _more_memory: int = 0  # how many of MORE_MEMORY were needed
 
     def _merge(self, tables: Tables) -> None:
         self._batches += 1
-        stage_batch(self.connection, tables, self._batches)
+        self._in_transaction(lambda: stage_batch(self.connection, tables, self._batches))
 
-    def _merge_run(self) -> None:
-        inserted, replaced, staged = merge_staged(self.connection)
+    def _in_transaction(self, action: Callable[[], T]) -> T:
+        """``action`` in one transaction, committed; run again with more memory if DuckDB runs out."""
+
+        def committed() -> T:
+            self.connection.execute("BEGIN TRANSACTION")
+            result = action()
+            self.connection.execute("COMMIT")
+            return result
+
+        return self._with_memory(committed, lambda: self.connection.execute("ROLLBACK"))
+
+    def _with_memory(self, action: Callable[[], T], undo: Callable[[], object]) -> T:
+        """``action``; when DuckDB runs out of memory, ``undo``, raise the limit (`MORE_MEMORY`) and run it again."""
+        while True:
+            try:
+                return action()
+            except duckdb.OutOfMemoryException:
+                if self._more_memory >= len(MORE_MEMORY):
+                    raise
+                undo()
+                self.connection.execute(f"SET memory_limit = '{MORE_MEMORY[self._more_memory]}'")
+                self._more_memory += 1
+
+    def _count(self, counts: tuple[int, int, int]) -> None:
+        inserted, replaced, staged = counts
         self.report.inserted += inserted
         self.report.replaced += replaced
         self.report.unchanged += staged - inserted - replaced
@@ -193,7 +281,7 @@ class DuckDBSink(MergingSink):
             msg = f"cannot open the DuckDB file {path}: {error}"
             raise ConfigurationError(msg) from None
         try:
-            self.connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+            configure(self.connection)
             create_tables(self.connection, money)
             prepare_staging(self.connection, money)
         except BaseException:
@@ -201,9 +289,7 @@ class DuckDBSink(MergingSink):
             raise
 
     def _commit(self) -> None:
-        self.connection.execute("BEGIN TRANSACTION")
-        self._merge_run()
-        self.connection.execute("COMMIT")
+        self._count(self._in_transaction(lambda: merge_staged(self.connection)))
         self.connection.close()
 
     def _abort(self) -> None:

@@ -20,15 +20,17 @@ missing, or tables from two runs; and two runs must not write the same directory
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from ..errors import ConfigurationError, MissingDependencyError
-from ..table_schema import TABLES, MoneyType
+from ..table_schema import TABLES, MoneyType, Table
+from . import Tables
 from ._arrow import arrow_schema
-from ._duckdb import MEMORY_LIMIT, MergingSink, create_tables, prepare_staging
+from ._duckdb import MergingSink, configure, create_tables, merged_rows, pick_winners, prepare_staging
 
 try:
     import duckdb
@@ -43,7 +45,16 @@ STAGING: Final = ".cartnorm-staging"
 OLD: Final = ".cartnorm-old"
 COMPLETE: Final = "COMPLETE"
 PART: Final = "part-0.parquet"
-_ROWS_PER_GROUP: Final = 100_000
+#: How much of a table is written at a time (one Parquet row group): rows of about this many bytes
+#: in Arrow, at least and at most so many rows (an order with its ``additional_fields`` can be tens
+#: of kilobytes, a line item a few hundred bytes).
+_BATCH_BYTES: Final = 16 << 20
+_MIN_ROWS: Final = 1_000
+_MAX_ROWS: Final = 100_000
+
+
+def _uncompressed_bytes(metadata: Any) -> int:
+    return sum(metadata.row_group(index).total_byte_size for index in range(metadata.num_row_groups))
 
 
 def recover(directory: Path) -> None:
@@ -82,6 +93,7 @@ class ParquetSink(MergingSink):
         batch_size: int,
     ) -> None:
         super().__init__(f"parquet:{path}", money, batch_size)
+        self._row_bytes: dict[str, int] = {}  # the widest row seen per table (bytes in Arrow), to size the batches
         self.directory = Path(path)
         if self.directory.exists() and not self.directory.is_dir():
             msg = f"{path} exists and is not a directory"
@@ -92,38 +104,64 @@ class ParquetSink(MergingSink):
         self.staging.mkdir()
         self.connection = duckdb.connect(str(self.staging / "merge.duckdb"))
         try:
-            self.connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+            configure(self.connection)
             create_tables(self.connection, money)
             prepare_staging(self.connection, money)
-            self._load_stored()
+            self._stored = self._stored_tables()
         except BaseException:
             self._abort()
             raise
 
-    def _load_stored(self) -> None:
+    def _stored_tables(self) -> dict[str, str]:
+        """Per table, the relation of its stored rows: the stored dataset, read in place, or the empty table."""
+        stored = {}
         for table in TABLES:
             part = self.directory / table.name / PART
             if not part.is_file():
+                stored[table.name] = f'"{table.name}"'  # made empty by create_tables
                 continue
             expected = arrow_schema(table, self.money)
-            found = pq.read_schema(part)
-            if not found.remove_metadata().equals(expected.remove_metadata()):
+            found = pq.ParquetFile(part)
+            if not found.schema_arrow.remove_metadata().equals(expected.remove_metadata()):
                 msg = (
                     f"the stored dataset {part} has other columns or types than this run writes "
                     "(another money type?): use the one it was made with (--decimal), or another directory"
                 )
                 raise ConfigurationError(msg)
-            self.connection.execute(f'INSERT INTO "{table.name}" SELECT * FROM read_parquet(?)', [str(part)])
+            self._widen(table.name, found.metadata.num_rows, _uncompressed_bytes(found.metadata))
+            stored[table.name] = "read_parquet('" + str(part).replace("'", "''") + "')"
+        return stored
+
+    def _widen(self, table: str, rows: int, size: int) -> None:
+        if rows:
+            self._row_bytes[table] = max(self._row_bytes.get(table, 0), size // rows + 1)
+
+    def _merge(self, tables: Tables) -> None:
+        for name, table in tables.items():
+            self._widen(name, table.num_rows, table.nbytes)
+        super()._merge(tables)
 
     def _commit(self) -> None:
-        self._merge_run()
+        """Write every table merged, sorted by key, into the staging directory; then swap the tables in."""
+        self._count(self._with_memory(lambda: pick_winners(self.connection, self._stored["orders"]), lambda: None))
         for table in TABLES:
-            schema = arrow_schema(table, self.money)
             (self.staging / table.name).mkdir()
-            result = self.connection.sql(f'SELECT * FROM "{table.name}" ORDER BY {_order_by(table.key)}')
-            with pq.ParquetWriter(self.staging / table.name / PART, schema) as writer:
-                for batch in result.to_arrow_reader(_ROWS_PER_GROUP):
-                    writer.write_batch(batch.cast(schema))
+            part = self.staging / table.name / PART
+            write, undo = functools.partial(self._write, table, part), functools.partial(part.unlink, missing_ok=True)
+            self._with_memory(write, undo)
+        self._finish()
+
+    def _write(self, table: Table, part: Path) -> None:
+        """Write ``table`` merged, sorted by key, into ``part``, in row groups of about `_BATCH_BYTES`."""
+        schema = arrow_schema(table, self.money)
+        result = self.connection.sql(f"{merged_rows(table, self._stored[table.name])} ORDER BY {_order_by(table.key)}")
+        rows = max(_MIN_ROWS, min(_MAX_ROWS, _BATCH_BYTES // self._row_bytes.get(table.name, 1)))
+        with pq.ParquetWriter(part, schema) as writer:
+            for batch in result.to_arrow_reader(rows):
+                writer.write_batch(batch.cast(schema))
+
+    def _finish(self) -> None:
+        """Drop the scratch database, mark the staging complete, and swap the tables in."""
         self.connection.close()
         (self.staging / "merge.duckdb").unlink()
         marker = self.staging / (COMPLETE + ".tmp")

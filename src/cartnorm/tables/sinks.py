@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import abc
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -31,10 +31,15 @@ from ..errors import ConfigurationError, PayloadError
 from ..etl import Accepted, Rejection
 from ..table_schema import DEFAULT_MONEY, MoneyType
 
+if TYPE_CHECKING:
+    from ._arrow import OrderRows
 __all__ = ["SinkReport", "TableSink", "open_sink"]
 
-#: How many orders a sink builds into Arrow and merges at a time.
-DEFAULT_BATCH = 1_000
+#: How many orders a sink builds into Arrow and merges at a time, at most.
+DEFAULT_BATCH = 500
+#: How much a batch may hold, in bytes of Arrow (about: orders' JSON text, rejects' records), at most:
+#: orders with large ``additional_fields`` make smaller batches, so that memory stays flat.
+BATCH_BYTES = 4 << 20
 
 
 @attrs.define
@@ -64,7 +69,7 @@ class TableSink(abc.ABC):
     """
 
     def __init__(self, target: str, money: MoneyType, batch_size: int) -> None:
-        from ._arrow import TableBuilder  # noqa: PLC0415 - optional extra, imported on first use
+        from ._arrow import TableBuilder, rows_size  # noqa: PLC0415 - optional extra, imported on first use
 
         self.target = target
         self.money = money
@@ -73,7 +78,9 @@ class TableSink(abc.ABC):
         self._builder = TableBuilder(money)
         # The batch's orders by key: the newest snapshot's updated_date and rows (built and
         # checked as they arrive, added to the builder when the batch is merged).
-        self._batch: dict[tuple[str, str], tuple[Any, list[tuple[str, tuple[Any, ...]]]]] = {}
+        self._batch: dict[tuple[str, str], tuple[Any, OrderRows]] = {}
+        self._size = 0  # rows_size of the batch's orders
+        self._rows_size = rows_size
         self._closed = False
 
     def write(
@@ -101,7 +108,7 @@ class TableSink(abc.ABC):
             rejection = None
         else:
             rejection = self._add(result, record, input_name, line)
-        if len(self._builder) + len(self._batch) >= self.batch_size:
+        if len(self._builder) + len(self._batch) >= self.batch_size or self._builder.size + self._size >= BATCH_BYTES:
             self._flush()
         return rejection
 
@@ -121,12 +128,14 @@ class TableSink(abc.ABC):
             if order.updated_date <= earlier[0]:
                 return None
         self._batch[key] = (order.updated_date, rows)
+        self._size += self._rows_size(rows)  # a replaced snapshot still counts: the batch ends a little early
         return None
 
     def _flush(self) -> None:
         for _, rows in self._batch.values():
             self._builder.add_rows(rows)
         self._batch.clear()
+        self._size = 0
         self._merge(self._builder.build())
 
     @abc.abstractmethod
