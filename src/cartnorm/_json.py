@@ -286,7 +286,7 @@ def encode_json_utf8(value: Any) -> bytes:
     """
     if _orjson is not None:
         try:
-            return _orjson.dumps(value, default=_orjson_default)
+            return _orjson.dumps(value, default=orjson_default)
         except TypeError:  # orjson.JSONEncodeError is a TypeError
             pass
     return encode_json_python(value).encode("utf-8")
