@@ -49,9 +49,10 @@ PART: Final = "part-0.parquet"
 SORT: Final = "sort"  # the scratch runs of `sorted_chunks`, under the staging directory
 #: How much of a table is written at a time (one Parquet row group): rows of about this many bytes
 #: in Arrow, at least and at most so many rows (an order with its ``additional_fields`` can be tens
-#: of kilobytes, a line item a few hundred bytes).
+#: of kilobytes, a line item a few hundred bytes). The floor is low: a thousand rows of orders
+#: with 100 KB of ``additional_fields`` each would hold 100 MB at a time.
 _BATCH_BYTES: Final = 16 << 20
-_MIN_ROWS: Final = 1_000
+_MIN_ROWS: Final = 64
 _MAX_ROWS: Final = 100_000
 
 
@@ -103,6 +104,9 @@ class ParquetSink(MergingSink):
         self.connection = duckdb.connect(str(self.staging / "merge.duckdb"))
         try:
             configure(self.connection)
+            # The scratch database is deleted unread: closing it need not write its log into it
+            # (which held the wide rows of the run in memory).
+            self.connection.execute("PRAGMA disable_checkpoint_on_shutdown")
             create_tables(self.connection, money)
             prepare_staging(self.connection, money)
             self._stored = self._stored_tables()

@@ -84,6 +84,8 @@ def sorted_chunks(
                 last = run  # the input was one run: no files
                 break
             runs.append(_spill(run, scratch, next(counter)))
+            run = None
+            pa.default_memory_pool().release_unused()  # mimalloc keeps what a run freed: RSS grew with the runs
         if last is not None:
             for start in range(0, last.num_rows, rows):
                 yield last.slice(start, rows)
