@@ -71,8 +71,8 @@ def test_stdin_and_output_file(monkeypatch, capsys, tmp_path):
     [
         (["normalize", "missing.json"], "cannot read missing.json"),
         (
-            ["normalize", str(TRACKSTAR / "full_order.payload.json"), "--source", "shopify"],
-            "no adapter named 'shopify'",
+            ["normalize", str(TRACKSTAR / "full_order.payload.json"), "--source", "woocommerce"],
+            "no adapter named 'woocommerce'",
         ),
         (["normalize", "--exponent", "KWD"], "--exponent takes CODE=DIGITS"),
         (["normalize", "--observed-at", "yesterday"], "--observed-at"),

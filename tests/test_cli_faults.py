@@ -131,6 +131,15 @@ def many(tmp_path_factory) -> Path:
     return path
 
 
+def ctrl_c_on() -> None:
+    """
+    In the child: SIGINT as a terminal delivers it. A shell starts background jobs with SIGINT ignored and Python
+    keeps that (as it should: ``nohup``-like runs are not interrupted), so a suite run in the background would
+    otherwise test nothing but the ignore.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def wait_until_reading(process: subprocess.Popen[bytes], path: Path, at_least: int = 1, timeout: float = 30) -> None:
     """Wait until ``process`` has read ``at_least`` bytes of ``path`` (its file position, from /proc)."""
     deadline = time.monotonic() + timeout
@@ -223,7 +232,7 @@ def test_an_existing_output_survives_a_run_that_fails(tmp_path, fault, many):
     inputs = {"missing input": tmp_path / "missing.jsonl", "SIGINT": many}.get(fault, source)
     if fault == "SIGINT":
         command = [sys.executable, "-m", "cartnorm", "normalize", str(many), "-o", str(out), "--rejects", str(rejects)]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=ctrl_c_on)
         wait_until_reading(process, many, at_least=1 << 20)
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
@@ -540,7 +549,9 @@ def test_sigint_and_sigterm_leave_no_partial_output_and_say_how_far(tmp_path, ma
     source = tmp_path / "many.jsonl"
     source.symlink_to(many)
     command = [sys.executable, "-m", "cartnorm", "normalize", str(source), "-o", str(out), "--rejects", str(rejects)]
-    process = subprocess.Popen([*command, "--jobs", jobs], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [*command, "--jobs", jobs], stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=ctrl_c_on
+    )
     wait_until_reading(process, many, at_least=8 << 20)
     process.send_signal(sent)
     out_text, err = process.communicate(timeout=30)

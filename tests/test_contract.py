@@ -11,9 +11,11 @@ import pytest
 
 import cartnorm
 from cartnorm import registry
+from cartnorm._json import encode_json, parse_json
 from cartnorm.cli import main
-from cartnorm.conformance import discover_cases, run_case
-from cartnorm.testing import ContractError, check_adapter, contract_problems
+from cartnorm.codec import to_trackstar
+from cartnorm.conformance import FIXTURE_OBSERVED_AT, discover_cases, run_case
+from cartnorm.testing import CHECKS, ContractError, FixturePayload, check_adapter, contract_problems
 from conftest import REPO
 
 EXAMPLE = Path(__file__).parent / "plugin_example"
@@ -119,3 +121,40 @@ def test_the_conformance_runner_checks_the_round_trip(tinyshop, monkeypatch):
     result = run_case(case, lambda _name: broken)
     assert not result.passed
     assert "first difference at $.lines[0]" in result.report()
+
+
+def _with_memo(good: cartnorm.Adapter, given_back) -> cartnorm.Adapter:
+    """TinyShop with a data option, ``memo`` (a second document read beside the payload), and its given_back."""
+
+    def convert(payload, *, observed_at=None, **options):
+        memo = options.pop("memo", None)
+        result = good.convert(payload, observed_at=observed_at, **options)
+        order = attrs.evolve(result.order, additional_fields={**result.order.additional_fields, "memo": memo})
+        return attrs.evolve(result, order=order)
+
+    memo = cartnorm.Option(name="memo", type="a JSON document", help="read beside the order", given_back=given_back)
+    return attrs.evolve(good, convert=convert, options=(*good.options, memo))
+
+
+def test_the_round_trip_checks_that_data_options_come_back(tinyshop, tmp_path):
+    """An option with given_back (a second payload) must come back as passed: in the contract and in run_case."""
+    source = FIXTURES / "shipped_two_parcels"
+    options = parse_json(source.with_suffix(".options.json").read_bytes()) | {"memo": {"lines": [{"rate": 0.06}]}}
+    payload = parse_json(source.with_suffix(".payload.json").read_bytes())
+    fixture = FixturePayload("with_memo", payload, error=False, own_encoding=True,
+                             observed_at=FIXTURE_OBSERVED_AT, options=options)  # fmt: skip
+    faithful = _with_memo(tinyshop.ADAPTER, lambda order: order.additional_fields["memo"])
+    forgetful = _with_memo(tinyshop.ADAPTER, lambda order: None)
+    assert CHECKS["round_trip"](faithful, [fixture]) == []
+    assert CHECKS["round_trip"](forgetful, [fixture]) == [
+        "with_memo: memo is not given back as it was passed (Option.given_back)"
+    ]
+    case = tmp_path / "with_memo"
+    case.with_suffix(".payload.json").write_bytes(source.with_suffix(".payload.json").read_bytes())
+    case.with_suffix(".options.json").write_text(encode_json(options | {"source": "tinyshop"}))
+    order = faithful.convert(payload, observed_at=FIXTURE_OBSERVED_AT, **options).order
+    case.with_suffix(".expected.json").write_text(encode_json(to_trackstar(order)))
+    (found,) = discover_cases(tmp_path)
+    assert run_case(found, lambda _name: faithful).passed
+    result = run_case(found, lambda _name: forgetful)
+    assert not result.passed and "memo is not given back as it was passed" in result.report()

@@ -167,8 +167,8 @@ def test_configuration_errors_are_raised_on_the_client():
         normalize_dataframe(df.rename(columns={"id": "error"}), source=TRACKSTAR)
     with pytest.raises(cartnorm.ConfigurationError, match="timezone-aware"):
         normalize_bag(db.from_sequence(["{}"]), observed_at=datetime(2024, 1, 1))  # noqa: DTZ001
-    with pytest.raises(cartnorm.ConfigurationError, match="no adapter named 'shopify'"):
-        normalize_bag(db.from_sequence(["{}"]), source="shopify")
+    with pytest.raises(cartnorm.ConfigurationError, match="no adapter named 'woocommerce'"):
+        normalize_bag(db.from_sequence(["{}"]), source="woocommerce")
 
 
 def test_missing_extra_names_it(monkeypatch):

@@ -227,8 +227,8 @@ def test_configuration_errors_are_raised_on_the_driver(spark):
         normalize_dataframe(df.withColumnRenamed("id", "Status"), source=TRACKSTAR)
     with pytest.raises(cartnorm.ConfigurationError, match="timezone-aware"):
         normalize_dataframe(df, source=TRACKSTAR, observed_at=datetime(2024, 1, 1))  # noqa: DTZ001
-    with pytest.raises(cartnorm.ConfigurationError, match="no adapter named 'shopify'"):
-        normalize_dataframe(df, source="shopify")
+    with pytest.raises(cartnorm.ConfigurationError, match="no adapter named 'woocommerce'"):
+        normalize_dataframe(df, source="woocommerce")
 
 
 def test_missing_extra_names_it(monkeypatch):

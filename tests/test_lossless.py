@@ -10,7 +10,18 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cartnorm._json import encode_json
-from cartnorm.lossless import ESCAPED, OMITTED, Carried, Reading, copy_json, remainder_of, restore, same
+from cartnorm.lossless import (
+    ESCAPED,
+    OMITTED,
+    Carried,
+    Reading,
+    as_floats,
+    copy_json,
+    note_floats,
+    remainder_of,
+    restore,
+    same,
+)
 from strategies.canonical import json_values
 
 #: Keys that collide with the marker now and then.
@@ -158,3 +169,32 @@ def test_carried_is_lenient_about_what_it_is_given():
         carried = Carried(junk)
         assert carried.parts("lines") is None
         assert carried.part("ship_to").restore({"city": "Paris"}) == {"city": "Paris"}
+
+
+#: JSON as ``json.loads`` gives it: floats where the text had a fraction or an exponent, never a Decimal.
+loaded = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=4) | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(map(_has_float, value.values()))
+    if isinstance(value, list):
+        return any(map(_has_float, value))
+    return type(value) is float
+
+
+@given(loaded)
+@example({"rate": 0.06, "lat": 52.20149319999999, "subtotal": 195.66, "id": 450789469})
+def test_floats_noted_copied_exactly_and_given_back_as_the_same_floats(value):
+    """note_floats copies json.loads output with exact Decimals and says it held floats; as_floats undoes it, =="""
+    copied, floats = note_floats(value)
+    assert floats == _has_float(value)
+    assert not _has_float(copied)
+    assert same(copied, value)
+    back = as_floats(copied)
+    assert back == value
+    assert _text(back) == _text(value)  # 1.0 stays the float 1.0, never the int 1

@@ -25,8 +25,8 @@ def plugins(monkeypatch):
 
 
 def test_builtins_are_available():
-    """medusa, gearment and trackstar are always there, in that order."""
-    assert list(registry.available_adapters())[:3] == ["medusa", "gearment", "trackstar"]
+    """medusa, gearment, shopify and trackstar are always there, in that order."""
+    assert list(registry.available_adapters())[:4] == ["medusa", "gearment", "shopify", "trackstar"]
 
 
 def test_plugins_are_discovered(plugins, sample_order):
@@ -55,8 +55,8 @@ def test_broken_plugins_are_loud(plugins, entry, message):
 
 def test_unknown_names_list_what_exists():
     """Asking for an adapter that does not exist names the ones that do."""
-    with pytest.raises(ConfigurationError, match="available: medusa, gearment, trackstar"):
-        cartnorm.get_adapter("shopify")
+    with pytest.raises(ConfigurationError, match="available: medusa, gearment, shopify, trackstar"):
+        cartnorm.get_adapter("woocommerce")
 
 
 @pytest.mark.parametrize("payload", [{}, {"id": "x"}, [1, 2], "text", None])

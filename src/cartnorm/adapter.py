@@ -10,25 +10,29 @@ tables as data (`StatusTable`), from which the documentation is generated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, cast
 
 import attrs
 
 from .errors import ConfigurationError
-from .model import CartOrder, OrderStatus
+from .model import CartOrder, OrderStatus, ShipmentStatus
 
 __all__ = [
+    "DECIDES",
     "Adapter",
     "ConvertFunction",
     "DataWarning",
     "Normalized",
     "Option",
     "StatusDecision",
+    "StatusRule",
     "StatusTable",
     "WarningLog",
+    "expand_rules",
     "observation_time",
     "read_options",
 ]
@@ -101,15 +105,35 @@ class Normalized:
     warnings: tuple[DataWarning, ...] = ()
 
 
-@attrs.frozen
-class StatusDecision:
-    """The Trackstar status a vendor status (or combination) maps to, and why."""
+if TYPE_CHECKING:  # a default for the type parameter (PEP 696): a bare StatusTable is an order table
+    from typing_extensions import TypeVar
 
-    status: OrderStatus
+    Status = TypeVar("Status", OrderStatus, ShipmentStatus, default=OrderStatus)
+else:
+    from typing import TypeVar
+
+    Status = TypeVar("Status", OrderStatus, ShipmentStatus)
+
+#: What a status table decides (`StatusTable.decides`), and the Trackstar enum its statuses come from.
+DECIDES: Final[Mapping[str, type[OrderStatus] | type[ShipmentStatus]]] = MappingProxyType(
+    {"order": OrderStatus, "shipment": ShipmentStatus, "shipping_group": ShipmentStatus}
+)
+
+
+@attrs.frozen
+class StatusDecision(Generic[Status]):
+    """
+    The Trackstar status a vendor status (or combination) maps to, and why.
+
+    ``status`` is an `OrderStatus` in an order's table, a `ShipmentStatus` in a shipment's or a
+    shipping group's (Trackstar gives both the same enum).
+    """
+
+    status: Status
     reason: str
 
 
-def _read_only_rows(rows: Mapping[tuple[str, ...], StatusDecision]) -> Mapping[tuple[str, ...], StatusDecision]:
+def _read_only_rows(rows: Mapping[tuple[str, ...], StatusDecision[Any]]) -> Mapping[tuple[str, ...], Any]:
     return MappingProxyType(dict(rows))
 
 
@@ -117,8 +141,60 @@ def _read_only_values(values: Mapping[str, Sequence[str]]) -> Mapping[str, tuple
     return MappingProxyType({axis: tuple(found) for axis, found in values.items()})
 
 
+def _read_only_when(when: Mapping[str, Collection[str]]) -> Mapping[str, frozenset[str]]:
+    return MappingProxyType({axis: frozenset(found) for axis, found in when.items()})
+
+
 @attrs.frozen(kw_only=True)
-class StatusTable:
+class StatusRule(Generic[Status]):
+    """
+    One line of a mapping written as an ordered list of rules (the first that matches decides).
+
+    Attributes:
+        when: axis name → the values that match; an axis not named matches any value.
+        status: the Trackstar status the matching combinations map to.
+        reason: why, for people (shown in the generated documentation).
+    """
+
+    when: Mapping[str, frozenset[str]] = attrs.field(converter=_read_only_when)
+    status: Status
+    reason: str
+
+    def matches(self, combination: Mapping[str, str]) -> bool:
+        """True when every axis this rule names holds one of its values."""
+        return all(combination[axis] in found for axis, found in self.when.items())
+
+
+def expand_rules(
+    rules: Sequence[StatusRule[Status]], axes: Sequence[str], values: Mapping[str, Sequence[str]]
+) -> dict[tuple[str, ...], StatusDecision[Status]]:
+    """
+    One row per combination of the documented ``values`` of ``axes``, decided by the first
+    of ``rules`` that matches it; a combination no rule matches is a `ValueError` (a rule list
+    must decide every documented combination: end it with catch-alls).
+
+    >>> rules = [StatusRule(when={"paid": {"yes"}}, status=OrderStatus.CONFIRMED, reason="paid"),
+    ...          StatusRule(when={}, status=OrderStatus.OPEN, reason="placed")]
+    >>> {key: d.status.value for key, d in expand_rules(rules, ("paid",), {"paid": ("yes", "no")}).items()}
+    {('yes',): 'confirmed', ('no',): 'open'}
+    """
+    unknown = {axis for rule in rules for axis in rule.when} - set(axes)
+    if unknown:
+        msg = f"rules name {sorted(unknown)!r}, which are not axes {tuple(axes)!r}"
+        raise ValueError(msg)
+    rows: dict[tuple[str, ...], StatusDecision[Status]] = {}
+    for key in itertools.product(*(values[axis] for axis in axes)):
+        combination = dict(zip(axes, key, strict=True))
+        rule = next((rule for rule in rules if rule.matches(combination)), None)
+        if rule is None:
+            msg = f"no rule decides {combination!r}"
+            raise ValueError(msg)
+        rows[key] = StatusDecision(rule.status, rule.reason)
+    return rows
+
+
+@attrs.frozen(kw_only=True)
+class StatusTable(Generic[Status]):
     """
     A vendor's status mapping as data.
 
@@ -130,15 +206,22 @@ class StatusTable:
     ``values`` lists, per axis, every value the vendor documents; the contract
     (`cartnorm.testing`) checks that each appears in some row, or that the axis has a row
     with the ``wildcard`` value (a table whose rows match "any value" there, as Gearment's do).
+
+    ``decides`` says which Trackstar status the table decides (`DECIDES`): an order's
+    (`OrderStatus`, the default), a shipment's or a shipping group's (`ShipmentStatus`).
+    ``rules`` keeps the ordered rules the rows were expanded from, when they were
+    (`StatusTable.from_rules`), for the documentation.
     """
 
     vendor: str
     title: str
     axes: tuple[str, ...]
-    rows: Mapping[tuple[str, ...], StatusDecision] = attrs.field(converter=_read_only_rows)
+    rows: Mapping[tuple[str, ...], StatusDecision[Status]] = attrs.field(converter=_read_only_rows)
     unknown_reason: str = "not a value the vendor documents: kept in raw_status"
     values: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_read_only_values)
     wildcard: str | None = None
+    decides: str = "order"
+    rules: tuple[StatusRule[Status], ...] = ()
 
     def __attrs_post_init__(self) -> None:
         width = len(self.axes)
@@ -150,12 +233,43 @@ class StatusTable:
         if unknown:
             msg = f"{self.title}: values for {sorted(unknown)!r}, which are not axes {self.axes!r}"
             raise ValueError(msg)
+        enum = DECIDES.get(self.decides)
+        if enum is None:
+            msg = f"{self.title}: decides {self.decides!r}, which is not one of {sorted(DECIDES)}"
+            raise ValueError(msg)
+        wrong = [key for key, decision in self.rows.items() if not isinstance(decision.status, enum)]
+        if wrong:
+            msg = f"{self.title}: row {wrong[0]!r} is not a {enum.__name__} (the table decides {self.decides!r})"
+            raise ValueError(msg)
 
-    def lookup(self, key: tuple[str, ...]) -> StatusDecision:
+    @classmethod
+    def from_rules(
+        cls,
+        *,
+        vendor: str,
+        title: str,
+        axes: tuple[str, ...],
+        rules: Sequence[StatusRule[Status]],
+        values: Mapping[str, Sequence[str]],
+        decides: str = "order",
+        unknown_reason: str = "not a value the vendor documents: kept in raw_status",
+    ) -> StatusTable[Status]:
+        """The table whose rows are ``rules`` expanded over ``values`` (`expand_rules`), rules kept."""
+        return cls(
+            vendor=vendor, title=title, axes=axes, rows=expand_rules(rules, axes, values),
+            unknown_reason=unknown_reason, values=values, decides=decides, rules=tuple(rules),
+        )  # fmt: skip
+
+    @property
+    def other(self) -> Status:
+        """``other`` of the enum this table decides."""
+        return cast("Status", DECIDES[self.decides].OTHER)
+
+    def lookup(self, key: tuple[str, ...]) -> StatusDecision[Status]:
         """Return the decision for ``key``; unknown combinations map to ``other``."""
         decision = self.rows.get(key)
         if decision is None:
-            return StatusDecision(OrderStatus.OTHER, self.unknown_reason)
+            return StatusDecision(self.other, self.unknown_reason)
         return decision
 
 
@@ -194,6 +308,10 @@ class Option:
             `ConfigurationError` with a message for people on bad text. Default: the last text.
         check: a value given from Python → the value the adapter uses; raises
             `ConfigurationError`. Default: the value as given.
+        given_back: for an option that is data the adapter reads beside the payload (a
+            second document, such as Shopify's fulfillment orders): the order → that data
+            again, as ``from_canonical`` gives the payload back. The contract's round trip
+            checks it gives back what was passed.
     """
 
     name: str
@@ -205,6 +323,7 @@ class Option:
     repeat: bool = False
     parse: Callable[[Sequence[str]], Any] = _no_parse
     check: Callable[[Any], Any] | None = None
+    given_back: Callable[[CartOrder], Any] | None = None
 
 
 def read_options(adapter: str, declared: Sequence[Option], given: Mapping[str, Any]) -> dict[str, Any]:
@@ -261,7 +380,7 @@ class Adapter:
     detect: Callable[[Any], bool]
     convert: ConvertFunction
     from_canonical: Callable[..., dict[str, Any]]
-    status_tables: tuple[StatusTable, ...]
+    status_tables: tuple[StatusTable[Any], ...]
     options: tuple[Option, ...] = ()
     checks_limits: bool = False
     detectable: bool = True

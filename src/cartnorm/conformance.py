@@ -37,6 +37,7 @@ from .adapter import Adapter
 from .codec import to_trackstar
 from .errors import CartnormError, ConfigurationError, PayloadError
 from .lossless import same
+from .model import CartOrder
 
 __all__ = [
     "FIXTURE_OBSERVED_AT",
@@ -47,6 +48,7 @@ __all__ = [
     "case_settings",
     "diff_json",
     "discover_cases",
+    "inputs_given_back",
     "run_case",
 ]
 
@@ -220,16 +222,36 @@ def _round_trip_problem(adapter: Adapter, order: Any, payload: Any, settings: Ca
     try:
         back = adapter.from_canonical(order)
         if settings.own_encoding:
-            if same(back, payload):
-                return None
-            where = _first_difference(payload, back)
-            return f"from_canonical does not give the payload back (first difference at {where})"
+            if not same(back, payload):
+                where = _first_difference(payload, back)
+                return f"from_canonical does not give the payload back (first difference at {where})"
+            problems = inputs_given_back(adapter, order, settings.options)
+            return "; ".join(problems) if problems else None
         again = adapter.convert(back, observed_at=settings.observed_at, **settings.options).order
         if same(adapter.from_canonical(again), back):
             return None
         return "the payload from_canonical gives back (own_encoding: false) does not convert to itself"
     except CartnormError as error:
         return f"from_canonical: {type(error).__name__}: {error}"
+
+
+def inputs_given_back(adapter: Adapter, order: CartOrder, options: Mapping[str, Any]) -> list[str]:
+    """
+    Why the data options passed (those with `Option.given_back`, such as a second payload)
+    do not come back from ``order`` as they were passed; [] when they do.
+    """
+    problems = []
+    for option in adapter.options:
+        if option.given_back is None or option.name not in options:
+            continue
+        try:
+            back = option.given_back(order)
+        except Exception as error:  # noqa: BLE001 - the point: report it, whatever it is
+            problems.append(f"{option.name}: given_back raised {type(error).__name__}: {error}")
+            continue
+        if not same(back, options[option.name]):
+            problems.append(f"{option.name} is not given back as it was passed (Option.given_back)")
+    return problems
 
 
 def _first_difference(expected: Any, actual: Any, path: str = ROOT) -> str:

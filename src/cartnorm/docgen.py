@@ -15,8 +15,9 @@ import importlib.util
 import itertools
 import re
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import Any, Final
 from urllib.parse import urljoin
 
 from . import model, table_schema
@@ -35,6 +36,7 @@ __all__ = [
     "render_lifecycle_table",
     "render_model_reference",
     "render_status_mappings",
+    "render_status_rules",
     "render_status_table",
     "render_tables_reference",
     "update_region",
@@ -46,7 +48,7 @@ def markdown_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_status_table(table: StatusTable) -> str:
+def render_status_table(table: StatusTable[Any]) -> str:
     """
     Render every row of ``table`` as a Markdown table, in the table's own order.
 
@@ -68,6 +70,28 @@ def render_status_table(table: StatusTable) -> str:
     vendor, title = html.escape(table.vendor), html.escape(table.title)
     opening = f'<div class="status-table" data-vendor="{vendor}" data-title="{title}" markdown="1">'
     return "\n".join([opening, "", *lines, "", "</div>"]) + "\n"
+
+
+def _values_cell(values: Collection[str]) -> str:
+    return ", ".join(f"`{markdown_cell(value)}`" for value in sorted(values))
+
+
+def render_status_rules(table: StatusTable[Any]) -> str:
+    """
+    Render the ordered rules ``table`` was expanded from (`StatusTable.rules`), first match
+    wins, as a Markdown table: one column per axis (*any* where a rule does not name it).
+    """
+    header = ["#", *(f"`{axis}`" for axis in table.axes), "Trackstar `status`", "why"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    for number, rule in enumerate(table.rules, start=1):
+        cells = [_values_cell(rule.when[axis]) if axis in rule.when else "*any*" for axis in table.axes]
+        cells += [f"`{rule.status.value}`", markdown_cell(rule.reason)]
+        lines.append(f"| {number} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+#: How the documentation names what a table decides (`cartnorm.adapter.DECIDES`).
+_DECIDES_NAMES: Final = {"order": "order", "shipment": "shipment", "shipping_group": "shipping-group"}
 
 
 def _markers(name: str) -> tuple[str, str]:
@@ -265,7 +289,9 @@ def render_status_mappings(adapter_names: tuple[str, ...] | None = None) -> str:
         out += [f"## {name}", "", f"{adapter.description}.", ""]
         for table in adapter.status_tables:
             axes = ", ".join(f"`{axis}`" for axis in table.axes)
-            out += [f"### {table.title}", "", f"Decided by {axes}: {len(table.rows)} rows.", ""]
+            what = "" if table.decides == "order" else f"The {_DECIDES_NAMES[table.decides]} status, decided "
+            decided = f"{what}{'by' if what else 'Decided by'} {axes}: {len(table.rows)} rows."
+            out += [f"### {table.title}", "", decided, ""]
             out.append(render_status_table(table))
     return "\n".join(out)
 

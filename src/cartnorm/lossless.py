@@ -44,7 +44,18 @@ from typing import Any, Final
 
 from ._paths import ROOT, child, join
 
-__all__ = ["ESCAPED", "OMITTED", "Carried", "Reading", "copy_json", "remainder_of", "restore", "same"]
+__all__ = [
+    "ESCAPED",
+    "OMITTED",
+    "Carried",
+    "Reading",
+    "as_floats",
+    "copy_json",
+    "note_floats",
+    "remainder_of",
+    "restore",
+    "same",
+]
 
 #: The remainder's key listing the keys the reverse writes but the payload did not have.
 OMITTED: Final = "_omitted"
@@ -113,6 +124,60 @@ def copy_json(value: Any) -> Any:
         return {key: copy_json(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [copy_json(item) for item in value]
+    return value
+
+
+def note_floats(value: Any) -> tuple[Any, bool]:
+    """
+    ``(copy_json(value), whether value held a float)``, in one walk.
+
+    A payload parsed with ``json.loads`` holds binary floats where its text had a fraction or
+    an exponent; cartnorm's own parser gives exact Decimals there. An adapter that wants to
+    give back what it was given, number type included (``==`` in Python, not only the same
+    JSON text), copies its payload with this, reads the copy as its own (``Reading(copy,
+    owned=True)``), records the answer, and passes what its reverse writes through `as_floats`
+    when the payload held floats. A payload holds floats or Decimals, not both (one parser).
+
+    >>> note_floats({"rate": 0.06, "id": 7})
+    ({'rate': Decimal('0.06'), 'id': 7}, True)
+    """
+    met = [False]
+    return _copy_noting(value, met), met[0]
+
+
+def _copy_noting(value: Any, met: list[bool]) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {key: item if type(item) in _LEAVES else _copy_noting(item, met) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) in _LEAVES else _copy_noting(item, met) for item in value]
+    if kind is float:
+        met[0] = True
+        return Decimal(repr(value)) if math.isfinite(value) else value
+    if kind in _LEAVES:
+        return value
+    if isinstance(value, Mapping):
+        return {key: _copy_noting(item, met) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_copy_noting(item, met) for item in value]
+    return value
+
+
+def as_floats(value: Any) -> Any:
+    """
+    ``value`` with every Decimal made the float it stands for (`note_floats`' inverse), as a new
+    value: ``float(Decimal(repr(x))) == x`` for every finite float ``x``.
+
+    >>> as_floats({"rate": Decimal("0.06"), "id": 7, "tags": ["a"]})
+    {'rate': 0.06, 'id': 7, 'tags': ['a']}
+    """
+    kind = type(value)
+    if kind is Decimal:
+        return float(value)
+    if kind is dict:
+        return {key: item if type(item) in _PLAIN else as_floats(item) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) in _PLAIN else as_floats(item) for item in value]
     return value
 
 

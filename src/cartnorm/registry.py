@@ -5,7 +5,7 @@ Finding adapters: the built-in ones, plus plugins registered under the entry-poi
 A plugin package declares, in its ``pyproject.toml``::
 
     [project.entry-points."cartnorm.adapters"]
-    shopify = "cartnorm_shopify:ADAPTER"
+    tinyshop = "cartnorm_tinyshop:ADAPTER"
 
 This module is the one place that names the built-in adapters: every other list of vendors
 (the documentation, error messages, the command line's options, the tests) comes from here.
@@ -40,6 +40,7 @@ ENTRY_POINT_GROUP: Final = "cartnorm.adapters"
 _BUILTIN: Final = {
     "medusa": "cartnorm.adapters.medusa",
     "gearment": "cartnorm.adapters.gearment",
+    "shopify": "cartnorm.adapters.shopify",
     "trackstar": "cartnorm.adapters.trackstar",
 }
 

@@ -42,9 +42,9 @@ from typing import Any, Final
 import attrs
 
 from ._json import parse_json
-from .adapter import Adapter, Normalized, Option, StatusTable
+from .adapter import DECIDES, Adapter, Normalized, Option, StatusTable
 from .codec import dumps, loads, to_trackstar
-from .conformance import Case, CaseSettings, case_settings, discover_cases
+from .conformance import Case, CaseSettings, case_settings, discover_cases, inputs_given_back
 from .errors import CartnormError, PayloadError
 from .lossless import same
 from .model import CartOrder, OrderStatus
@@ -159,13 +159,14 @@ def _status_tables(adapter: Adapter, _fixtures: list[FixturePayload]) -> list[st
     problems = []
     for table in adapter.status_tables:
         title = table.title
+        enum = DECIDES.get(table.decides, OrderStatus)
         if not table.rows:
             problems.append(f"{title}: no rows")
         for key, decision in table.rows.items():
             if len(key) != len(table.axes) or not all(isinstance(value, str) for value in key):
                 problems.append(f"{title}: row {key!r} is not one text per axis {table.axes!r}")
-            if not isinstance(decision.status, OrderStatus) or not decision.reason.strip():
-                problems.append(f"{title}: row {key!r} needs a Trackstar status and a reason")
+            if not isinstance(decision.status, enum) or not decision.reason.strip():
+                problems.append(f"{title}: row {key!r} needs a Trackstar {enum.__name__} and a reason")
         try:
             table.rows[("x",) * len(table.axes)] = table.rows[next(iter(table.rows))]  # type: ignore[index]
         except (TypeError, StopIteration):
@@ -337,6 +338,9 @@ def _round_trip(adapter: Adapter, fixtures: list[FixturePayload]) -> list[str]:
             if fixture.own_encoding:
                 if not same(back, fixture.payload):
                     problems.append(f"{fixture.name}: from_canonical does not give the payload back")
+                problems += [
+                    f"{fixture.name}: {problem}" for problem in inputs_given_back(adapter, outcome, fixture.options)
+                ]
                 continue
             again = _outcome(adapter, copy.deepcopy(back), fixture)
             if not isinstance(again, CartOrder) or not same(adapter.from_canonical(again), back):
