@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -27,3 +28,15 @@ FIXTURES = REPO / "fixtures"
 def sample_order() -> dict[str, Any]:
     """A valid Trackstar document (the full_order fixture payload), parsed with exact decimals."""
     return json.loads((FIXTURES / "trackstar" / "full_order.payload.json").read_text(), parse_float=Decimal)
+
+
+def rebuilt(value: Any) -> Any:
+    """
+    A model object built again, all the way down, through the public constructors (which check
+    every field): equal to ``value`` when ``value`` holds only what they accept; else they raise.
+    """
+    if attrs.has(type(value)):
+        return type(value)(**{field.name: rebuilt(getattr(value, field.name)) for field in attrs.fields(type(value))})
+    if type(value) is tuple:
+        return tuple(rebuilt(item) for item in value)
+    return value

@@ -6,14 +6,16 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import cartnorm
-from cartnorm import OrderStatus, PayloadError
+from cartnorm import OrderStatus, PayloadError, _fastdump
 from cartnorm._json import encode_json, encode_json_python
 from strategies.canonical import cart_orders, money
 
@@ -45,6 +47,41 @@ def test_dumps_is_valid_json_in_schema_order(order):
 def test_fast_dumps_writes_the_same_bytes_as_the_generic_encoder(order):
     """dumps' generated encoder and encode_json(to_trackstar(o)) agree byte for byte."""
     assert cartnorm.dumps(order) == encode_json(cartnorm.to_trackstar(order))
+
+
+_AWKWARD_TEXTS = st.sampled_from(["\ud800", "a\udfffb", '\x00\x1f"\\', "é\u2028", "\U0001f600"]) | st.text(max_size=4)
+
+
+@given(cart_orders(), st.data())
+def test_dumps_by_orjson_writes_the_pure_python_writers_bytes(order, data):
+    """The orjson layout and the pure-Python writer agree, also where orjson refuses and hands over."""
+    changes = {}
+    if data.draw(st.booleans()):
+        changes["raw_status"] = data.draw(_AWKWARD_TEXTS)  # lone surrogates: orjson refuses them
+    if order.line_items and data.draw(st.booleans()):
+        quantity = data.draw(st.sampled_from([2**63, 2**64, -(2**63) - 1, 10**30]))  # beyond 64 bits: refused
+        changes["line_items"] = (attrs.evolve(order.line_items[0], quantity=quantity), *order.line_items[1:])
+    if data.draw(st.booleans()):
+        changes["additional_fields"] = {"x": data.draw(json_trees), "deep": _nested(data.draw(st.integers(0, 300)))}
+    order = attrs.evolve(order, **changes)
+    written = _fastdump.dump_order(order)
+    assert written == _fastdump.dump_order_python(order) == encode_json(cartnorm.to_trackstar(order))
+
+
+def _nested(depth: int) -> object:
+    value: object = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_dumps_remembers_a_date_time_by_the_object_only(sample_order):
+    """Orders stamped with one observed_at share its text; another instant is written anew."""
+    first = cartnorm.from_trackstar(sample_order)
+    later = attrs.evolve(first, trackstar_created_date=first.trackstar_created_date + timedelta(seconds=1))
+    for order in (first, later, first, later):
+        assert cartnorm.dumps(order) == _fastdump.dump_order_python(order)
+    assert '"trackstar_created_date":"2024-09-23T08:00:02.5Z"' in cartnorm.dumps(later)
 
 
 @given(cart_orders())

@@ -20,6 +20,7 @@ from cartnorm.adapters.gearment._to_canonical import convert
 from cartnorm.conformance import FIXTURE_OBSERVED_AT
 from cartnorm.errors import PayloadError
 from cartnorm.money import from_units_nanos, to_units_nanos
+from conftest import rebuilt
 from strategies.canonical import json_values
 from strategies.gearment import OWN, order_trees, render, styles
 
@@ -171,3 +172,16 @@ def test_text_amount_is_from_units_nanos_digit_for_digit(units, magnitude, zero_
     nanos = -magnitude if units < 0 or (units == 0 and zero_as_none) else magnitude
     text = None if units == 0 and zero_as_none else str(units)
     assert text_amount(text, nanos).as_tuple() == from_units_nanos(units, nanos).as_tuple()
+
+
+@given(order_trees(), styles, st.data())
+def test_orders_built_without_the_model_checks_pass_them(tree, style, data):
+    """The mapping builds the model unchecked (model.unchecked): what it builds, the constructors accept as it is."""
+    payload = render(tree, style if data.draw(st.booleans()) else OWN)
+    if data.draw(st.booleans()):
+        payload = _mutate(payload, data)
+    try:
+        order = convert(payload, observed_at=FIXTURE_OBSERVED_AT).order
+    except CartnormError:
+        return
+    assert rebuilt(order) == order

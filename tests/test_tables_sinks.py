@@ -15,13 +15,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 import cartnorm
 from cartnorm._json import encode_json, parse_json
 from cartnorm.cli import main
 from cartnorm.table_schema import CHILD_TABLES, TABLES
-from cartnorm.tables import _parquet
+from cartnorm.tables import _parquet, _sort
 from conftest import FIXTURES, REPO
 
 OBSERVED = "2026-01-01T00:00:00Z"
@@ -162,6 +163,41 @@ def test_mixed_real_fixtures_load_exactly_and_reruns_change_nothing(capsys, tmp_
     with _connect(kind, target) as connection:
         after = {t.name: connection.execute(f"SELECT * FROM {t.name} ORDER BY ALL").fetchall() for t in TABLES}
     assert after == before
+
+
+def test_parquet_datasets_are_sorted_by_key_whether_or_not_the_sort_spills(capsys, tmp_path, monkeypatch):
+    """The Parquet sink's own sort (runs spilled and merged in rounds) writes what one sort in memory writes."""
+    mixed = _mixed_fixtures(tmp_path)
+    backwards = tmp_path / "backwards.jsonl"
+    backwards.write_text("".join(reversed(mixed.read_text(encoding="utf-8").splitlines(keepends=True))), "utf-8")
+
+    def load(target: Path) -> dict[str, list[dict[str, object]]]:
+        for source in (backwards, SAMPLES):  # the second run merges into stored datasets
+            code, err = _load(capsys, "parquet", target, source)
+            assert code == 0, err
+        return {t.name: pq.read_table(target / t.name / _parquet.PART).to_pylist() for t in TABLES}
+
+    in_memory = load(tmp_path / "in-memory")
+    monkeypatch.setattr(_parquet, "_MIN_ROWS", 1)
+    monkeypatch.setattr(_parquet, "_BATCH_BYTES", 1)  # batches of one row from DuckDB
+    monkeypatch.setattr(_sort, "RUN_BYTES", 2_000)  # runs of a few rows, spilled
+    monkeypatch.setattr(_sort, "READ_BYTES", 500)
+    monkeypatch.setattr(_sort, "FAN_IN", 2)  # merged in rounds
+    rounds: list[int] = []
+    spill_merged = _sort._spill_merged
+
+    def counted(runs, *rest):
+        rounds.append(len(runs))
+        return spill_merged(runs, *rest)
+
+    monkeypatch.setattr(_sort, "_spill_merged", counted)
+    spilled = load(tmp_path / "spilled")
+    assert rounds, "the sort did not merge in rounds"
+    assert spilled == in_memory
+    for table in TABLES:
+        keys = [tuple(row[name] for name in table.key) for row in spilled[table.name]]
+        assert keys == sorted(set(keys)), table.name  # sorted (by UTF-8 bytes, as DuckDB), one row per key
+    assert len(spilled["orders"]) >= 5 and spilled["rejects"]
 
 
 def _snapshot(tmp_path: Path, name: str, hours: int, lines: int, shipments: int) -> Path:

@@ -1,10 +1,15 @@
 """
-Compact Trackstar JSON straight from the attrs objects, without the intermediate dict.
+Compact Trackstar JSON straight from the attrs objects.
 
-`dump_order` writes exactly the bytes of ``encode_json(to_trackstar(order))`` (a property test
-holds the two together); it only exists to make `cartnorm.dumps` fast. Encoders are built
-once per class from the attrs field types: strings, optional strings, money, date-times,
-enums, nested classes, tuples of them, and free JSON.
+`dump_order` writes exactly the bytes of ``encode_json(to_trackstar(order))`` (property tests
+hold the two together); it only exists to make `cartnorm.dumps` fast. Where orjson is
+installed (a dependency on CPython), one generated function per class lays the object out as
+a dict in schema order, with money and date-times already written (`orjson.Fragment`), and
+orjson writes the whole order, free JSON included, in one call. Anything orjson refuses
+(integers beyond 64 bits, lone surrogates, very deep free JSON) and installs without orjson
+go to the pure-Python writer: one generated encoder per class that concatenates the fields'
+JSON texts. Both are built once per class from the attrs field types: strings, optional
+strings, money, date-times, enums, nested classes, tuples of them, and free JSON.
 """
 
 from __future__ import annotations
@@ -19,12 +24,17 @@ from typing import Any
 import attrs
 
 from ._datetime import quoted_rfc3339
-from ._json import encode_json
+from ._json import encode_json, orjson_default
 from ._json import quote as _quote
 from ._json import quote_ascii_text as _quote_utf8
+
+try:  # a dependency on CPython; without it (PyPy, no wheel) the pure-Python writer gives the same bytes
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - exercised by tests/test_without_orjson.py, in a subprocess
+    _orjson = None  # type: ignore[assignment]
 from .model import CartOrder
 
-__all__ = ["dump_order"]
+__all__ = ["dump_order", "dump_order_python"]
 
 
 Encoder = Callable[[Any], str]
@@ -144,4 +154,84 @@ def _class_encoder(cls: type) -> Encoder:
     return encode
 
 
-dump_order: Callable[[CartOrder], str] = _class_encoder(CartOrder)
+def _datetime_fragment(memo: list[tuple[Any, Any]]) -> Callable[[datetime], Any]:
+    """A date-time's JSON text as an `orjson.Fragment`, remembered in ``memo`` with the date-time (by identity)."""
+    assert _orjson is not None
+    fragment = _orjson.Fragment
+
+    def written(value: datetime) -> Any:
+        text = fragment(quoted_rfc3339(value))
+        memo[0] = (value, text)  # one assignment: a reader in another thread sees the old pair or the new one
+        return text
+
+    return written
+
+
+def _class_layout(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """
+    Generate one function per class that lays the object out as a dict for orjson, in one expression.
+
+    Money and date-times become their JSON text (`orjson.Fragment`), nested objects their own
+    dicts, tuples of objects lists; texts, counts, enums, tuples of texts and free JSON are
+    left to orjson, which writes them as `encode_json` does. The generated source (kept in the
+    function's ``__source__``) reads, for example::
+
+        def lay_out_LineItem(o):
+            return {'line_item_id': o.line_item_id, ...,
+                    'unit_price': (None if (v6 := o.unit_price) is None else
+                                   Fragment(str(v6)) if v6.is_finite() else number(v6)), ...}
+    """
+    assert _orjson is not None
+    hints = typing.get_type_hints(cls)
+    namespace: dict[str, Any] = {"Fragment": _orjson.Fragment, "number": _decimal}
+    items = []
+    for index, field in enumerate(attrs.fields(cls)):
+        annotation = hints[field.name]
+        args = typing.get_args(annotation)
+        optional = type(None) in args
+        inner = next(arg for arg in args if arg is not type(None)) if optional else annotation
+        origin, value = typing.get_origin(inner), f"v{index}"
+        # the value's first use, then its later ones: o.<field> for a required field, v<index> once tested for None
+        first = value if optional else f"({value} := o.{field.name})"
+        if inner is Decimal:  # the usual finite amount inline; `_decimal` refuses the rest
+            text = f"(Fragment(str({value})) if {first}.is_finite() else number({value}))"
+        elif inner is datetime:  # the same object as last time in this field (observed_at): its text again
+            namespace[f"m{index}"] = memo = [(None, None)]
+            namespace[f"e{index}"] = _datetime_fragment(memo)
+            text = f"(m[1] if (m := m{index}[0])[0] is {first} else e{index}({value}))"
+        elif attrs.has(inner):
+            namespace[f"e{index}"] = _class_layout(inner)
+            text = f"e{index}({first})"
+        elif origin is tuple and attrs.has(typing.get_args(inner)[0]):
+            namespace[f"e{index}"] = _class_layout(typing.get_args(inner)[0])
+            text = f"[*map(e{index}, {first})]"
+        else:  # texts, counts, enums, tuples of texts, free JSON: orjson writes them as encode_json does
+            items.append(f"{field.name!r}: o.{field.name}")
+            continue
+        if optional:
+            text = f"(None if ({value} := o.{field.name}) is None else {text})"
+        items.append(f"{field.name!r}: {text}")
+    name = f"lay_out_{cls.__name__}"
+    source = f"def {name}(o):\n    return {{{', '.join(items)}}}\n"
+    exec(compile(source, f"<cartnorm layout {cls.__name__}>", "exec"), namespace)  # noqa: S102 - our own template
+    lay_out: Callable[[Any], dict[str, Any]] = namespace[name]
+    lay_out.__source__ = source  # type: ignore[attr-defined]
+    return lay_out
+
+
+#: The pure-Python writer: the same bytes as orjson's, for what orjson refuses and where it is missing.
+dump_order_python: Callable[[CartOrder], str] = _class_encoder(CartOrder)
+
+
+#: The order's layout for orjson (None without orjson).
+_lay_out_order: Callable[[CartOrder], dict[str, Any]] | None = _class_layout(CartOrder) if _orjson is not None else None
+
+
+def dump_order(order: CartOrder) -> str:
+    """The compact JSON text of ``order``: orjson's, or the pure-Python writer's where orjson refuses or is missing."""
+    if _lay_out_order is not None:
+        try:
+            return _orjson.dumps(_lay_out_order(order), default=orjson_default).decode()
+        except TypeError:  # orjson.JSONEncodeError is a TypeError
+            pass
+    return dump_order_python(order)

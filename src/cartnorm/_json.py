@@ -31,6 +31,7 @@ __all__ = [
     "find_repeated",
     "freeze_json",
     "keep_repeated",
+    "orjson_default",
     "parse_json",
     "quote",
     "quote_ascii_text",
@@ -70,7 +71,8 @@ def quote(text: str) -> str:
     return _quote_utf8(text)
 
 
-def _orjson_default(value: Any) -> Any:
+def orjson_default(value: Any) -> Any:
+    """orjson's ``default``: a finite Decimal is written as its exact text; anything else orjson refuses."""
     if type(value) is Decimal and value.is_finite():
         return _orjson.Fragment(str(value))
     raise TypeError(type(value).__name__)
@@ -269,7 +271,7 @@ def encode_json(value: Any, *, indent: int | None = None) -> str:
     """
     if indent is None and _orjson is not None:
         try:
-            return _orjson.dumps(value, default=_orjson_default).decode()
+            return _orjson.dumps(value, default=orjson_default).decode()
         except TypeError:  # orjson.JSONEncodeError is a TypeError
             pass
     return encode_json_python(value, indent=indent)
@@ -284,7 +286,7 @@ def encode_json_utf8(value: Any) -> bytes:
     """
     if _orjson is not None:
         try:
-            return _orjson.dumps(value, default=_orjson_default)
+            return _orjson.dumps(value, default=orjson_default)
         except TypeError:  # orjson.JSONEncodeError is a TypeError
             pass
     return encode_json_python(value).encode("utf-8")

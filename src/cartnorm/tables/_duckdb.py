@@ -142,7 +142,12 @@ def stage_batch(connection: Any, tables: Tables, batch: int) -> None:
 WINNERS: Final = "_cartnorm_winners"
 _REPLACED: Final = f"SELECT 1 FROM {WINNERS} w WHERE w.replaced AND w.source = t.source AND w.id = t.{{}}"
 _WON: Final = f"SELECT 1 FROM {WINNERS} w WHERE w.source = s.source AND w.id = s.{{}} AND w._batch = s._batch"
-_LATEST_REJECT: Final = "QUALIFY row_number() OVER (PARTITION BY record_sha256 ORDER BY _batch DESC, position DESC) = 1"
+#: The run's latest reject of each record: chosen on the narrow columns, then read whole (a window
+#: over the whole rows held every record text of the run in memory).
+_LATEST_REJECT: Final = (
+    f"WHERE rowid IN (SELECT rowid FROM {_staged(REJECTS)} "
+    "QUALIFY row_number() OVER (PARTITION BY record_sha256 ORDER BY _batch DESC, position DESC) = 1)"
+)
 
 
 def _order_key(table: Table) -> str:
@@ -184,7 +189,7 @@ def merged_rows(table: Table, stored: str) -> str:
         return (
             f"SELECT {columns} FROM {stored} t WHERE NOT EXISTS "
             f"(SELECT 1 FROM {_staged(REJECTS)} s WHERE s.record_sha256 = t.record_sha256) "
-            f"UNION ALL SELECT {columns} FROM (SELECT * FROM {_staged(REJECTS)} {_LATEST_REJECT})"
+            f"UNION ALL SELECT {columns} FROM {_staged(REJECTS)} {_LATEST_REJECT}"
         )
     key = _order_key(table)
     return (

@@ -31,6 +31,7 @@ from ..table_schema import TABLES, MoneyType, Table
 from . import Tables
 from ._arrow import arrow_schema
 from ._duckdb import MergingSink, configure, create_tables, merged_rows, pick_winners, prepare_staging
+from ._sort import sorted_chunks
 
 try:
     import duckdb
@@ -45,11 +46,13 @@ STAGING: Final = ".cartnorm-staging"
 OLD: Final = ".cartnorm-old"
 COMPLETE: Final = "COMPLETE"
 PART: Final = "part-0.parquet"
+SORT: Final = "sort"  # the scratch runs of `sorted_chunks`, under the staging directory
 #: How much of a table is written at a time (one Parquet row group): rows of about this many bytes
 #: in Arrow, at least and at most so many rows (an order with its ``additional_fields`` can be tens
-#: of kilobytes, a line item a few hundred bytes).
+#: of kilobytes, a line item a few hundred bytes). The floor is low: a thousand rows of orders
+#: with 100 KB of ``additional_fields`` each would hold 100 MB at a time.
 _BATCH_BYTES: Final = 16 << 20
-_MIN_ROWS: Final = 1_000
+_MIN_ROWS: Final = 64
 _MAX_ROWS: Final = 100_000
 
 
@@ -78,10 +81,6 @@ def _swap(directory: Path, staged: Path, name: str) -> None:
     staged.rename(target)
 
 
-def _order_by(names: tuple[str, ...]) -> str:
-    return ", ".join(f'"{name}"' for name in names)
-
-
 class ParquetSink(MergingSink):
     """Merges into the Parquet datasets under a directory; the run becomes visible at `commit`."""
 
@@ -105,6 +104,9 @@ class ParquetSink(MergingSink):
         self.connection = duckdb.connect(str(self.staging / "merge.duckdb"))
         try:
             configure(self.connection)
+            # The scratch database is deleted unread: closing it need not write its log into it
+            # (which held the wide rows of the run in memory).
+            self.connection.execute("PRAGMA disable_checkpoint_on_shutdown")
             create_tables(self.connection, money)
             prepare_staging(self.connection, money)
             self._stored = self._stored_tables()
@@ -152,13 +154,19 @@ class ParquetSink(MergingSink):
         self._finish()
 
     def _write(self, table: Table, part: Path) -> None:
-        """Write ``table`` merged, sorted by key, into ``part``, in row groups of about `_BATCH_BYTES`."""
+        """
+        Write ``table`` merged, sorted by key, into ``part``, in row groups of about `_BATCH_BYTES`.
+
+        DuckDB reads the merged rows unsorted (a streaming scan); they are sorted by `sorted_chunks`,
+        which spills runs to the staging directory: DuckDB's own ``ORDER BY`` held wide rows in memory.
+        """
         schema = arrow_schema(table, self.money)
-        result = self.connection.sql(f"{merged_rows(table, self._stored[table.name])} ORDER BY {_order_by(table.key)}")
+        result = self.connection.sql(merged_rows(table, self._stored[table.name]))
         rows = max(_MIN_ROWS, min(_MAX_ROWS, _BATCH_BYTES // self._row_bytes.get(table.name, 1)))
+        batches = (batch.cast(schema) for batch in result.to_arrow_reader(rows))
         with pq.ParquetWriter(part, schema) as writer:
-            for batch in result.to_arrow_reader(rows):
-                writer.write_batch(batch.cast(schema))
+            for chunk in sorted_chunks(batches, schema, table.key, self.staging / SORT, rows):
+                writer.write_table(chunk, row_group_size=rows)
 
     def _finish(self) -> None:
         """Drop the scratch database, mark the staging complete, and swap the tables in."""

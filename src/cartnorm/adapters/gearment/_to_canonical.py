@@ -21,7 +21,16 @@ from ...errors import MISSING, CartnormError, PayloadError
 from ...geo import country_name
 from ...limits import Limits, check_payload
 from ...lossless import Reading
-from ...model import BillToAddress, CartOrder, LineItem, OrderStatus, ShipFromAddress, Shipment, ShipToAddress
+from ...model import (
+    BillToAddress,
+    CartOrder,
+    LineItem,
+    OrderStatus,
+    ShipFromAddress,
+    Shipment,
+    ShipToAddress,
+    unchecked,
+)
 from ...money import exact_per_unit, exponent_of, split_per_unit
 from . import _layout
 from ._amounts import Amounts
@@ -46,6 +55,14 @@ DEFAULT_CURRENCY: Final = "USD"
 _PARCEL_TYPES: Final = ("TRACKING_TYPE_PRIMARY", "TRACKING_TYPE_SECONDARY", "TRACKING_TYPE_UNSPECIFIED")
 #: The Money fields read as total_price, total_tax, total_discount, total_shipping.
 _TOTALS: Final = ("order_total", "order_tax", "order_discount", "order_shipping_fee")
+#: The model's builders without checks: every value the mapping gives them is one the reader
+#: checked (texts, counts, exact amounts, aware date-times) or one the mapping made itself.
+_ORDER: Final = unchecked(CartOrder)
+_LINE: Final = unchecked(LineItem)
+_SHIPMENT: Final = unchecked(Shipment)
+_SHIP_TO: Final = unchecked(ShipToAddress)
+_BILL_TO: Final = unchecked(BillToAddress)
+_SHIP_FROM: Final = unchecked(ShipFromAddress)
 #: Country codes whose name `country_field` writes back as that very code, with the name: the
 #: usual country, known both ways without a lookup. Filled on first sight; one entry per country at most.
 _NAMED_CODES: dict[str, str] = {}
@@ -131,16 +148,15 @@ def _convert(read: Read, observed: datetime) -> Normalized:
     if written_option is not None:
         top.writes("shipping_option", written_option)
     totals = [money_field(top, key, currency, amounts) for key in _TOTALS]
-    canonical = CartOrder(
-        id=order_id, order_number=reference or order_id, created_date=created, updated_date=updated,
-        status=decision.status, raw_status=raw_status, requested_shipping_method=requested, shipping_method_id=None,
-        shipping_method_name=main.shipping_method_name if main else None, carrier_id=None,
-        carrier_name=main.carrier_name if main else None, invoice_currency_code=currency, total_price=totals[0],
-        total_tax=totals[1], total_discount=totals[2], total_shipping=totals[3], ship_to_address=ship_to,
-        bill_to_address=bill_to, earliest_ship_date=None, latest_ship_date=None, line_items=tuple(lines.items),
-        shipping_groups=(), shipments=tuple(shipments), tags=(), external_system_url=None, trackstar_tags=None,
-        additional_fields={_layout.NAMESPACE: _layout.build(read.envelope, top.remainder(), lines.remainders)},
-        trackstar_created_date=observed, trackstar_updated_date=observed,
+    canonical = _ORDER(
+        order_id, reference or order_id, created, updated,  # id, order_number, created_date, updated_date
+        decision.status, raw_status, requested, None,  # status, raw_status, requested_shipping_method, ..._id
+        main.shipping_method_name if main else None, None,  # shipping_method_name, carrier_id
+        main.carrier_name if main else None, currency, *totals,  # carrier_name, invoice_currency_code, 4 totals
+        ship_to, bill_to, None, None,  # ship_to_address, bill_to_address, earliest_ship_date, latest_ship_date
+        tuple(lines.items), (), tuple(shipments), (), None, None,  # line_items .. external_system_url, trackstar_tags
+        {_layout.NAMESPACE: _layout.build(read.envelope, top.remainder(), lines.remainders)},  # additional_fields
+        observed, observed,  # trackstar_created_date, trackstar_updated_date
     )  # fmt: skip
     return Normalized(canonical, log.freeze())
 
@@ -189,11 +205,9 @@ class _Lines:
         if discount is not None:
             discount = self._split(discount, quantity, index, "line_discount", line_id, reading, log)
         variant, sku, product = reading.texts("variant_id", "variant_sku", "product_id")
-        return LineItem(
-            line_item_id=line_id, product_id=variant or "", product_sku=sku, parent_product_id=product,
-            parent_product_sku=None, quantity=quantity,
-            unit_price=money_field(reading, "item_price", self.currency, self.amounts),
-            discount=discount, tax=tax, warehouse_id=None,
+        return _LINE(
+            line_id, variant or "", sku, product, None, quantity,  # line_item_id .. parent_product_sku, quantity
+            money_field(reading, "item_price", self.currency, self.amounts), discount, tax, None,  # unit_price ..
         )  # fmt: skip
 
     def _split(self, amount: Decimal, quantity: int, index: int, field: str, line_id: str, reading: Reading,
@@ -262,43 +276,32 @@ _SHIP_TO_TEXTS: Final = ("company", *_STREET, "phone_no", "email")
 
 def _ship_to(reading: Reading | None) -> ShipToAddress:
     if reading is None:
-        return ShipToAddress(
-            full_name=None, company=None, address1=None, address2=None, address3=None, city=None, state=None,
-            postal_code=None, country=None, phone_number=None, email_address=None,
-        )  # fmt: skip
+        return _SHIP_TO(None, None, None, None, None, None, None, None, None, None, None)
     company, street_1, street_2, city, zip_code, phone, email = reading.texts(*_SHIP_TO_TEXTS)
-    return ShipToAddress(
-        full_name=_full_name(reading), company=company, address1=street_1, address2=street_2, address3=None,
-        city=city, state=_state(reading), postal_code=zip_code, country=_country(reading), phone_number=phone,
-        email_address=email,
+    return _SHIP_TO(
+        _full_name(reading), company, street_1, street_2, None, city,  # full_name .. address3, city
+        _state(reading), zip_code, _country(reading), phone, email,  # state .. email_address
     )  # fmt: skip
 
 
 def _bill_to(reading: Reading | None) -> BillToAddress:
     if reading is None:
-        return BillToAddress(
-            full_name=None, address1=None, address2=None, address3=None, city=None, state=None, postal_code=None,
-            country=None,
-        )  # fmt: skip
+        return _BILL_TO(None, None, None, None, None, None, None, None)
     street_1, street_2, city, zip_code = reading.texts(*_STREET)
-    return BillToAddress(
-        full_name=_full_name(reading), address1=street_1, address2=street_2, address3=None, city=city,
-        state=_state(reading), postal_code=zip_code, country=_country(reading),
-    )  # fmt: skip
+    return _BILL_TO(
+        _full_name(reading), street_1, street_2, None, city, _state(reading), zip_code, _country(reading)
+    )  # full_name, address1, address2, address3, city, state, postal_code, country
 
 
 def _ship_from(reading: Reading | None, *, given_back: bool) -> ShipFromAddress:
     """The ship-from address; the reverse writes it from the first shipment, so only when there is one."""
     if reading is None:
-        return ShipFromAddress(
-            address1=None, address2=None, address3=None, city=None, state=None, postal_code=None, country=None
-        )
+        return _SHIP_FROM(None, None, None, None, None, None, None)
     seen = reading if given_back else Reading(reading.value)  # a reading nobody asks for a remainder
     street_1, street_2, city, zip_code = seen.texts(*_STREET)
-    return ShipFromAddress(
-        address1=street_1, address2=street_2, address3=None, city=city, state=_state(seen), postal_code=zip_code,
-        country=_country(seen),
-    )  # fmt: skip
+    return _SHIP_FROM(
+        street_1, street_2, None, city, _state(seen), zip_code, _country(seen)
+    )  # address1, address2, address3, city, state, postal_code, country
 
 
 def _shipment(reading: Reading, index: int, order_id: str, order_status: str, decision: OrderStatus,
@@ -309,12 +312,10 @@ def _shipment(reading: Reading, index: int, order_id: str, order_status: str, de
     updated = when(reading, "tracking_updated_at", parsed)
     if updated is not None:
         reading.rewrites("tracking_updated_at", timestamp_reproduced(updated, tracking["tracking_updated_at"], parsed))
-    shipment = Shipment(
-        shipment_id=number or f"{order_id}-tracking-{index + 1}", raw_status=kind,
-        status=shipment_status(kind, order_status, decision), warehouse_id=None, shipping_method_id=None,
-        shipping_method_name=service, carrier_id=None, carrier_name=carrier,
-        tracking_number=number, tracking_url=url, line_items=(), shipping_groups=(),
-        ship_from_address=ship_from, created_date=None, updated_date=updated,
+    shipment = _SHIPMENT(
+        number or f"{order_id}-tracking-{index + 1}", kind, shipment_status(kind, order_status, decision),
+        None, None, service, None, carrier,  # warehouse_id, shipping_method_id/name, carrier_id/name
+        number, url, (), (), ship_from, None, updated,  # tracking_number, tracking_url .. updated_date
     )  # fmt: skip
     written = tracking_type_for(shipment, index)
     if written is not None:
