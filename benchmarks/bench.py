@@ -5,7 +5,9 @@ Throughput of normalize + dumps, as a ratio to json.loads + json.dumps of the sa
     python benchmarks/bench.py --stream 100000 # also: peak memory of the CLI over 100k orders
 
 Payloads are built from the conformance fixtures (real Medusa shapes, the Gearment seed shape):
-small = 1 line; typical = 5 lines and 2 fulfilments/parcels; large = 100 lines. Both sides of
+small = 1 line; typical = 5 lines and 2 fulfilments/parcels; large = 100 lines. Medusa v1 is a
+1.20.10 store order; Medusa v2 a 2.21.2 admin order (``GET /admin/orders/{id}`` with its items,
+fulfilments and labels expanded), as real servers send them. Both sides of
 every ratio are measured in the same run, interleaved, and the median of several rounds is
 reported: absolute times on shared machines drift, ratios much less.
 """
@@ -70,6 +72,40 @@ def medusa_order(lines: int, fulfilments: int) -> dict[str, Any]:
     return envelope  # type: ignore[no-any-return]
 
 
+def medusa_v2_order(lines: int, fulfilments: int) -> dict[str, Any]:
+    """A Medusa v2 admin order (real 2.21.2 shape, shipped) with ``lines`` items over ``fulfilments``, a label each."""
+    capture = FIXTURES / "medusa-live" / "v2" / "usd_split_delivery.shipped_all.admin_get_expanded.json"
+    envelope = parse_json(capture.read_bytes())
+    order = envelope["order"]
+    template_item = order["items"][0]
+    template_fulfilment = order["fulfillments"][0]
+    items = []
+    for index in range(lines):
+        item = copy.deepcopy(template_item)
+        item["id"] = item["detail"]["item_id"] = f"ordli_bench_{index:04d}"
+        for tax_line in item.get("tax_lines", []):
+            tax_line["item_id"] = item["id"]
+        items.append(item)
+    order["items"] = items
+    groups = [items[start::fulfilments] for start in range(fulfilments)]
+    order["fulfillments"] = []
+    for number, group in enumerate(groups):
+        fulfilment = copy.deepcopy(template_fulfilment)
+        fulfilment["id"] = f"ful_bench_{number}"
+        entry = fulfilment["items"][0]
+        fulfilment["items"] = []
+        for item in group:
+            fulfilled = copy.deepcopy(entry)
+            fulfilled.update(id=f"fulit_{item['id']}", line_item_id=item["id"], fulfillment_id=fulfilment["id"],
+                             quantity=item["quantity"])  # fmt: skip
+            fulfilment["items"].append(fulfilled)
+        for label in fulfilment.get("labels", []):
+            label["fulfillment_id"] = fulfilment["id"]
+            label["tracking_number"] = f"{label['tracking_number']}{number}"
+        order["fulfillments"].append(fulfilment)
+    return envelope  # type: ignore[no-any-return]
+
+
 def gearment_order(lines: int, parcels: int) -> dict[str, Any]:
     """A Gearment v3 order (the seed's shape) with ``lines`` line items and ``parcels`` trackings."""
     envelope = _fixture("gearment/shipped_envelope_full_order")
@@ -88,6 +124,16 @@ def gearment_order(lines: int, parcels: int) -> dict[str, Any]:
         tracking["tracking_type"] = "TRACKING_TYPE_PRIMARY" if number == 0 else "TRACKING_TYPE_SECONDARY"
         data["order_trackings"].append(tracking)
     return envelope  # type: ignore[no-any-return]
+
+
+#: The payload builders, by the name the tables print (and instructions.py takes).
+VENDORS: dict[str, Callable[[int, int], dict[str, Any]]] = {
+    "medusa": medusa_order,
+    "medusa-v2": medusa_v2_order,
+    "gearment": gearment_order,
+}
+#: The adapter of each name that is not an adapter's own.
+SOURCES = {"medusa-v2": "medusa"}
 
 
 def _rate(function: Callable[[], object], seconds: float) -> float:
@@ -193,9 +239,9 @@ def main() -> int:
     print("  from text: parse_text(text) (bounded once) + normalize(limits=None) + dumps, what the CLI does per record")
     header = f"{'vendor':9} {'size':8} {'bytes':>7} {'json/s':>8} {'cartnorm/s':>10}"
     print(f"{header} {'user':>7} {'/orjson':>8} {'normalize':>9} {'trusted':>8} {'from text':>9}")
-    for vendor, build in (("medusa", medusa_order), ("gearment", gearment_order)):
+    for vendor, build in VENDORS.items():
         for size, shape in SIZES.items():
-            result = measure(build(*shape), vendor, args.seconds, args.rounds)
+            result = measure(build(*shape), SOURCES.get(vendor, vendor), args.seconds, args.rounds)
             print(
                 f"{vendor:9} {size:8} {result['bytes']:7d} {result['baseline_per_s']:8.0f} "
                 f"{result['cartnorm_per_s']:10.0f} {result['ratio_user']:6.2f}x {result['ratio_user_orjson']:7.1f}x "

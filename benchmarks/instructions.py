@@ -1,7 +1,7 @@
 """
 Machine instructions per order (callgrind), for A/B comparisons that machine load cannot blur.
 
-    python benchmarks/instructions.py                # typical Medusa and Gearment orders, and the baselines
+    python benchmarks/instructions.py                # typical Medusa v1, v2 and Gearment orders, and the baselines
     python benchmarks/instructions.py gearment --orders 200   # one vendor, 200 orders
 
 Needs valgrind. Only the measured loop is counted: the orders run inside ``itertools.starmap``
@@ -41,7 +41,8 @@ def _loop(vendor: str, mode: str, count: int) -> None:
     from cartnorm._json import encode_json, parse_json  # noqa: PLC0415
     from cartnorm.conformance import FIXTURE_OBSERVED_AT  # noqa: PLC0415
 
-    build = bench.gearment_order if vendor == "gearment" else bench.medusa_order
+    build = bench.VENDORS[vendor]
+    source = bench.SOURCES.get(vendor, vendor)
     payload = parse_json(encode_json(build(*bench.SIZES["typical"])))
     text = encode_json(payload)
 
@@ -54,10 +55,10 @@ def _loop(vendor: str, mode: str, count: int) -> None:
         return orjson.dumps(orjson.loads(text))
 
     def normalize_dumps() -> object:
-        return cartnorm.dumps(cartnorm.normalize(payload, vendor, observed_at=FIXTURE_OBSERVED_AT))
+        return cartnorm.dumps(cartnorm.normalize(payload, source, observed_at=FIXTURE_OBSERVED_AT))
 
     def user_call() -> object:  # the call a user makes: the standard library's parse, then cartnorm
-        return cartnorm.dumps(cartnorm.normalize(json.loads(text), vendor, observed_at=FIXTURE_OBSERVED_AT))
+        return cartnorm.dumps(cartnorm.normalize(json.loads(text), source, observed_at=FIXTURE_OBSERVED_AT))
 
     modes = {"json": json_baseline, "orjson": orjson_baseline, "cartnorm": normalize_dumps, "user": user_call}
     run = modes[mode]
@@ -81,7 +82,7 @@ def count(vendor: str, mode: str, orders: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("vendors", nargs="*", default=["medusa", "gearment"])
+    parser.add_argument("vendors", nargs="*", default=["medusa", "medusa-v2", "gearment"])
     parser.add_argument("--orders", type=int, default=50)
     parser.add_argument("--child", nargs=3, metavar=("VENDOR", "MODE", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -15,9 +15,12 @@ from cartnorm.lossless import (
     OMITTED,
     Carried,
     Reading,
+    apply,
     as_floats,
     copy_json,
     note_floats,
+    owned_copy,
+    patch_of,
     remainder_of,
     restore,
     same,
@@ -169,6 +172,102 @@ def test_carried_is_lenient_about_what_it_is_given():
         carried = Carried(junk)
         assert carried.parts("lines") is None
         assert carried.part("ship_to").restore({"city": "Paris"}) == {"city": "Paris"}
+
+
+# The patch spelling: Reading.wrote / Reading.patch, patch_of, apply.
+
+objects = st.dictionaries(keys, values, max_size=4)
+nested = st.recursive(
+    values | objects,
+    lambda inner: st.dictionaries(keys, inner, max_size=3) | st.lists(objects, max_size=3),
+    max_leaves=6,
+)
+
+
+@st.composite
+def sent_and_written_nested(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An object and what a reverse writes for it, objects and lists of objects inside, often alike."""
+    sent = draw(st.dictionaries(keys, nested, max_size=6))
+
+    def like(value: Any) -> Any:
+        if isinstance(value, dict) and draw(st.booleans()):
+            written = {key: like(item) for key, item in value.items() if draw(st.integers(0, 4))}
+            written.update(draw(st.dictionaries(keys, values, max_size=2)))
+            return written
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value) and draw(st.booleans()):
+            return [like(item) for item in value]
+        return copy.deepcopy(value) if draw(st.booleans()) else draw(nested)
+
+    written = {key: like(item) for key, item in sent.items() if draw(st.integers(0, 4))}
+    written.update(draw(st.dictionaries(keys, nested, max_size=3)))
+    return sent, written
+
+
+@given(sent_and_written_nested())
+def test_apply_gives_the_object_back(pair):
+    """apply(written, *patch_of(sent, written)) is sent: the same text, and == too."""
+    sent, written = pair
+    rebuilt = apply(copy.deepcopy(written), *patch_of(sent, written))
+    assert _text(rebuilt) == _text(sent)
+
+
+@given(sent_and_written_nested(), st.booleans())
+def test_a_reading_told_what_is_written_records_patch_of(pair, owned):
+    """Reading.wrote + Reading.patch give patch_of: the same keys in the same order, the same absent paths."""
+    sent, written = pair
+    before = copy.deepcopy(sent)
+    reading = Reading(owned_copy(sent)[0] if owned else sent, owned=owned)
+    reading.wrote(written)
+    absent: list[str] = []
+    patch = reading.patch(absent)
+    expected, expected_absent = patch_of(before, written)
+    assert absent == expected_absent
+    assert _tokens(patch) == _tokens(expected)
+    if not owned:
+        assert sent == before  # the payload is never changed
+
+
+def _tokens(value: Any) -> Any:
+    """``value`` with its key order and types visible (dict equality ignores order, 1 == 1.0 == True)."""
+    if isinstance(value, dict):
+        return [(key, _tokens(item)) for key, item in value.items()]
+    if isinstance(value, list):
+        return ["list", *map(_tokens, value)]
+    return type(value).__name__, str(copy_json(value))
+
+
+def test_absent_keys_are_reported_with_their_paths_in_order():
+    """Depth first in the payload's key order, each object's own keys after its parts', as written."""
+    sent = {"items": [{"id": "1"}, {"id": "2", "odd key": {}}], "a": {"x": 1}}
+    written = {"a": {"x": 1, "y": 2}, "items": [{"id": "1", "sku": None}, {"id": "2", "odd key": {"z": 0}}],
+               "total": 5}  # fmt: skip
+    expected = ["$.items[0].sku", "$.items[1]['odd key'].z", "$.a.y", "$.total"]
+    assert patch_of(sent, written) == ({}, expected)
+    reading = Reading(copy.deepcopy(sent), owned=True)
+    reading.wrote(written)
+    absent: list[str] = []
+    assert reading.patch(absent) == {}
+    assert absent == expected
+    assert apply(written, {}, absent) == sent
+
+
+def test_a_patch_keeps_what_differs_inside_objects_and_lists_of_as_many_objects():
+    sent = {"id": "1", "ship_to": {"city": "Paris", "zip": "75001"}, "lines": [{"sku": "a"}, {"sku": "b", "n": 1}],
+            "tags": [{"t": 1}], "total": Decimal("1.50")}  # fmt: skip
+    written = {"id": "1", "ship_to": {"city": "Lyon"}, "lines": [{"sku": "a"}, {"sku": "b"}], "tags": [],
+               "total": Decimal("1.5")}  # fmt: skip
+    patch = {"ship_to": {"city": "Paris", "zip": "75001"}, "lines": [{}, {"n": 1}], "tags": [{"t": 1}],
+             "total": Decimal("1.50")}  # fmt: skip
+    assert patch_of(sent, written) == (patch, [])
+    reading = Reading(sent)
+    reading.wrote(written)
+    assert reading.patch([]) == patch
+    assert apply(copy.deepcopy(written), patch, []) == sent
+
+
+def test_apply_is_lenient_about_paths_it_did_not_write():
+    written = {"items": [{"id": "1"}], "total": 5}
+    assert apply(written, {}, ["$.items[3].id", "$.nowhere.x", "not a path", 7, "$.total"]) == {"items": [{"id": "1"}]}
 
 
 #: JSON as ``json.loads`` gives it: floats where the text had a fraction or an exponent, never a Decimal.

@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, cast
 import attrs
 
 from .errors import ConfigurationError
+from .limits import Limits
 from .model import CartOrder, OrderStatus, ShipmentStatus
 
 __all__ = [
     "DECIDES",
+    "LIMITS_OPTION",
     "Adapter",
     "ConvertFunction",
     "DataWarning",
@@ -324,6 +326,23 @@ class Option:
     parse: Callable[[Sequence[str]], Any] = _no_parse
     check: Callable[[Any], Any] | None = None
     given_back: Callable[[CartOrder], Any] | None = None
+
+
+def _checked_limits(value: Any) -> Limits | None:
+    if value is not None and not isinstance(value, Limits):
+        msg = f"limits must be a cartnorm.Limits or None, got {type(value).__name__}"
+        raise ConfigurationError(msg)
+    return value
+
+
+#: The option of an adapter that enforces `cartnorm.Limits` itself while it reads
+#: (`Adapter.checks_limits`): cartnorm passes its limits through it.
+LIMITS_OPTION: Final = Option(
+    name="limits",
+    type="cartnorm.Limits or None",
+    help="hostile-input bounds, enforced while the order is read (cartnorm passes its own: checks_limits)",
+    check=_checked_limits,
+)
 
 
 def read_options(adapter: str, declared: Sequence[Option], given: Mapping[str, Any]) -> dict[str, Any]:

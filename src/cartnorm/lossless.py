@@ -28,30 +28,50 @@ written, omitted keys are dropped); parts are restored one by one, each from its
     remainder_of(sent, written) == the remainder a faithful Reading gives
     restore(written, remainder_of(sent, written)) == sent
 
+**The other spelling: a patch.** A mapping may instead tell a reading the whole object the
+reverse writes, `Reading.wrote`, and take the remainder as a *patch* with the JSON paths of
+the omitted keys beside it, `Reading.patch` (Medusa's stored layout). Objects written where
+objects were sent are compared key by key, lists of as many objects item by item; `patch_of`
+is the definition, and `apply` lays the two back::
+
+    apply(written, *patch_of(sent, written)) == sent
+
 **Equality is JSON text.** Two values are the `same` when cartnorm writes them as the same
 JSON text, object key order aside: ``1`` is not ``true``, ``"1"`` is not ``1``, and
 ``Decimal("1.50")`` is not ``Decimal("1.5")`` — text-exact decimals are the lossless reading
 of a payload, whose numbers are texts. A float (from a parser that made one) stands for the
 shortest text that reads back to it.
+
+**Floats come back as floats.** A payload parsed with ``json.loads`` holds binary floats where
+its text had a fraction or an exponent. The remainder keeps each as the exact `Decimal` of its
+shortest text (what the vendor wrote); `note_floats` and `owned_copy`, which make an adapter's
+own copy, say whether the payload held any. The adapter's layout records that, and the reverse
+turns the rebuilt payload's numbers back with `as_floats`, so that
+``from_canonical(to_canonical(p)) == p`` holds with plain ``==`` for either parser.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import sys
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
-from ._paths import ROOT, child, join
+from ._paths import ROOT, child, join, split
+from .limits import LONE_SURROGATE, Limits, check_payload, max_int_bits
 
 __all__ = [
     "ESCAPED",
     "OMITTED",
     "Carried",
     "Reading",
+    "apply",
     "as_floats",
     "copy_json",
     "note_floats",
+    "owned_copy",
+    "patch_of",
     "remainder_of",
     "restore",
     "same",
@@ -127,6 +147,34 @@ def copy_json(value: Any) -> Any:
     return value
 
 
+class _Met:
+    """What a copy met on its way: whether it turned a float into a Decimal."""
+
+    __slots__ = ("floats",)
+
+    def __init__(self) -> None:
+        self.floats = False
+
+
+def _copy(value: Any, met: _Met) -> Any:
+    """`copy_json` that notes in ``met`` when it turns a float into a Decimal."""
+    kind = type(value)
+    if kind is dict:
+        return {key: item if type(item) in _LEAVES else _copy(item, met) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) in _LEAVES else _copy(item, met) for item in value]
+    if kind is float:
+        met.floats = True
+        return Decimal(repr(value)) if math.isfinite(value) else value
+    if kind in _LEAVES:
+        return value
+    if isinstance(value, Mapping):
+        return {key: _copy(item, met) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_copy(item, met) for item in value]
+    return value
+
+
 def note_floats(value: Any) -> tuple[Any, bool]:
     """
     ``(copy_json(value), whether value held a float)``, in one walk.
@@ -134,51 +182,171 @@ def note_floats(value: Any) -> tuple[Any, bool]:
     A payload parsed with ``json.loads`` holds binary floats where its text had a fraction or
     an exponent; cartnorm's own parser gives exact Decimals there. An adapter that wants to
     give back what it was given, number type included (``==`` in Python, not only the same
-    JSON text), copies its payload with this, reads the copy as its own (``Reading(copy,
-    owned=True)``), records the answer, and passes what its reverse writes through `as_floats`
-    when the payload held floats. A payload holds floats or Decimals, not both (one parser).
+    JSON text), copies its payload with this (or `owned_copy`, which also bounds it), reads the
+    copy as its own (``Reading(copy, owned=True)``), records the answer, and passes what its
+    reverse writes through `as_floats` when the payload held floats. A payload holds floats or
+    Decimals, not both (one parser).
 
     >>> note_floats({"rate": 0.06, "id": 7})
     ({'rate': Decimal('0.06'), 'id': 7}, True)
     """
-    met = [False]
-    return _copy_noting(value, met), met[0]
-
-
-def _copy_noting(value: Any, met: list[bool]) -> Any:
-    kind = type(value)
-    if kind is dict:
-        return {key: item if type(item) in _LEAVES else _copy_noting(item, met) for key, item in value.items()}
-    if kind is list:
-        return [item if type(item) in _LEAVES else _copy_noting(item, met) for item in value]
-    if kind is float:
-        met[0] = True
-        return Decimal(repr(value)) if math.isfinite(value) else value
-    if kind in _LEAVES:
-        return value
-    if isinstance(value, Mapping):
-        return {key: _copy_noting(item, met) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_copy_noting(item, met) for item in value]
-    return value
+    met = _Met()
+    return _copy(value, met), met.floats
 
 
 def as_floats(value: Any) -> Any:
     """
-    ``value`` with every Decimal made the float it stands for (`note_floats`' inverse), as a new
-    value: ``float(Decimal(repr(x))) == x`` for every finite float ``x``.
+    ``value`` (a new copy) with every `Decimal` as ``json.loads`` reads the JSON text cartnorm
+    writes for it: a float when that text has a fraction or an exponent, else an int.
 
-    >>> as_floats({"rate": Decimal("0.06"), "id": 7, "tags": ["a"]})
-    {'rate': 0.06, 'id': 7, 'tags': ['a']}
+    For a payload that held floats (`note_floats`, `owned_copy`): the reverse mapping's rebuilt payload,
+    whose carried numbers are the exact decimals of the floats, is then the payload again.
+
+    >>> as_floats({"total": Decimal("105.5760875"), "n": [Decimal("1E+2"), Decimal("3"), 4]})
+    {'total': 105.5760875, 'n': [100.0, 3, 4]}
     """
     kind = type(value)
     if kind is Decimal:
-        return float(value)
+        return int(value) if value.as_tuple().exponent == 0 else float(value)
     if kind is dict:
         return {key: item if type(item) in _PLAIN else as_floats(item) for key, item in value.items()}
     if kind is list:
         return [item if type(item) in _PLAIN else as_floats(item) for item in value]
     return value
+
+
+class _Declined(Exception):  # noqa: N818 - a signal inside owned_copy, never raised out of it
+    """The fast copy leaves this payload to the careful path (over the limits, or not plain JSON)."""
+
+
+class _Owner:
+    """The fast copy of `owned_copy`: plain JSON within limits, floats as exact Decimals."""
+
+    __slots__ = ("float_range", "floats", "max_bits", "max_chars", "max_depth", "max_digits", "max_items", "nodes")
+
+    def __init__(self, limits: Limits | None) -> None:
+        if limits is None:
+            self.max_depth = self.max_items = self.max_chars = self.max_digits = sys.maxsize
+            self.max_bits = sys.maxsize
+        else:
+            self.max_depth, self.max_items = limits.max_depth, limits.max_array_items
+            self.max_chars, self.max_digits = limits.max_string_chars, limits.max_number_digits
+            self.max_bits = max_int_bits(limits)
+        # A float's shortest text has at most 17 digits: within (low, high) its Decimal's
+        # exponent is within max_digits too, no need to look (a margin of one power of ten).
+        spare = min(self.max_digits, 300) - 17
+        self.float_range = (10.0**-spare, 10.0**spare) if spare > 0 else (1.0, 1.0)
+        self.nodes = 1  # the root, as check_payload counts it
+        self.floats = False
+
+    def dict_(self, value: dict[Any, Any], depth: int) -> dict[Any, Any]:
+        if depth >= self.max_depth or len(value) > self.max_items:
+            raise _Declined
+        self.nodes += len(value)
+        max_chars, max_bits = self.max_chars, self.max_bits
+        try:
+            if value and max(map(len, value)) > max_chars:
+                raise _Declined
+        except TypeError:  # a key that is not a string
+            raise _Declined from None
+        out = value.copy()  # leaves are shared: only containers and floats are replaced below
+        for key, item in value.items():
+            kind = type(item)
+            if kind is str:
+                if len(item) > max_chars or not (item.isascii() or not LONE_SURROGATE.search(item)):
+                    raise _Declined
+            elif kind is dict:
+                out[key] = self.dict_(item, depth + 1)
+            elif kind is list:
+                out[key] = self.list_(item, depth + 1)
+            elif kind is int:
+                if item.bit_length() > max_bits:
+                    raise _Declined
+            elif kind is float:
+                out[key] = self.float_(item)
+            elif kind is not bool and item is not None:
+                self.decimal(item, kind)
+        return out
+
+    def list_(self, value: list[Any], depth: int) -> list[Any]:
+        if depth >= self.max_depth or len(value) > self.max_items:
+            raise _Declined
+        self.nodes += len(value)
+        max_chars, max_bits = self.max_chars, self.max_bits
+        out = value.copy()
+        for index, item in enumerate(value):
+            kind = type(item)
+            if kind is dict:
+                out[index] = self.dict_(item, depth + 1)
+            elif kind is str:
+                if len(item) > max_chars or not (item.isascii() or not LONE_SURROGATE.search(item)):
+                    raise _Declined
+            elif kind is list:
+                out[index] = self.list_(item, depth + 1)
+            elif kind is int:
+                if item.bit_length() > max_bits:
+                    raise _Declined
+            elif kind is float:
+                out[index] = self.float_(item)
+            elif kind is not bool and item is not None:
+                self.decimal(item, kind)
+        return out
+
+    def float_(self, value: float) -> Decimal:
+        """A float as the exact Decimal of its shortest text, within the limits."""
+        self.floats = True
+        exact = Decimal(repr(value))
+        low, high = self.float_range
+        if not (low < abs(value) < high or value == 0):
+            self.decimal(exact, Decimal)
+        return exact
+
+    def decimal(self, value: Any, kind: type) -> None:
+        """A Decimal within the limits; anything else declines."""
+        if kind is not Decimal:
+            raise _Declined
+        text = str(value)  # plain notation shows every digit and the exponent's size (as_tuple is slower)
+        if len(text) <= self.max_digits and "E" not in text and "e" not in text and value.is_finite():
+            return
+        _, digits, exponent = value.as_tuple()
+        if type(exponent) is not int or len(digits) > self.max_digits or abs(exponent) > self.max_digits:
+            raise _Declined
+
+
+def owned_copy(payload: Any, limits: Limits | None = None) -> tuple[Any, bool]:
+    """
+    ``(a copy of payload for a Reading(owned=True), whether it held a float)``.
+
+    The copy is `copy_json`'s: objects and arrays rebuilt as dicts and lists, floats as the
+    exact Decimals of their shortest texts, everything else shared. With ``limits`` the
+    payload is bounded on the way: one over them raises what `cartnorm.limits.check_payload`
+    raises, before anything else looks at it, so an adapter that reads its payload through
+    this copy may declare `cartnorm.Adapter.checks_limits`.
+
+    >>> owned_copy({"total": 0.1, "items": [{"qty": 2}]})
+    ({'total': Decimal('0.1'), 'items': [{'qty': 2}]}, True)
+    """
+    if limits is None:  # nothing to bound: the plain copy, in comprehensions
+        met = _Met()
+        return _copy(payload, met), met.floats
+    owner = _Owner(limits)
+    try:
+        kind = type(payload)
+        if kind is dict:
+            copied: Any = owner.dict_(payload, 0)
+        elif kind is list:
+            copied = owner.list_(payload, 0)
+        else:  # a scalar, or a container of another type: inside a wrapper, as check_payload walks it
+            owner.nodes = 0
+            copied = owner.list_([payload], -1)[0]
+        if limits is None or owner.nodes <= limits.max_nodes:
+            return copied, owner.floats
+    except (_Declined, RecursionError):
+        pass
+    if limits is not None:
+        check_payload(payload, limits)  # raises where the payload is over them
+    met = _Met()
+    return _copy(payload, met), met.floats
 
 
 def _escape(remainder: dict[str, Any]) -> dict[str, Any]:
@@ -223,6 +391,161 @@ def restore(written: Mapping[str, Any], remainder: object) -> dict[str, Any]:
     return Carried(remainder).restore(dict(written))
 
 
+def _objects(value: Any) -> bool:
+    """True for a list (or tuple) of objects."""
+    return isinstance(value, (list, tuple)) and all(isinstance(item, Mapping) for item in value)
+
+
+def patch_of(sent: Mapping[str, Any], written: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """
+    ``(patch, absent)`` of ``sent`` beside ``written``, by definition: what `Reading.wrote` and
+    `Reading.patch` compute while the mapping runs, and are tested against.
+
+    The patch holds every key of ``sent`` whose value ``written`` does not give back exactly
+    (`same`), as sent, except that an object on both sides is patched key by key and a list
+    of as many objects on both sides item by item (an empty patch, ``{}``, keeps an item as
+    written; patches with nothing in them are left out). ``absent`` lists the JSON paths of
+    the keys ``written`` has and ``sent`` has not, depth first in ``sent``'s key order, each
+    object's own keys after its parts', in ``written``'s order.
+
+    >>> patch_of({"id": "1", "items": [{"sku": "A", "n": 1}]}, {"id": "1", "items": [{"sku": "B"}], "total": 5})
+    ({'items': [{'sku': 'A', 'n': 1}]}, ['$.total'])
+    """
+    absent: list[str] = []
+    return _patch_of(sent, written, ROOT, absent), absent
+
+
+def _patch_of(sent: Mapping[str, Any], written: Mapping[str, Any], path: str, absent: list[str]) -> dict[str, Any]:
+    patch: dict[str, Any] = {}
+    for key, value in sent.items():
+        if key not in written:
+            patch[key] = copy_json(value)
+            continue
+        again = written[key]
+        if isinstance(value, Mapping) and isinstance(again, Mapping):
+            sub = _patch_of(value, again, child(path, key), absent)
+            if sub:
+                patch[key] = sub
+        elif _objects(value) and _objects(again) and len(value) == len(again):
+            subs = [
+                _patch_of(item, other, child(child(path, key), index), absent)
+                for index, (item, other) in enumerate(zip(value, again, strict=True))
+            ]
+            if any(subs):
+                patch[key] = subs
+        elif not same(value, again):
+            patch[key] = copy_json(value)
+    absent.extend(child(path, key) for key in written if key not in sent)
+    return patch
+
+
+def _patch_into(
+    sent: Mapping[str, Any], written: Mapping[str, Any], path: str, absent: list[str], met: _Met
+) -> dict[str, Any]:
+    """
+    `patch_of` in one pass over ``sent``, for `Reading.patch` on the payload itself: values
+    compared by exact type first, kept values copied (floats met noted in ``met``, as exact
+    Decimals), the omitted keys' paths appended to ``absent``.
+    """
+    patch: dict[str, Any] = {}
+    for key, value in sent.items():
+        kind = type(value)
+        if key not in written:  # most keys: kept as sent (a leaf needs no copy)
+            patch[key] = value if kind in _LEAVES else _copy(value, met)
+            continue
+        again = written[key]
+        if kind is type(again):
+            if kind in _PLAIN:
+                if value != again:
+                    patch[key] = value
+                continue
+            if kind is Decimal:
+                if str(value) != str(again):
+                    patch[key] = value
+                continue
+            if kind is dict:
+                sub = _patch_into(value, again, child(path, key), absent, met)
+                if sub:
+                    patch[key] = sub
+                continue
+            if kind is list and not (value and type(value[0]) is dict):  # not a list of objects
+                if not same(value, again):
+                    patch[key] = _copy(value, met)
+                elif value and not met.floats:  # given back: a float in it is still a float met
+                    _copy(value, met)
+                continue
+        if isinstance(value, Mapping) and isinstance(again, Mapping):
+            sub = _patch_into(value, again, child(path, key), absent, met)
+            if sub:
+                patch[key] = sub
+        elif value and _objects(value) and _objects(again) and len(value) == len(again):
+            where = child(path, key)
+            subs = [
+                _patch_into(item, other, child(where, index), absent, met)
+                for index, (item, other) in enumerate(zip(value, again, strict=True))
+            ]
+            if any(subs):
+                patch[key] = subs
+        elif not same(value, again):
+            patch[key] = value if kind in _LEAVES else _copy(value, met)
+        elif kind not in _PLAIN and not met.floats:  # given back: a float in it is still a float met
+            _copy(value, met)
+    if not written.keys() <= sent.keys():
+        absent.extend(child(path, key) for key in written if key not in sent)
+    return patch
+
+
+def apply(written: dict[str, Any], patch: Mapping[str, Any], absent: Sequence[str]) -> dict[str, Any]:
+    """
+    ``written`` (a dict of the caller's, changed in place and returned) with the keys at the
+    ``absent`` paths removed and ``patch`` laid over it: an object of the patch over an object
+    written, key by key, a list of patches over a list of as many objects, item by item, any
+    other value (a copy) in place of what was written. ``apply(written, *patch_of(sent, written)) == sent``.
+
+    Lenient: a path that is not one `patch_of` writes, or that leads nowhere, removes nothing.
+
+    >>> apply({"id": "1", "items": [{"sku": "B"}], "total": 5}, {"items": [{"sku": "A", "n": 1}]}, ["$.total"])
+    {'id': '1', 'items': [{'sku': 'A', 'n': 1}]}
+    """
+    for path in absent:
+        if type(path) is not str:
+            continue
+        try:
+            keys = split(path)
+        except ValueError:
+            continue
+        _remove(written, keys)
+    return _lay(written, patch)
+
+
+def _remove(document: Any, keys: list[str | int]) -> None:
+    target = document
+    for key in keys[:-1]:
+        if isinstance(key, int):
+            if not isinstance(target, list) or not 0 <= key < len(target):
+                return
+        elif not isinstance(target, dict) or key not in target:
+            return
+        target = target[key]
+    if keys and isinstance(target, dict):
+        target.pop(keys[-1], None)
+
+
+def _lay(target: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    for key, value in patch.items():
+        if type(value) in _LEAVES:  # most entries: a leaf in place of whatever was written
+            target[key] = value
+            continue
+        current = target.get(key)
+        if isinstance(value, Mapping) and isinstance(current, dict):
+            target[key] = _lay(current, value)
+        elif _objects(value) and isinstance(current, list) and _objects(current) and len(value) == len(current):
+            target[key] = [_lay(item, sub) for item, sub in zip(current, value, strict=True)]
+        else:
+            target[key] = copy_json(value)
+    return target
+
+
 class Reading:
     """
     One payload object as the forward mapping reads it (see the module's docstring).
@@ -235,19 +558,32 @@ class Reading:
     (`copy_json`).
 
     ``path`` is the object's JSON path in the payload, for errors (parts know theirs).
+    ``floats`` is, for an owned copy, whether the payload it was copied from held floats
+    (`owned_copy` says it); see `floats`.
     """
 
-    __slots__ = ("_keys", "_omitted", "_owned", "_parent", "_parts", "_path", "_taken", "value")
+    __slots__ = ("_keys", "_met", "_omitted", "_owned", "_parent", "_parts", "_path", "_taken", "_written", "value")
 
     def __init__(self, value: dict[str, Any], *, owned: bool = False, path: str = ROOT) -> None:
         self.value = value
         self._owned = owned
+        self._met = _Met()
+        self._written: Mapping[str, Any] | None = None
         self._path: str | None = path
         self._parent: Reading | None = None
         self._keys: tuple[str | int, ...] = ()
         self._taken: list[str] = []
         self._omitted: list[str] = []
         self._parts: list[tuple[str, Reading | list[Reading], bool]] = []
+
+    @property
+    def floats(self) -> bool:
+        """
+        For a reading of the payload itself (not ``owned``) told what the reverse writes with
+        `wrote`: whether `patch` met a binary float (the payload was parsed by ``json.loads``),
+        anywhere in this reading's object, its parts or their parents'. Known once `patch` ran.
+        """
+        return self._met.floats
 
     @property
     def path(self) -> str:
@@ -263,7 +599,8 @@ class Reading:
 
     def _child(self, value: dict[str, Any], *keys: str | int) -> Reading:
         reading = Reading.__new__(Reading)  # the slots set here, without __init__'s defaults: one per part
-        reading.value, reading._owned, reading._path = value, self._owned, None
+        reading.value, reading._owned, reading._path, reading._met = value, self._owned, None, self._met
+        reading._written = None
         reading._parent, reading._keys, reading._taken, reading._omitted, reading._parts = self, keys, [], [], []
         return reading
 
@@ -312,6 +649,62 @@ class Reading:
         elif same(sent, value):
             self._taken.append(key)
 
+    def wrote(self, written: Mapping[str, Any]) -> None:
+        """
+        The reverse writes the object ``written`` here, whole: the other spelling of a
+        remainder, the `patch` (which `apply` lays over ``written``), read in one call.
+
+        Each key of ``written`` is compared with what was sent: an object written where an
+        object was sent is read key by key as a part, in turn, and so is a list of objects
+        written where a list of as many objects was sent, item by item; any other value is
+        consumed when it is the `same` as the one sent. A mapping that tells the reading what
+        the reverse writes this way uses `patch`, not `remainder`. On the payload itself (not
+        ``owned``) the comparison waits for `patch`, which makes it in the same pass as the copy
+        of what is kept; call ``wrote`` once there.
+        """
+        if not self._owned:
+            self._written = written
+            return
+        value = self.value
+        taken, omitted = self._taken, self._omitted
+        for key, wanted in written.items():
+            sent = value.get(key, _ABSENT)
+            if sent is _ABSENT:
+                omitted.append(key)
+                continue
+            kind = type(sent)
+            if kind is type(wanted):  # the usual cases by exact type, before the slower general ones
+                if kind in _PLAIN:
+                    if sent == wanted:
+                        taken.append(key)
+                    continue
+                if kind is Decimal:  # the same text (str is cheaper than as_tuple)
+                    if str(sent) == str(wanted):
+                        taken.append(key)
+                    continue
+                if kind is dict:
+                    if len(sent) == len(wanted) and same(sent, wanted):  # a small object given back whole
+                        taken.append(key)
+                    else:
+                        self._wrote_part(key, sent, wanted)
+                    continue
+            if isinstance(sent, Mapping) and isinstance(wanted, Mapping):
+                self._wrote_part(key, sent, wanted)
+            elif kind is list and type(wanted) is list and not sent and not wanted:
+                taken.append(key)
+            elif _objects(sent) and _objects(wanted) and len(sent) == len(wanted) and sent:
+                readings = [self._child(item, key, index) for index, item in enumerate(sent)]
+                self._parts.append((key, readings, False))
+                for reading, item in zip(readings, wanted, strict=True):
+                    reading.wrote(item)
+            elif same(sent, wanted):
+                taken.append(key)
+
+    def _wrote_part(self, key: str, sent: Any, wanted: Mapping[str, Any]) -> None:
+        part = self._child(sent, key)
+        self._parts.append((key, part, False))
+        part.wrote(wanted)
+
     def rewrites(self, key: str, verdict: bool) -> None:
         """
         The reverse writes ``key``; ``verdict`` says whether it writes exactly what was sent.
@@ -359,6 +752,7 @@ class Reading:
             reading = Reading.__new__(Reading)
             reading.value, reading._owned, reading._path, reading._parent = item, owned, None, self
             reading._keys, reading._taken, reading._omitted, reading._parts = (key, index), [], [], []
+            reading._met, reading._written = self._met, None
             readings.append(reading)
         self._parts.append((key, readings, keep))
         return readings
@@ -396,6 +790,66 @@ class Reading:
             kept = _escape(kept)
         if self._omitted:
             kept[OMITTED] = list(dict.fromkeys(self._omitted))
+        return kept
+
+    def patch(self, absent: list[str], path: str = ROOT) -> dict[str, Any]:
+        """
+        The object's remainder as a *patch*, for a mapping that said what the reverse writes
+        with `wrote`: the keys the reverse does not give back exactly, with the values as sent,
+        and the patches of the parts under their keys (an object's when it is not empty; a
+        list's, one per item, when any is not empty).
+
+        The keys the reverse writes although the payload did not have them are appended to
+        ``absent`` as JSON paths from ``path`` (this object's; default ``$``): each part's
+        before the object's own, the parts in the payload's key order, an object's own keys in
+        the order written. `apply` lays the two back over what the reverse writes.
+        """
+        if self._written is not None:  # the payload itself, told with wrote: one pass
+            return _patch_into(self.value, self._written, path, absent, self._met)
+        patches: list[tuple[str, Any]] = []
+        segments: list[tuple[str, list[str]]] = []
+        for key, read, _ in self._parts:
+            where = child(path, key)
+            found: list[str] = []
+            rest: Any
+            if type(read) is list:
+                rests = [reading.patch(found, child(where, index)) for index, reading in enumerate(read)]
+                rest = rests if any(rests) else None
+            else:
+                rest = read.patch(found, where) or None  # type: ignore[union-attr]
+            patches.append((key, rest))
+            if found:
+                segments.append((key, found))
+        if len(segments) > 1:  # the payload's key order (the parts are in the order written)
+            position = {key: index for index, key in enumerate(self.value)}
+            segments.sort(key=lambda segment: position[segment[0]])
+        for _, found in segments:
+            absent.extend(found)
+        if self._omitted:
+            absent.extend(child(path, key) for key in dict.fromkeys(self._omitted))
+        if self._owned:  # the adapter's own copy: made into its patch in place
+            kept = self.value
+            pop = kept.pop
+            for key in self._taken:
+                pop(key, None)
+            for key, rest in patches:
+                if rest is None:
+                    pop(key, None)
+                else:
+                    kept[key] = rest
+            return kept
+        taken = set(self._taken)
+        by_key = dict(patches)
+        kept = {}
+        for key, value in self.value.items():
+            if key in taken:
+                continue
+            if key in by_key:
+                rest = by_key[key]
+                if rest is not None:
+                    kept[key] = rest
+            else:
+                kept[key] = value if type(value) in _LEAVES else _copy(value, self._met)
         return kept
 
 

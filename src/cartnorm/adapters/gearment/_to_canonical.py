@@ -16,8 +16,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from ...adapter import Normalized, Option, WarningLog, observation_time, read_options
-from ...errors import MISSING, CartnormError, ConfigurationError, PayloadError
+from ...adapter import LIMITS_OPTION, Normalized, WarningLog, observation_time, read_options
+from ...errors import MISSING, CartnormError, PayloadError
 from ...geo import country_name
 from ...limits import Limits, check_payload
 from ...lossless import Reading
@@ -68,22 +68,8 @@ _SHIP_FROM: Final = unchecked(ShipFromAddress)
 _NAMED_CODES: dict[str, str] = {}
 
 
-def _checked_limits(value: Any) -> Limits | None:
-    if value is not None and not isinstance(value, Limits):
-        msg = f"limits must be a cartnorm.Limits or None, got {type(value).__name__}"
-        raise ConfigurationError(msg)
-    return value
-
-
 #: The options `convert` takes (`cartnorm.Adapter.options`).
-OPTIONS: Final = (
-    Option(
-        name="limits",
-        type="cartnorm.Limits or None",
-        help="hostile-input bounds, enforced while the order is read (cartnorm passes its own: checks_limits)",
-        check=_checked_limits,
-    ),
-)
+OPTIONS: Final = (LIMITS_OPTION,)
 
 
 def convert(payload: Any, *, observed_at: datetime | None = None, **options: Any) -> Normalized:

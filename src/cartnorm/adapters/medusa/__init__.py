@@ -53,4 +53,5 @@ ADAPTER: Final = Adapter(
     from_canonical=from_canonical,
     status_tables=STATUS_TABLES,
     options=OPTIONS,
+    checks_limits=True,
 )

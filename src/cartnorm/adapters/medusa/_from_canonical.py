@@ -16,9 +16,10 @@ from typing import Any
 
 from ..._paths import ROOT
 from ...geo import country_code
+from ...lossless import apply, as_floats, copy_json
 from ...model import CartOrder, LineItem, Shipment, ShipmentStatus
 from ...money import exponent_of, line_amount
-from . import _layout, _residue
+from . import _layout
 from ._amounts import BIG_NUMBER_PRECISION, Money, default_exponent
 from ._reading import child, format_medusa_datetime, wrap
 from ._statuses import parse_raw_status
@@ -44,9 +45,9 @@ def from_canonical(order: CartOrder) -> dict[str, Any]:
         msg = f"from_canonical() takes a CartOrder, got {type(given).__name__}"
         raise TypeError(msg)
     hints, patch, absent = _layout.read_hints(order.additional_fields)
-    siblings = {key: _residue.copy_json(value) for key, value in hints.siblings.items()}
-    medusa = wrap(_residue.apply(regenerate(order, hints), patch, absent), hints.envelope, siblings)
-    return _residue.as_floats(medusa) if hints.floats else medusa
+    siblings = {key: copy_json(value) for key, value in hints.siblings.items()}
+    medusa = wrap(apply(regenerate(order, hints), patch, absent), hints.envelope, siblings)
+    return as_floats(medusa) if hints.floats else medusa
 
 
 def _money(order: CartOrder, hints: _layout.Hints) -> Money:

@@ -27,9 +27,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+from ...lossless import copy_json
 from ._context import Context
 from ._reading import child, detail_quantity, optional_str
-from ._residue import copy_json
 
 __all__ = ["post_purchase"]
 

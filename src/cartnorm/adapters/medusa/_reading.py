@@ -1,8 +1,11 @@
 """
 Reading a Medusa payload: envelopes, version detection, typed field access with JSON paths.
 
-Every reader takes the JSON path of the object it reads from, so errors name the exact
-place in the payload as the caller passed it (``$.order.items[0].quantity``).
+`read_payload` reads the order in it through a `cartnorm.lossless.Reading`: of a copy of the
+payload when it is to be bounded (`cartnorm.lossless.owned_copy`: within the caller's
+`cartnorm.Limits`, floats as exact Decimals), of the payload itself otherwise. Every field
+reader takes the JSON path of the object it reads from, so errors name the exact place in the
+payload as the caller passed it (``$.order.items[0].quantity``).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -18,11 +21,14 @@ from ..._datetime import parse_rfc3339
 from ..._paths import ROOT
 from ..._paths import child as _child
 from ...errors import MISSING, PayloadError
+from ...limits import Limits
+from ...lossless import Reading, note_floats, owned_copy
 
 __all__ = [
     "ENVELOPES",
     "NOT_ORDERS",
     "Envelope",
+    "Read",
     "child",
     "detail_quantity",
     "format_medusa_datetime",
@@ -33,6 +39,7 @@ __all__ = [
     "optional_datetime",
     "optional_str",
     "quantity",
+    "read_payload",
     "required_str",
     "unwrap",
     "wrap",
@@ -118,6 +125,42 @@ def unwrap(payload: Any) -> tuple[Mapping[str, Any], str, str | None, dict[str, 
     if not isinstance(inner, Mapping):
         raise PayloadError(child(ROOT, envelope.key), inner, "a Medusa order object")
     return inner, child(ROOT, envelope.key), name, {key: payload[key] for key in envelope.siblings}
+
+
+class Read(NamedTuple):
+    """A payload as read: the order's `Reading`, the envelope's name and what it held beside the order."""
+
+    order: Reading
+    envelope: str | None
+    siblings: dict[str, Any]  #: copies
+    floats: bool  #: the payload held binary floats (json.loads); for a reading not owned, see `Reading.floats` too
+
+
+def read_payload(payload: Any, limits: Limits | None) -> Read:
+    """
+    Read ``payload`` (an order or a response holding one).
+
+    With ``limits``, from a copy of its own, bounded on the way (over them: what
+    `cartnorm.limits.check_payload` raises, first): one walk bounds and copies, and the copy
+    becomes the patch in place. Without, the payload itself is read, never modified, and only
+    what is kept is copied. A payload that holds no order raises `PayloadError` as `unwrap` does.
+    """
+    if limits is not None:
+        copy, floats = owned_copy(payload, limits)
+        if not isinstance(copy, dict):
+            raise PayloadError(ROOT, payload, "a JSON object: a Medusa order or a response holding one")
+        found = _envelope_of(copy)
+        if found is None:
+            _refuse_non_order(payload)
+            return Read(Reading(copy, owned=True), None, {}, floats)
+        name, envelope = found
+        order, path = copy[envelope.key], child(ROOT, envelope.key)
+        if type(order) is not dict:
+            raise PayloadError(path, payload[envelope.key], "a Medusa order object")
+        return Read(Reading(order, owned=True, path=path), name, {key: copy[key] for key in envelope.siblings}, floats)
+    inner, where, envelope_name, siblings = unwrap(payload)
+    kept, floats = note_floats(siblings) if siblings else ({}, False)
+    return Read(Reading(inner, path=where), envelope_name, kept, floats)  # type: ignore[arg-type]
 
 
 def _refuse_non_order(payload: Mapping[Any, Any]) -> None:

@@ -9,11 +9,11 @@ from typing import Any, Final
 import attrs
 
 from ..._paths import ROOT
-from ...adapter import Normalized, Option, WarningLog, observation_time, read_options
+from ...adapter import LIMITS_OPTION, Normalized, Option, WarningLog, observation_time, read_options
 from ...errors import MISSING, ConfigurationError, CurrencyError, PayloadError
 from ...model import CartOrder, OrderStatus
 from ...money import exponent_of, normalize_currency
-from . import _layout, _residue
+from . import _layout
 from ._addresses import bill_to, ship_to
 from ._aggregate import derive_fulfillment_status, derive_payment_status, units_shipped
 from ._amounts import ADMIN_UI_EXPONENTS, Money, default_exponent
@@ -21,7 +21,7 @@ from ._context import Context
 from ._from_canonical import regenerate
 from ._lines import line_item
 from ._post_purchase import post_purchase
-from ._reading import child, is_v2, object_list, optional_datetime, optional_str, required_str, unwrap
+from ._reading import child, is_v2, object_list, optional_datetime, optional_str, read_payload, required_str
 from ._shipments import shipments
 from ._statuses import AXES, STATUS_TABLE_V1, STATUS_TABLE_V2, UNITS_SHIPPED, decide, format_raw_status
 from ._totals import order_totals
@@ -129,6 +129,7 @@ OPTIONS: Final = (
         repeat=True,
         parse=_parse_exponents,
     ),
+    LIMITS_OPTION,
 )
 
 
@@ -139,37 +140,47 @@ def convert(payload: Any, *, observed_at: datetime | None = None, **options: Any
     ``payload`` is a bare order or a response holding one (`._reading.ENVELOPES`: ``{"order": …}``,
     cart completions, ``{"order" | "order_preview": …, "return": …}`` …), parsed exactly or with
     ``json.loads``; it is never modified. ``observed_at`` (aware; default now, UTC) fills
-    ``trackstar_created_date`` and ``trackstar_updated_date``. The one option (`OPTIONS`),
-    ``exponents``, overrides the minor-unit exponent per currency (``{"KWD": 2}``).
+    ``trackstar_created_date`` and ``trackstar_updated_date``. The options (`OPTIONS`):
+    ``exponents`` overrides the minor-unit exponent per currency (``{"KWD": 2}``); ``limits``
+    (`cartnorm.Limits`, which cartnorm passes because the adapter `checks_limits`) is enforced
+    while the payload is copied, before any other error, with the errors
+    `cartnorm.limits.check_payload` raises.
     Raises `cartnorm.errors.PayloadError` (with the JSON path) for data it cannot map exactly,
     and for a Medusa response that holds no order (a payment, a return, a page of orders).
     """
-    exponents = read_options("medusa", OPTIONS, options)["exponents"]
+    chosen = read_options("medusa", OPTIONS, options)
     observed = observation_time(observed_at)
-    order, path, envelope, siblings = unwrap(payload)
+    read = read_payload(payload, chosen["limits"])
+    reading = read.order
+    order, path = reading.value, reading.path
     version = 2 if is_v2(order) else 1
     log = WarningLog()
-    currency, exponent = _currency(log, order, path, exponents, version)
+    currency, exponent = _currency(log, order, path, chosen["exponents"], version)
     context = Context(order=order, path=path, money=Money(version=version, currency=currency, exponent=exponent),
                       log=log)  # fmt: skip
-    # The residue is computed from the canonical order that will hold it: the order is built once
+    # What is kept is found from the canonical order that will hold it: the order is built once
     # around an empty dict, filled before the order leaves here (cheaper than a second build by attrs.evolve).
     additional_fields: dict[str, Any] = {}
     canonical, derived = _order(context, observed, additional_fields)
-    kept_siblings, sibling_floats = _residue.note_floats(siblings) if siblings else ({}, False)
     hints = _layout.Hints(
         version=version,
-        envelope=envelope,
-        siblings=kept_siblings,
+        envelope=read.envelope,
+        siblings=read.siblings,
         exponent=exponent if exponent != default_exponent(currency, version) else None,
+        floats=read.floats,  # for the payload itself, completed once the patch is made (below)
         remainders=dict(context.remainders),
         quantities=dict(context.quantities),
         parcels=dict(context.parcels),
     )
-    patch, absent, floats = _residue.diff(order, regenerate(canonical, hints))
-    if floats or sibling_floats:
-        hints = attrs.evolve(hints, floats=True)
     readable = {"derived_status": derived, "post_purchase": post_purchase(context, canonical.total_price)}
+    # The engine compares what the reverse writes with the payload, key by key where it writes
+    # them; then the patch is made: a copy of the payload in place (nothing else reads it after
+    # this), or, reading the payload itself, by copying what is kept.
+    reading.wrote(regenerate(canonical, hints))
+    absent: list[str] = []
+    patch = reading.patch(absent)
+    if reading.floats and not hints.floats:
+        hints = attrs.evolve(hints, floats=True)
     additional_fields.update(_layout.build(hints, patch, absent, readable))
     return Normalized(canonical, context.log.freeze())
 
