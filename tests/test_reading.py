@@ -21,6 +21,9 @@ from strategies.mutations import arbitrary_json
 
 SAMPLES = (FIXTURES / "samples" / "orders.jsonl").read_bytes()
 SMALL = Limits(max_depth=4, max_number_digits=12, max_string_chars=8, max_array_items=3)
+# Bounds few generated values reach, with texts longer than the smallest of them: the reader's
+# path for long records (sizes walked by check_payload's fast pass, then strings counted).
+LONG_TEXTS = Limits(max_array_items=10)
 
 json_values = st.recursive(
     st.none()
@@ -130,7 +133,7 @@ def test_an_array_broken_beyond_one_record_raises_read_error(data, problem, read
     assert f"(byte {caught.value.offset})" in str(caught.value)
 
 
-@given(arbitrary_json, st.sampled_from([DEFAULT_LIMITS, SMALL]))
+@given(arbitrary_json, st.sampled_from([DEFAULT_LIMITS, SMALL, LONG_TEXTS]))
 def test_reading_refuses_exactly_what_check_payload_refuses(payload, limits):
     """The reader's check (fast or careful) gives check_payload's verdict, path, value and expectation."""
     try:
@@ -153,15 +156,19 @@ def test_reading_refuses_exactly_what_check_payload_refuses(payload, limits):
         assert value == meant
 
 
-@given(st.dictionaries(st.text(max_size=6), json_values, min_size=1, max_size=4), json_values)
-def test_a_key_given_twice_is_refused_with_its_path(payload, again):
+@given(
+    st.dictionaries(st.text(max_size=6), json_values, min_size=1, max_size=4),
+    json_values,
+    st.sampled_from([DEFAULT_LIMITS, LONG_TEXTS]),
+)
+def test_a_key_given_twice_is_refused_with_its_path(payload, again, limits):
     """A key repeated in an object, at the top or nested: a PayloadError at that key's path, both values named."""
     key = next(iter(payload))
     text = encode_json(payload)
     doubled = "{" + encode_json(key) + ":" + encode_json(again) + "," + text[1:]
     for wrapped, path in ((doubled, child(ROOT, key)), ('{"order": [' + doubled + "]}", child("$.order[0]", key))):
         with pytest.raises(Unreadable) as caught:
-            parse_text(wrapped)
+            parse_text(wrapped, limits)
         assert caught.value.reason == "duplicate_key"
         assert caught.value.error.path == path and caught.value.error.value == [again, payload[key]]
         with pytest.raises(cartnorm.PayloadError) as loaded:

@@ -111,6 +111,11 @@ def check_payload(payload: Any, limits: Limits = DEFAULT_LIMITS) -> None:
     _locate(payload, limits)
 
 
+def is_within(payload: Any, limits: Limits) -> bool:
+    """`check_payload`'s fast pass alone: True when ``payload`` is within ``limits``; False means "look closer"."""
+    return _within(payload, limits)
+
+
 def _within(payload: Any, limits: Limits) -> bool:
     """
     True when ``payload`` is within ``limits`` (no paths kept: this is the hot path).

@@ -31,7 +31,7 @@ from ._json import RepeatedKeys, duplicate_key_error, keep_repeated
 from ._paths import ROOT, child
 from .errors import InputTypeError, LimitExceededError, PayloadError
 from .etl import Location, Record, Rejection
-from .limits import DEFAULT_LIMITS, LONE_SURROGATE, Limits, check_payload, max_int_bits
+from .limits import DEFAULT_LIMITS, LONE_SURROGATE, Limits, check_payload, is_within, max_int_bits
 
 __all__ = ["DEFAULT_MAX_RECORD_BYTES", "Spool", "read_records"]
 
@@ -122,15 +122,20 @@ def _checked(value: Any, text: str, limits: Limits | None) -> Any:
 
     The fast pass answers for almost every record. A text no longer than the smallest size
     bound cannot hold a string, an array, an object or a count of values beyond it, so only
-    depth and numbers are walked (and the strings counted); the text's unescaped quotes are
-    two per string, keys included, so fewer strings parsed than quoted means a key given
-    twice (the dict kept one). Anything unusual (escaped backslashes or surrogates, a long
-    text, a marker for NaN) goes to the careful pass, which finds and names the place.
+    depth and numbers are walked (and the strings counted); a longer text is first walked by
+    `check_payload`'s fast pass for the sizes too. The text's unescaped quotes are two per
+    string, keys included, so fewer strings parsed than quoted means a key given twice (the
+    dict kept one). Anything unusual (escaped backslashes or surrogates, a value beyond a
+    bound, a marker for NaN) goes to the careful pass, which finds and names the place.
     """
-    if limits is None or len(text) > min(limits.max_string_chars, limits.max_array_items, limits.max_nodes):
+    if limits is None:
         return _careful(text, limits)
     escaped = "\\" in text
     if escaped and ("\\\\" in text or "\\ud" in text or "\\uD" in text):
+        return _careful(text, limits)
+    if len(text) > min(limits.max_string_chars, limits.max_array_items, limits.max_nodes) and not is_within(
+        value, limits
+    ):
         return _careful(text, limits)
     strings = _strings_within(value, limits)
     if strings >= 0:
