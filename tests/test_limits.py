@@ -122,3 +122,38 @@ def test_free_json_as_deep_as_the_limits_allow_reads_back_from_every_place(vendo
                 low = levels + 1
         if deepest is not None:
             assert cartnorm.loads(cartnorm.dumps(deepest)) == deepest
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        None,  # a payload no adapter claims
+        "gearment/shipped_envelope_full_order",
+        "medusa/usd_partially_shipped",
+        "medusa/v2_shipped_fractional_amounts",
+        "shopify/membi_hkd_orders_create_1054_discounts",
+    ],
+)
+@pytest.mark.parametrize(
+    "hostile",
+    [_deep(1000), 10**5000, Decimal("1E+999999"), "x" * 1_000_001, [0] * 100_001],
+    ids=["deep", "huge int", "huge exponent", "long string", "long array"],
+)
+def test_normalize_without_a_source_refuses_what_check_payload_refuses(fixture, hostile):
+    """
+    With source=None the adapter is detected first (cheaply); the payload is still refused over
+    the limits with check_payload's path and words, whether an adapter claims it or none does.
+    """
+    from conftest import FIXTURES
+
+    payload = (
+        {"what": "no vendor's order"}
+        if fixture is None
+        else cartnorm._json.parse_json((FIXTURES / f"{fixture}.payload.json").read_bytes())
+    )
+    _objects(payload)[-1]["zz_hostile"] = hostile
+    with pytest.raises(LimitExceededError) as expected:
+        check_payload(payload)
+    with pytest.raises(LimitExceededError) as caught:
+        cartnorm.normalize(payload, observed_at=FIXTURE_OBSERVED_AT)
+    assert (caught.value.path, caught.value.expected) == (expected.value.path, expected.value.expected)

@@ -20,7 +20,14 @@ import attrs
 
 from ._paths import ROOT
 from .adapter import Adapter, DataWarning, Normalized, read_options
-from .errors import CartnormError, ConfigurationError, InputTypeError, LimitExceededError, PayloadError
+from .errors import (
+    CartnormError,
+    ConfigurationError,
+    InputTypeError,
+    LimitExceededError,
+    PayloadError,
+    UnrecognizedPayloadError,
+)
 from .limits import DEFAULT_LIMITS, Limits, check_payload
 from .model import CartOrder
 from .registry import available_adapters, detect_adapter, get_adapter
@@ -120,16 +127,23 @@ def _bounded(
     Check ``payload`` against ``limits`` and choose its adapter; return it and its options.
 
     An adapter that `checks_limits` gets them and checks while it reads (one walk, not two);
-    otherwise the separate walk runs first, before detection too.
+    for any other the separate walk runs first. Detection comes before either: it is cheap and
+    never raises (the contract), whatever the payload. A payload no adapter claims is checked
+    first all the same, so an over-limit payload is refused as over the limits, recognised or not.
     """
-    if limits is not None and (adapter is None or not adapter.checks_limits):
-        check_payload(payload, limits)
-        limits = None
     if adapter is None:
-        chosen = detect_adapter(payload)
+        try:
+            chosen = detect_adapter(payload)
+        except UnrecognizedPayloadError:
+            if limits is not None:
+                check_payload(payload, limits)
+            raise
         adapter_options = _options_for(chosen, adapter_options)
     else:
         chosen = adapter
+    if limits is not None and not chosen.checks_limits:
+        check_payload(payload, limits)
+        limits = None
     if limits is not None:
         adapter_options = {**adapter_options, "limits": limits}
     return chosen, adapter_options
