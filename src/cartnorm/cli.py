@@ -251,7 +251,8 @@ class _Run:
             if report is not None:
                 sys.stderr.write(f"cartnorm {self.command}: {report.summary(self.args.to)}\n")
         elif self.tally.rejected and "rejects" not in self.sinks:
-            sys.stderr.write(f"cartnorm {self.command}: {self.tally.rejected:,} records rejected and not kept\n")
+            rejected = self.tally.rejected
+            sys.stderr.write(f"cartnorm {self.command}: {rejected:,} record{'s' * (rejected != 1)} rejected and not kept\n")
         return self._write_summary(code, completed=True, error=None)
 
     def _summary_line(self) -> str:
