@@ -21,6 +21,7 @@ import pytest
 import cartnorm
 from cartnorm._json import encode_json, parse_json
 from cartnorm.cli import main
+from cartnorm.registry import available_adapters
 from cartnorm.table_schema import CHILD_TABLES, TABLES
 from cartnorm.tables import _parquet, _sort
 from conftest import FIXTURES, REPO
@@ -32,10 +33,10 @@ KINDS = ("duckdb", "parquet")
 
 
 def _mixed_fixtures(tmp_path: Path) -> Path:
-    """Every real fixture payload (Medusa v1 and v2, Gearment, Trackstar), good and bad, in one JSON Lines file."""
-    payloads = sorted(
-        itertools.chain.from_iterable(FIXTURES.glob(f"{d}/*.payload.json") for d in ("medusa", "gearment", "trackstar"))
-    )
+    """Every real fixture payload of every adapter (the registry's), good and bad, in one JSON Lines file."""
+    vendors = list(available_adapters())
+    assert {"medusa", "gearment", "shopify", "trackstar"} <= set(vendors)
+    payloads = sorted(itertools.chain.from_iterable(FIXTURES.glob(f"{d}/*.payload.json") for d in vendors))
     path = tmp_path / "mixed.jsonl"
     path.write_text("".join(encode_json(parse_json(p.read_bytes())) + "\n" for p in payloads), encoding="utf-8")
     return path
@@ -327,6 +328,16 @@ def test_rejects_file_and_json_lines_still_work_with_tables(capsys, tmp_path):
     assert code == 0
     assert len(out.read_text().splitlines()) == 12
     assert [json.loads(line)["line"] for line in rejects.read_text().splitlines()] == [11, 13]
+
+
+def test_json_lines_reach_standard_output_with_tables_only_when_asked(capfd, tmp_path):
+    """--to alone writes the tables and nothing on standard output; -o - adds the JSON Lines there."""
+    code = main(["normalize", str(SAMPLES), "--to", f"duckdb:{tmp_path / 'alone.duckdb'}", "--allow-rejects"])
+    assert code == 0
+    assert capfd.readouterr().out == ""
+    code = main(["normalize", str(SAMPLES), "--to", f"parquet:{tmp_path / 'p'}", "-o", "-", "--allow-rejects"])
+    assert code == 0
+    assert len(capfd.readouterr().out.splitlines()) == 12
 
 
 def test_worker_processes_load_the_same_tables(capsys, tmp_path):

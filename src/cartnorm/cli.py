@@ -168,7 +168,8 @@ class _Run:
         self.args = args
         self.files = _check_inputs(args.files)
         wanted = [
-            ("orders", args.output or "-"),
+            # JSON Lines go to standard output by default, but with --to only when -o asks for them
+            ("orders", args.output or (None if getattr(args, "to", None) else "-")),
             ("rejects", args.rejects),
             ("warnings", getattr(args, "warnings", None)),
             ("summary", args.summary),
@@ -207,7 +208,9 @@ class _Run:
                 result = (False, refused.reason, refused.error, refused.path, refused.message, result[2], result[5])
         if result[0]:
             _, line, source, status, order_id, warnings, _ = result
-            self.sinks["orders"].write(line + "\n")
+            orders = self.sinks.get("orders")
+            if orders is not None:
+                orders.write(line + "\n")
             self.tally.order(frame, source, status, warnings)
         else:
             _, reason, error, path, message, source, warnings = result
@@ -276,7 +279,7 @@ class _Run:
         self._abort(keep_summary=True)
         tally = self.tally
         where = f" (the last at {tally.last[0]}:{tally.last[1]})" if tally.last else ""
-        streamed = self.sinks["orders"].name == "standard output" and tally.orders
+        streamed = "orders" in self.sinks and self.sinks["orders"].name == "standard output" and tally.orders
         written = (
             f"{tally.orders:,} orders were already written to standard output, no output file was replaced"
             if streamed
