@@ -304,6 +304,29 @@ def test_quantity_must_be_a_non_negative_integer(value, error):
     assert caught.value.path == "$.order.items[2].quantity"
 
 
+@pytest.mark.parametrize(
+    ("place", "value", "path"),
+    [
+        (("items", 0, "unit_price"), -2599, "$.order.items[0].unit_price"),
+        (("total",), -19695, "$.order.total"),
+        (("shipping_total",), -1000, "$.order.shipping_total"),
+        (("tax_total",), -1, "$.order.tax_total"),
+    ],
+)
+def test_a_negative_v1_price_or_total_is_a_money_error_at_its_path(place, value, path):
+    """Issue 13's case: v1 minor units below zero are refused where they are, never read as -25.99."""
+    payload = copy.deepcopy(load("usd_shipped_captured"))
+    target = payload["order"]
+    for key in place[:-1]:
+        target = target[key]
+    assert place[-1] in target
+    target[place[-1]] = value
+    with pytest.raises(MoneyError) as caught:
+        convert(payload)
+    assert caught.value.path == path
+    assert "zero or more" in caught.value.expected
+
+
 # ------------------------------------------------------------------ addresses
 
 
