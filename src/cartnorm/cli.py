@@ -255,7 +255,8 @@ class _Run:
                 sys.stderr.write(f"cartnorm {self.command}: {report.summary(self.args.to)}\n")
         elif self.tally.rejected and "rejects" not in self.sinks:
             rejected = self.tally.rejected
-            sys.stderr.write(f"cartnorm {self.command}: {rejected:,} record{'s' * (rejected != 1)} rejected and not kept\n")
+            records = f"{rejected:,} record{'s' * (rejected != 1)}"
+            sys.stderr.write(f"cartnorm {self.command}: {records} rejected and not kept\n")
         return self._write_summary(code, completed=True, error=None)
 
     def _summary_line(self) -> str:
@@ -443,10 +444,17 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_normalize(
-    source: str | None, observed_at: datetime, options: dict[str, Any], strict: bool, keep_orders: bool = False
+    source: str | None,
+    observed_at: datetime,
+    options: dict[str, Any],
+    strict: bool,
+    keep_orders: bool = False,
+    write_lines: bool = True,
 ) -> None:
     adapter = get_adapter(source) if source else None
-    _WORKER.update(adapter=adapter, observed_at=observed_at, options=options, strict=strict, keep=keep_orders)
+    _WORKER.update(
+        adapter=adapter, observed_at=observed_at, options=options, strict=strict, keep=keep_orders, lines=write_lines
+    )
 
 
 def _unreadable(bad: Unreadable) -> tuple[Any, ...]:
@@ -456,8 +464,8 @@ def _unreadable(bad: Unreadable) -> tuple[Any, ...]:
 
 def _normalize_batch(batch: list[Frame]) -> list[tuple[Any, ...]]:
     """Parse (bounded: the only check), convert and write each record of a batch."""
-    adapter, observed_at, options, strict, keep = (
-        _WORKER[key] for key in ("adapter", "observed_at", "options", "strict", "keep")
+    adapter, observed_at, options, strict, keep, lines = (
+        _WORKER[key] for key in ("adapter", "observed_at", "options", "strict", "keep", "lines")
     )
     results: list[tuple[Any, ...]] = []
     for frame in batch:
@@ -478,7 +486,8 @@ def _normalize_batch(batch: list[Frame]) -> list[tuple[Any, ...]]:
             continue
         order = outcome.order
         kept = outcome if keep else None  # for a table sink (--to): the order itself, not its text
-        results.append((True, dumps(order), outcome.source, order.status.value, order.id, warnings, kept))
+        line = dumps(order) if lines else None  # (--to without -o: no JSON Lines, none written)
+        results.append((True, line, outcome.source, order.status.value, order.id, warnings, kept))
     return results
 
 
@@ -516,7 +525,7 @@ def _cmd_normalize(args: argparse.Namespace) -> int:
         raise _UsageError(f"--jobs must be at least 1, got {jobs}")
     if args.decimal and not args.to:
         raise _UsageError("--decimal sets the money type of the tables: it needs --to")
-    initargs = (args.source, observed_at, options, args.strict, bool(args.to))
+    initargs = (args.source, observed_at, options, args.strict, bool(args.to), bool(args.output or not args.to))
     return _stream("normalize", args, _normalize_batch, _init_normalize, initargs, jobs)
 
 

@@ -34,7 +34,8 @@ the omitted keys beside it, `Reading.patch` (Medusa's stored layout). Objects wr
 objects were sent are compared key by key, lists of as many objects item by item; `patch_of`
 is the definition, and `apply` lays the two back::
 
-    apply(written, *patch_of(sent, written)) == sent
+    apply(written, *patch_of(sent, written)) == sent   # as JSON text; == too after as_floats
+                                                       # when sent held floats from json.loads
 
 **Equality is JSON text.** Two values are the `same` when cartnorm writes them as the same
 JSON text, object key order aside: ``1`` is not ``true``, ``"1"`` is not ``1``, and
@@ -53,7 +54,6 @@ turns the rebuilt payload's numbers back with `as_floats`, so that
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
@@ -224,14 +224,10 @@ class _Owner:
 
     __slots__ = ("float_range", "floats", "max_bits", "max_chars", "max_depth", "max_digits", "max_items", "nodes")
 
-    def __init__(self, limits: Limits | None) -> None:
-        if limits is None:
-            self.max_depth = self.max_items = self.max_chars = self.max_digits = sys.maxsize
-            self.max_bits = sys.maxsize
-        else:
-            self.max_depth, self.max_items = limits.max_depth, limits.max_array_items
-            self.max_chars, self.max_digits = limits.max_string_chars, limits.max_number_digits
-            self.max_bits = max_int_bits(limits)
+    def __init__(self, limits: Limits) -> None:
+        self.max_depth, self.max_items = limits.max_depth, limits.max_array_items
+        self.max_chars, self.max_digits = limits.max_string_chars, limits.max_number_digits
+        self.max_bits = max_int_bits(limits)
         # A float's shortest text has at most 17 digits: within (low, high) its Decimal's
         # exponent is within max_digits too, no need to look (a margin of one power of ten).
         spare = min(self.max_digits, 300) - 17
@@ -339,12 +335,11 @@ def owned_copy(payload: Any, limits: Limits | None = None) -> tuple[Any, bool]:
         else:  # a scalar, or a container of another type: inside a wrapper, as check_payload walks it
             owner.nodes = 0
             copied = owner.list_([payload], -1)[0]
-        if limits is None or owner.nodes <= limits.max_nodes:
+        if owner.nodes <= limits.max_nodes:
             return copied, owner.floats
     except (_Declined, RecursionError):
         pass
-    if limits is not None:
-        check_payload(payload, limits)  # raises where the payload is over them
+    check_payload(payload, limits)  # raises where the payload is over them
     met = _Met()
     return _copy(payload, met), met.floats
 
@@ -500,7 +495,8 @@ def apply(written: dict[str, Any], patch: Mapping[str, Any], absent: Sequence[st
     ``written`` (a dict of the caller's, changed in place and returned) with the keys at the
     ``absent`` paths removed and ``patch`` laid over it: an object of the patch over an object
     written, key by key, a list of patches over a list of as many objects, item by item, any
-    other value (a copy) in place of what was written. ``apply(written, *patch_of(sent, written)) == sent``.
+    other value (a copy) in place of what was written. ``apply(written, *patch_of(sent, written))``
+    is ``sent`` as JSON text (``==`` too, after `as_floats`, when ``sent`` held floats).
 
     Lenient: a path that is not one `patch_of` writes, or that leads nowhere, removes nothing.
 
@@ -558,8 +554,8 @@ class Reading:
     (`copy_json`).
 
     ``path`` is the object's JSON path in the payload, for errors (parts know theirs).
-    ``floats`` is, for an owned copy, whether the payload it was copied from held floats
-    (`owned_copy` says it); see `floats`.
+    Whether the payload held binary floats: for an owned copy, `owned_copy` says it; for the
+    payload itself, `floats` once `patch` ran.
     """
 
     __slots__ = ("_keys", "_met", "_omitted", "_owned", "_parent", "_parts", "_path", "_taken", "_written", "value")

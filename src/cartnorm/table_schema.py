@@ -185,8 +185,8 @@ def _added(name: str, kind: Kind, description: str, nullable: bool = False) -> C
 _SOURCE = _added(
     "source",
     Kind.TEXT,
-    "The adapter that read the order (`medusa`, `gearment`, `shopify`, `trackstar`, a plugin's name). Part of every key: "
-    "two sources may use the same order id for different orders.",
+    "The adapter that read the order (`medusa`, `gearment`, `shopify`, `trackstar`, a plugin's name). "
+    "Part of every key: two sources may use the same order id for different orders.",
 )
 _ORDER_ID = _added("order_id", Kind.TEXT, "The order's `id`: with `source`, the key of its row in `orders`.")
 _POSITION = _added("position", Kind.INTEGER, "Index of the row in its parent's list, from 0 (keeps the list order).")
