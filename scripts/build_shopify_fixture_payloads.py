@@ -166,6 +166,11 @@ def main() -> None:
     zero = copy.deepcopy(pending)
     zero["line_items"][0]["quantity"] = 0
     save("error_line_quantity_zero", zero)
+    negative = copy.deepcopy(pending)  # a price below zero, everywhere it is written: Shopify never writes one
+    negative["line_items"][0]["price"] = "-199.00"
+    for side in ("shop_money", "presentment_money"):
+        negative["line_items"][0]["price_set"][side]["amount"] = "-199.00"
+    save("error_line_price_negative", negative)
     # the PLN order with order #1001's fulfillment orders: they belong to another order
     save("error_fulfillment_orders_of_another_order", load("erp_pln_order_fulfilled_two_fulfillments"),
          {"fulfillment_orders": load("sapi_2024-04_fulfillment_orders_list_a")})  # fmt: skip

@@ -33,7 +33,7 @@ def canonical_pool(size: int = 60) -> list[cartnorm.CartOrder]:
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(cart_orders(max_line_items=3))
+    @given(cart_orders(max_line_items=3, signed=False))
     def collect(order: cartnorm.CartOrder) -> None:
         pool.append(order)
 

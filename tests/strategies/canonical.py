@@ -81,12 +81,20 @@ ship_from_addresses = st.builds(
     address1=optional_texts, address2=optional_texts, address3=optional_texts, city=optional_texts,
     state=optional_texts, postal_code=optional_texts, country=optional_texts,
 )  # fmt: skip
-line_items = st.builds(
-    LineItem,
-    line_item_id=ids, product_id=ids, product_sku=optional_texts, parent_product_id=optional_texts,
-    parent_product_sku=optional_texts, quantity=quantities, unit_price=optional_money, discount=optional_money,
-    tax=optional_money, warehouse_id=optional_texts,
-)  # fmt: skip
+#: Amounts of zero or more: what a Trackstar document holds (the `trackstar` source refuses a negative one).
+optional_unsigned_money = st.none() | money(min_value=0)
+
+
+def _line_items(amounts: st.SearchStrategy[Decimal | None]) -> st.SearchStrategy[LineItem]:
+    return st.builds(
+        LineItem,
+        line_item_id=ids, product_id=ids, product_sku=optional_texts, parent_product_id=optional_texts,
+        parent_product_sku=optional_texts, quantity=quantities, unit_price=amounts, discount=amounts,
+        tax=amounts, warehouse_id=optional_texts,
+    )  # fmt: skip
+
+
+line_items = _line_items(optional_money)
 shipping_group_line_items = st.builds(
     ShippingGroupLineItem,
     line_item_id=ids, product_id=ids, product_sku=optional_texts, parent_product_id=optional_texts, quantity=quantities,
@@ -117,19 +125,24 @@ def cart_orders(
     *,
     max_line_items: int = 4,
     currencies: st.SearchStrategy[str] | None = None,
+    signed: bool = True,
 ) -> st.SearchStrategy[CartOrder]:
-    """Any valid canonical order: every field generated, nulls and empty lists included."""
+    """
+    Any valid canonical order: every field generated, nulls and empty lists included. The model holds
+    amounts of any sign; ``signed=False`` keeps them at zero or more, as a Trackstar document has them.
+    """
     currencies = currencies if currencies is not None else st.sampled_from(CURRENCIES)
+    amounts = optional_money if signed else optional_unsigned_money
     return st.builds(
         CartOrder,
         id=ids, order_number=ids, created_date=aware_datetimes(), updated_date=aware_datetimes(),
         status=st.sampled_from(OrderStatus), raw_status=optional_texts, requested_shipping_method=optional_texts,
         shipping_method_id=optional_texts, shipping_method_name=optional_texts, carrier_id=optional_texts,
-        carrier_name=optional_texts, invoice_currency_code=currencies, total_price=optional_money,
-        total_tax=optional_money, total_discount=optional_money, total_shipping=optional_money,
+        carrier_name=optional_texts, invoice_currency_code=currencies, total_price=amounts,
+        total_tax=amounts, total_discount=amounts, total_shipping=amounts,
         ship_to_address=ship_to_addresses, bill_to_address=bill_to_addresses,
         earliest_ship_date=st.none() | aware_datetimes(), latest_ship_date=st.none() | aware_datetimes(),
-        line_items=st.lists(line_items, max_size=max_line_items).map(tuple),
+        line_items=st.lists(line_items if signed else _line_items(amounts), max_size=max_line_items).map(tuple),
         shipping_groups=st.lists(shipping_groups, max_size=2).map(tuple),
         shipments=st.lists(shipments, max_size=2).map(tuple), tags=st.lists(texts, max_size=3).map(tuple),
         external_system_url=optional_texts,

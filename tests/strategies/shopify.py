@@ -447,7 +447,7 @@ def _discount_applications(
             value = _value_text(per, exponent)
         for target, amount in zip(chosen, amounts, strict=True):
             if amount:
-                target.allocations.append((index, money.pair(amount)))
+                target.allocations.append((index, _allocated(money.pair(amount), target)))
         application: dict[str, Any] = {
             "target_type": "shipping_line" if on_shipping else "line_item",
             "type": kind,
@@ -465,6 +465,17 @@ def _discount_applications(
             application |= {"title": title, "description": pick(draw, (title, "", "Loyalty"))}
         applications.append(application)
     return applications
+
+
+def _allocated(amount: Pair, target: Line | ShippingLine) -> Pair:
+    """
+    ``amount`` as allocated to ``target``: its shop side, converted on its own, at most what is left of the
+    target's shop side, so that no side of a line, a shipping line or a total goes below zero (Shopify never
+    writes one below zero; a 100% discount converted at another rounding than the price would).
+    """
+    gross = target.gross if isinstance(target, Line) else target.price
+    left = gross.shop - target.discount.shop
+    return amount if amount.shop <= left else Pair(left, amount.presentment)
 
 
 def _remaining(target: Line | ShippingLine) -> int:
@@ -661,7 +672,7 @@ def drafts(draw: st.DrawFn, *, era: str | None = None) -> Draft:
     if era == PRE_2019:
         applications: list[dict[str, Any]] = []
         for line in lines:
-            line.legacy_discount = money.pair(integer(draw, 0, line.gross.presentment))
+            line.legacy_discount = _allocated(money.pair(integer(draw, 0, line.gross.presentment)), line)
     else:
         applications = _discount_applications(draw, money, lines, shipping)
     for line in lines:

@@ -12,6 +12,12 @@ Shopify's REST API writes money three ways:
   orders from before 2019 have no bags and no ``presentment_currency`` at all;
 * a **JSON number** in a few places: a refund line's ``subtotal`` and ``total_tax`` (``195.66``, ``99``).
 
+**Signs.** Prices, totals, taxes, discounts and refunded line amounts are never below zero in what Shopify
+writes: they are read with `OrderMoney.amount`, which refuses a negative one on any of its three places (the
+side read, the bare string, the bag's other side) with a `MoneyError` at that place. Shopify writes negative
+amounts in refunds only, and they are read with `OrderMoney.read`, sign and all: ``order_adjustments[].amount``
+(a shipping refund is negative; a ``refund_discrepancy`` either way) and the transactions' ``amount``.
+
 Every amount becomes an exact `Decimal` and keeps the digits it was written with (``"1500"`` is
 ``Decimal('1500')``, ``"10.00"`` is ``Decimal('10.00')``); nothing is rounded, and a ``float`` is never
 computed with: a JSON number that a parser turned into a float is recovered exactly through its shortest
@@ -51,6 +57,7 @@ __all__ = [
     "decimal_text",
     "json_number",
     "money_side",
+    "never_negative",
 ]
 
 
@@ -142,6 +149,53 @@ def _within_bounds(amount: Decimal) -> bool:
     _, digits, exponent = amount.as_tuple()
     assert isinstance(exponent, int)  # finite
     return exponent >= -_MAX_DIGITS and len(digits) + exponent <= _MAX_DIGITS
+
+
+_SIGN_HINT: Final = (
+    "Shopify writes negative amounts only in refunds (order_adjustments, transactions): "
+    "fix the record upstream, or set it aside as a rejection."
+)
+
+
+def _below_zero(value: object) -> bool:
+    """True for a decimal string or JSON number below zero; anything else (``"-0.00"``, a malformed text) is not."""
+    if type(value) is str:
+        return value[:1] == "-" and _DECIMAL_TEXT.match(value) is not None and Decimal(value) < 0
+    if type(value) is Decimal:
+        return value.is_finite() and value < 0
+    if type(value) is int or type(value) is float:
+        return value < 0  # a float NaN is not below zero: the reader refuses it
+    return False
+
+
+def never_negative(obj: Mapping[str, Any], key: str, path: str, side: MoneySide) -> None:
+    """
+    A `MoneyError` when the amount ``key`` of ``obj`` (at ``path``) is below zero anywhere it is written:
+    the ``side`` of its bag ``<key>_set``, the bare ``key``, then the bag's other side. A place that is absent
+    or malformed is left to the reader; the error names the first negative place.
+
+    >>> try:
+    ...     never_negative({"price": "-1.00"}, "price", "$.line_items[0]", MoneySide.SHOP)
+    ... except MoneyError as error:
+    ...     print(error.problem)
+    expected an amount of zero or more (Shopify never writes price below zero), got "-1.00" @ $.line_items[0].price
+    """
+    bag_key = key + "_set"
+    bag = obj.get(bag_key)
+    other = MoneySide.SHOP if side is MoneySide.PRESENTMENT else MoneySide.PRESENTMENT
+    for place in (side, None, other):  # None: the bare amount
+        value = obj.get(key) if place is None else _side_amount(bag, place)
+        if _below_zero(value):
+            where = child(path, key) if place is None else child(child(child(path, bag_key), place.bag_key), "amount")
+            raise MoneyError(
+                where, value, f"an amount of zero or more (Shopify never writes {key} below zero)", hint=_SIGN_HINT
+            )
+
+
+def _side_amount(bag: object, side: MoneySide) -> object:
+    """The ``amount`` of ``side`` in ``bag`` as written (None when there is none)."""
+    money = bag.get(side.bag_key) if isinstance(bag, Mapping) else None
+    return money.get("amount") if isinstance(money, Mapping) else None
 
 
 @attrs.frozen
@@ -249,3 +303,20 @@ class OrderMoney:
             )
             raise MoneyError(child(path, bag_key), obj.get(bag_key, MISSING), expected)
         return json_number(value, child(path, key)) if number else decimal_text(value, child(path, key))
+
+    def amount(self, obj: Mapping[str, Any], key: str, path: str = ROOT, *, number: bool = False) -> Decimal | None:
+        """
+        `read` for an amount Shopify never writes below zero (a price, a total, a tax, a discount): a negative
+        one, on the side read, in the bare string or on the bag's other side, is a `MoneyError` at its path.
+
+        >>> money = OrderMoney.of({"currency": "EUR"})
+        >>> money.amount({"total_price": "12.50"}, "total_price")
+        Decimal('12.50')
+        >>> money.amount({"total_price": "-12.50"}, "total_price")
+        Traceback (most recent call last):
+        ...
+        cartnorm.errors.MoneyError: expected an amount of zero or more (Shopify never writes total_price below ...
+        """
+        found = self.read(obj, key, path, number=number)
+        never_negative(obj, key, path, self.side)
+        return found

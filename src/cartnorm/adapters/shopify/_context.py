@@ -13,7 +13,7 @@ from ...adapter import WarningLog
 from ...errors import PayloadError
 from ...lossless import Reading
 from ...money import split_per_unit
-from ._amounts import MoneySide, OrderMoney
+from ._amounts import MoneySide, OrderMoney, never_negative
 from ._from_canonical import bag
 
 __all__ = ["ZERO", "Context", "objects"]
@@ -62,9 +62,18 @@ class Context:
         """The bare amount strings are in the side's currency: the reverse writes them too."""
         return self.money.bare_strings_fit
 
-    def amount(self, reading: Reading, key: str, *, number: bool = False) -> Decimal | None:
-        """The amount ``key`` of ``reading`` on the order's side (`OrderMoney.read`), without declaring it."""
-        return self.money.read(reading.value, key, reading.path, number=number)
+    def amount(self, reading: Reading, key: str, *, number: bool = False, signed: bool = False) -> Decimal | None:
+        """
+        The amount ``key`` of ``reading`` on the order's side, without declaring it: never below zero
+        (`OrderMoney.amount`), unless ``signed`` (`OrderMoney.read`: the few amounts Shopify writes negative).
+        """
+        if signed:
+            return self.money.read(reading.value, key, reading.path, number=number)
+        return self.money.amount(reading.value, key, reading.path, number=number)
+
+    def never_negative(self, reading: Reading, key: str) -> None:
+        """Refuse the amount ``key`` of ``reading`` below zero (`never_negative`) where it is not read."""
+        never_negative(reading.value, key, reading.path, self.side)
 
     def written(self, reading: Reading, key: str, amount: Decimal | None, *, bare: bool = True) -> None:
         """

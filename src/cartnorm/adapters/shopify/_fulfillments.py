@@ -127,7 +127,7 @@ def _line(context: Context, reading: Reading, lines: Mapping[str, LineItem]) -> 
     assert identifier is not None
     quantity = reading.value.get("quantity", MISSING)
     if type(quantity) is not int or quantity < 0:
-        raise PayloadError(reading.at("quantity"), quantity, "the quantity fulfilled: a whole number")
+        raise PayloadError(reading.at("quantity"), quantity, "the quantity fulfilled: a whole number of zero or more")
     line = lines.get(identifier)
     if line is None:
         context.log.add(
@@ -214,7 +214,7 @@ def _group_line(context: Context, reading: Reading, lines: Mapping[str, LineItem
     assert identifier is not None
     quantity = reading.value.get("quantity", MISSING)
     if type(quantity) is not int or quantity < 0:
-        raise PayloadError(reading.at("quantity"), quantity, "the quantity to fulfil: a whole number")
+        raise PayloadError(reading.at("quantity"), quantity, "the quantity to fulfil: a whole number of zero or more")
     reading.given_back("quantity")
     line = lines.get(identifier)
     if line is None:

@@ -75,11 +75,13 @@ def _refund(context: Context, reading: Reading, refund: Mapping[str, Any], curre
         _objects(reading, refund.get("refund_line_items"), "refund_line_items", "refund line items")
     ):
         at = Reading(dict(line), path=child(reading.at("refund_line_items"), index))
-        ident = line.get("line_item_id")
+        ident, quantity = line.get("line_item_id"), line.get("quantity")
+        if type(quantity) is int and quantity < 0:
+            raise PayloadError(at.at("quantity"), quantity, "the quantity refunded: a whole number of zero or more")
         lines.append(
             {
                 "line_item_id": str(ident) if type(ident) is int else None,
-                "quantity": line.get("quantity") if type(line.get("quantity")) is int else None,
+                "quantity": quantity if type(quantity) is int else None,
                 "restock_type": _text_of(line.get("restock_type")),
                 "subtotal": context.amount(at, "subtotal", number=True),
                 "total_tax": context.amount(at, "total_tax", number=True),
@@ -92,7 +94,8 @@ def _refund(context: Context, reading: Reading, refund: Mapping[str, Any], curre
     ):
         if adjustment.get("kind") == "shipping_refund":
             at = Reading(dict(adjustment), path=child(reading.at("order_adjustments"), index))
-            shipping -= context.amount(at, "amount") or ZERO  # Shopify writes what is refunded as a negative amount
+            # Shopify writes what is refunded as a negative amount: read with its sign
+            shipping -= context.amount(at, "amount", signed=True) or ZERO
     record["shipping"] = shipping
     return record
 

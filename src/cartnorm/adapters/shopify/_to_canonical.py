@@ -284,6 +284,10 @@ class _Conversion:
             if isinstance(lines, list)
             else []
         )
+        for key in ("subtotal_price", "total_line_items_price"):  # not mapped, yet totals: never below zero
+            context.never_negative(order, key)
+        for line in readings:
+            self._shipping_line_signs(line)
         shipping = context.amount(order, "total_shipping_price")
         if shipping is None and isinstance(lines, list):
             shipping = context.total(readings, "price")
@@ -292,6 +296,17 @@ class _Conversion:
                 shipping -= self._tax(line)
         context.written(order, "total_shipping_price", shipping, bare=False)
         return found[0], found[1], found[2], shipping
+
+    def _shipping_line_signs(self, line: Reading) -> None:
+        """A shipping line's ``price``, ``discounted_price`` and tax lines below zero are errors, read or not."""
+        context = self.context
+        for key in ("price", "discounted_price"):
+            context.never_negative(line, key)
+        taxes = line.value.get("tax_lines")
+        if isinstance(taxes, list):
+            for index, tax in enumerate(taxes):
+                if isinstance(tax, dict):
+                    context.never_negative(Reading(tax, path=child(line.at("tax_lines"), index)), "price")
 
     def _tax(self, reading: Reading) -> Decimal:
         """Σ ``tax_lines[].price`` of a line or a shipping line (a peek: the tax lines are carried)."""
@@ -357,6 +372,7 @@ class _Conversion:
                 ],
                 "amount",
             )
+            context.never_negative(reading, "total_discount")  # not read beside the allocations, never negative
         elif allocations is not None:
             raise PayloadError(reading.at("discount_allocations"), allocations, "the discount allocations: a list")
         else:
