@@ -11,11 +11,16 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import cartnorm
+
+try:
+    import orjson
+except ImportError:  # the walk answers alone
+    orjson = None
 from cartnorm._json import encode_json
 from cartnorm._paths import ROOT, child
 from cartnorm.errors import LimitExceededError
 from cartnorm.limits import DEFAULT_LIMITS, Limits, check_payload
-from cartnorm.reading import Unreadable, parse_text
+from cartnorm.reading import Unreadable, _written_quotes, parse_text
 from conftest import FIXTURES
 from strategies.mutations import arbitrary_json
 
@@ -24,6 +29,9 @@ SMALL = Limits(max_depth=4, max_number_digits=12, max_string_chars=8, max_array_
 # Bounds few generated values reach, with texts longer than the smallest of them: the reader's
 # path for long records (sizes walked by check_payload's fast pass, then strings counted).
 LONG_TEXTS = Limits(max_array_items=10)
+# Shallow, with numbers as long as a 64-bit integer: the depth and numbers are orjson's to check
+# (when installed), which writes the record inside as many arrays as leave it max_depth levels.
+SHALLOW = Limits(max_depth=2, max_number_digits=20)
 
 json_values = st.recursive(
     st.none()
@@ -133,7 +141,7 @@ def test_an_array_broken_beyond_one_record_raises_read_error(data, problem, read
     assert f"(byte {caught.value.offset})" in str(caught.value)
 
 
-@given(arbitrary_json, st.sampled_from([DEFAULT_LIMITS, SMALL, LONG_TEXTS]))
+@given(arbitrary_json, st.sampled_from([DEFAULT_LIMITS, SMALL, LONG_TEXTS, SHALLOW]))
 def test_reading_refuses_exactly_what_check_payload_refuses(payload, limits):
     """The reader's check (fast or careful) gives check_payload's verdict, path, value and expectation."""
     try:
@@ -159,7 +167,7 @@ def test_reading_refuses_exactly_what_check_payload_refuses(payload, limits):
 @given(
     st.dictionaries(st.text(max_size=6), json_values, min_size=1, max_size=4),
     json_values,
-    st.sampled_from([DEFAULT_LIMITS, LONG_TEXTS]),
+    st.sampled_from([DEFAULT_LIMITS, LONG_TEXTS, SHALLOW]),
 )
 def test_a_key_given_twice_is_refused_with_its_path(payload, again, limits):
     """A key repeated in an object, at the top or nested: a PayloadError at that key's path, both values named."""
@@ -174,6 +182,30 @@ def test_a_key_given_twice_is_refused_with_its_path(payload, again, limits):
         with pytest.raises(cartnorm.PayloadError) as loaded:
             cartnorm._json.parse_json(wrapped)
         assert loaded.value.path == path
+
+
+@pytest.mark.parametrize("max_depth", [1, 2, 5, 64, 200])
+@pytest.mark.parametrize("kind", ["[", "{"])
+def test_depth_is_refused_one_level_beyond_the_limit_and_not_before(max_depth, kind):
+    """At max_depth levels a record reads; one more is refused where check_payload refuses it."""
+    limits = Limits(max_depth=max_depth)
+    for levels in (max_depth - 1, max_depth, max_depth + 1):
+        text = '"x"'
+        for _ in range(levels):
+            text = f"[{text}]" if kind == "[" else f'{{"k":{text}}}'
+        meant = json.loads(text)
+        try:
+            check_payload(meant, limits)
+            expected = None
+        except LimitExceededError as error:
+            expected = error.path
+        assert (expected is None) == (levels <= max_depth)
+        if orjson is not None:  # orjson checks the depth, answering for a record within it (not leaving it to the walk)
+            assert (_written_quotes(meant, limits) is not None) == (levels <= max_depth)
+        try:
+            assert parse_text(text, limits) == meant and expected is None
+        except Unreadable as refused:
+            assert refused.reason == "limit_exceeded_error" and refused.error.path == expected
 
 
 def test_loads_refuses_a_duplicate_key():
