@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
-from datetime import timezone
+from datetime import datetime, timezone
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import cartnorm
 from cartnorm._datetime import parse_rfc3339
+from cartnorm._json import parse_json
+from cartnorm.adapters import medusa
 from cartnorm.adapters.medusa._reading import _has_big_number, optional_datetime
 from cartnorm.errors import PayloadError
+from conftest import FIXTURES
 from strategies.medusa import medusa_datetime, moments
+from strategies.mutations import mutated
+
+OBSERVED = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 keys = st.one_of(
     st.text(max_size=8),
@@ -71,3 +79,31 @@ def test_medusa_datetimes_parse_as_rfc3339_does(text):
     """optional_datetime parses without a path and builds it only for an error: the same value or error."""
     expected = None if text is None else _parsed(parse_rfc3339, text, "$.x.at")
     assert _parsed(optional_datetime, {"at": text}, "at", "$.x") == expected
+
+
+_PAYLOAD_TEXTS = sorted((FIXTURES / "medusa").glob("*.payload.json")) + sorted(
+    (FIXTURES / "medusa-live").rglob("*.json")
+)
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(_PAYLOAD_TEXTS).flatmap(lambda path: mutated([parse_json(path.read_bytes())])))
+def test_reading_a_payload_in_place_gives_what_reading_it_as_sent_gives(payload):
+    """
+    ``owned=True`` (the command line's records, read in place) and the plain read (payload never
+    modified) give the same order, or the same error, and the order gives the payload back.
+    """
+
+    def outcome(given: Any, **options: Any) -> tuple[Any, Any]:
+        try:
+            order = medusa.convert(given, observed_at=OBSERVED, limits=None, **options).order
+        except cartnorm.CartnormError as error:
+            return (type(error).__name__, str(error)), None
+        return cartnorm.dumps(order), order
+
+    kept = copy.deepcopy(payload)
+    plain, order = outcome(payload)
+    assert payload == kept  # the plain read never changes the payload
+    assert outcome(copy.deepcopy(payload), owned=True)[0] == plain
+    if order is not None:
+        assert medusa.from_canonical(order) == kept

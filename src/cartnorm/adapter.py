@@ -25,6 +25,7 @@ from .model import CartOrder, OrderStatus, ShipmentStatus
 __all__ = [
     "DECIDES",
     "LIMITS_OPTION",
+    "OWNED_OPTION",
     "Adapter",
     "ConvertFunction",
     "DataWarning",
@@ -342,6 +343,27 @@ LIMITS_OPTION: Final = Option(
     type="cartnorm.Limits or None",
     help="hostile-input bounds, enforced while the order is read (cartnorm passes its own: checks_limits)",
     check=_checked_limits,
+)
+
+
+def _checked_owned(value: Any) -> bool:
+    if type(value) is not bool:
+        msg = f"owned must be True or False, got {type(value).__name__}"
+        raise ConfigurationError(msg)
+    return value
+
+
+#: The option of an adapter that can read a payload in place when it is given away: cartnorm
+#: passes ``owned=True`` for the records its command line parsed for this conversion alone,
+#: whose numbers are exact (no binary floats) and which nothing else holds. The adapter may then make what it keeps of the payload in place
+#: instead of copying it; the payload is changed only once the order is made.
+OWNED_OPTION: Final = Option(
+    name="owned",
+    type="True or False",
+    help="the payload was parsed by cartnorm for this conversion alone (exact numbers, held by nobody else): "
+    "what is kept of it is made in place, not copied",
+    default=False,
+    check=_checked_owned,
 )
 
 

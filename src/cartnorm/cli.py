@@ -474,7 +474,7 @@ def _normalize_batch(batch: list[Frame]) -> list[tuple[Any, ...]]:
         except Unreadable as bad:
             results.append(_unreadable(bad))
             continue
-        outcome = process_record(frame.number - 1, value, adapter, observed_at, options, None)
+        outcome = process_record(frame.number - 1, value, adapter, observed_at, options, None, owned=True)
         if not isinstance(outcome, Accepted):
             results.append((False, outcome.reason, outcome.error, outcome.path, outcome.message, outcome.source, ()))
             continue

@@ -121,7 +121,12 @@ def _checked_convert(
 
 
 def _bounded(
-    payload: Any, adapter: Adapter | None, adapter_options: dict[str, Any], limits: Limits | None
+    payload: Any,
+    adapter: Adapter | None,
+    adapter_options: dict[str, Any],
+    limits: Limits | None,
+    *,
+    owned: bool = False,
 ) -> tuple[Adapter, dict[str, Any]]:
     """
     Check ``payload`` against ``limits`` and choose its adapter; return it and its options.
@@ -130,6 +135,8 @@ def _bounded(
     for any other the separate walk runs first. Detection comes before either: it is cheap and
     never raises (the contract), whatever the payload. A payload no adapter claims is checked
     first all the same, so an over-limit payload is refused as over the limits, recognised or not.
+    ``owned`` (a record cartnorm's reader parsed, given away) reaches an adapter that declares
+    `cartnorm.adapter.OWNED_OPTION`.
     """
     if adapter is None:
         try:
@@ -146,6 +153,8 @@ def _bounded(
         limits = None
     if limits is not None:
         adapter_options = {**adapter_options, "limits": limits}
+    if owned and chosen.option("owned") is not None:
+        adapter_options = {**adapter_options, "owned": True}
     return chosen, adapter_options
 
 
@@ -400,11 +409,16 @@ def process_record(
     limits: Limits | None = DEFAULT_LIMITS,
     *,
     location: Location | None = None,
+    owned: bool = False,
 ) -> Accepted | Rejection:
-    """Convert one record with ``adapter`` (or the detected one); a data error becomes a `Rejection`."""
+    """
+    Convert one record with ``adapter`` (or the detected one); a data error becomes a `Rejection`.
+
+    ``owned``: the record was parsed by cartnorm's reader for this call alone (see `_bounded`).
+    """
     chosen = adapter
     try:
-        chosen, options = _bounded(record, adapter, adapter_options, limits)
+        chosen, options = _bounded(record, adapter, adapter_options, limits, owned=owned)
         result = chosen.convert(record, observed_at=observed_at, **options)
     except ConfigurationError:
         raise

@@ -684,15 +684,21 @@ class Reading:
                     else:
                         self._wrote_part(key, sent, wanted)
                     continue
+                if (  # a list of as many objects on both sides, as parsed (exact types: no Mapping ABC per item)
+                    kind is list
+                    and sent
+                    and len(sent) == len(wanted)
+                    and all(type(item) is dict for item in sent)
+                    and all(type(item) is dict for item in wanted)
+                ):
+                    self._wrote_parts(key, sent, wanted)
+                    continue
             if isinstance(sent, Mapping) and isinstance(wanted, Mapping):
                 self._wrote_part(key, sent, wanted)
             elif kind is list and type(wanted) is list and not sent and not wanted:
                 taken.append(key)
             elif _objects(sent) and _objects(wanted) and len(sent) == len(wanted) and sent:
-                readings = [self._child(item, key, index) for index, item in enumerate(sent)]
-                self._parts.append((key, readings, False))
-                for reading, item in zip(readings, wanted, strict=True):
-                    reading.wrote(item)
+                self._wrote_parts(key, sent, wanted)
             elif same(sent, wanted):
                 taken.append(key)
 
@@ -700,6 +706,12 @@ class Reading:
         part = self._child(sent, key)
         self._parts.append((key, part, False))
         part.wrote(wanted)
+
+    def _wrote_parts(self, key: str, sent: Sequence[Any], wanted: Sequence[Mapping[str, Any]]) -> None:
+        readings = [self._child(item, key, index) for index, item in enumerate(sent)]
+        self._parts.append((key, readings, False))
+        for reading, item in zip(readings, wanted, strict=True):
+            reading.wrote(item)
 
     def rewrites(self, key: str, verdict: bool) -> None:
         """

@@ -136,17 +136,19 @@ class Read(NamedTuple):
     floats: bool  #: the payload held binary floats (json.loads); for a reading not owned, see `Reading.floats` too
 
 
-def read_payload(payload: Any, limits: Limits | None) -> Read:
+def read_payload(payload: Any, limits: Limits | None, *, owned: bool = False) -> Read:
     """
     Read ``payload`` (an order or a response holding one).
 
     With ``limits``, from a copy of its own, bounded on the way (over them: what
     `cartnorm.limits.check_payload` raises, first): one walk bounds and copies, and the copy
-    becomes the patch in place. Without, the payload itself is read, never modified, and only
-    what is kept is copied. A payload that holds no order raises `PayloadError` as `unwrap` does.
+    becomes the patch in place. Without, the payload itself is read: never modified, and only
+    what is kept is copied; or, ``owned`` (parsed by cartnorm for this conversion alone: exact
+    numbers, bounded, held by nobody else), it becomes the patch in place as a copy would.
+    A payload that holds no order raises `PayloadError` as `unwrap` does.
     """
-    if limits is not None:
-        copy, floats = owned_copy(payload, limits)
+    if limits is not None or owned:
+        copy, floats = owned_copy(payload, limits) if limits is not None else (payload, False)
         if not isinstance(copy, dict):
             raise PayloadError(ROOT, payload, "a JSON object: a Medusa order or a response holding one")
         found = _envelope_of(copy)

@@ -9,7 +9,7 @@ from typing import Any, Final
 import attrs
 
 from ..._paths import ROOT
-from ...adapter import LIMITS_OPTION, Normalized, Option, WarningLog, observation_time, read_options
+from ...adapter import LIMITS_OPTION, OWNED_OPTION, Normalized, Option, WarningLog, observation_time, read_options
 from ...errors import MISSING, ConfigurationError, CurrencyError, PayloadError
 from ...model import CartOrder, OrderStatus
 from ...money import exponent_of, normalize_currency
@@ -130,6 +130,7 @@ OPTIONS: Final = (
         parse=_parse_exponents,
     ),
     LIMITS_OPTION,
+    OWNED_OPTION,
 )
 
 
@@ -144,13 +145,15 @@ def convert(payload: Any, *, observed_at: datetime | None = None, **options: Any
     ``exponents`` overrides the minor-unit exponent per currency (``{"KWD": 2}``); ``limits``
     (`cartnorm.Limits`, which cartnorm passes because the adapter `checks_limits`) is enforced
     while the payload is copied, before any other error, with the errors
-    `cartnorm.limits.check_payload` raises.
+    `cartnorm.limits.check_payload` raises; ``owned`` (which cartnorm's command line passes for
+    the records it parsed) lets the payload itself become what is kept, in place, when no limits
+    are given (it was bounded when read).
     Raises `cartnorm.errors.PayloadError` (with the JSON path) for data it cannot map exactly,
     and for a Medusa response that holds no order (a payment, a return, a page of orders).
     """
     chosen = read_options("medusa", OPTIONS, options)
     observed = observation_time(observed_at)
-    read = read_payload(payload, chosen["limits"])
+    read = read_payload(payload, chosen["limits"], owned=chosen["owned"])
     reading = read.order
     order, path = reading.value, reading.path
     version = 2 if is_v2(order) else 1
