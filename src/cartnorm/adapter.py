@@ -355,8 +355,9 @@ def _checked_owned(value: Any) -> bool:
 
 #: The option of an adapter that can read a payload in place when it is given away: cartnorm
 #: passes ``owned=True`` for the records its command line parsed for this conversion alone,
-#: whose numbers are exact (no binary floats) and which nothing else holds. The adapter may then make what it keeps of the payload in place
-#: instead of copying it; the payload is changed only once the order is made.
+#: whose numbers are exact (no binary floats) and which nothing else holds. The adapter may
+#: then make what it keeps of the payload in place instead of copying it; the payload is
+#: changed only once the order is made.
 OWNED_OPTION: Final = Option(
     name="owned",
     type="True or False",
