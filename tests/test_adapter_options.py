@@ -13,6 +13,7 @@ import cartnorm
 from cartnorm import ConfigurationError, Option
 from cartnorm.adapter import read_options
 from cartnorm.cli import main
+from cartnorm.etl import _bounded
 from cartnorm.registry import available_adapters
 from conftest import FIXTURES, REPO
 
@@ -110,3 +111,14 @@ def test_read_options_fills_defaults_checks_values_and_names_what_it_knows():
         read_options("toy", declared, {"size": 0})
     with pytest.raises(ConfigurationError, match=r"takes no option 'colour' \(it knows: 'size'\)"):
         read_options("toy", declared, {"colour": "red"})
+
+
+def test_owned_reaches_only_the_adapters_that_declare_it_and_takes_only_a_bool():
+    """The command line's owned=True goes to an adapter declaring OWNED_OPTION; given from Python it must be a bool."""
+    medusa, gearment = cartnorm.get_adapter("medusa"), cartnorm.get_adapter("gearment")
+    assert _bounded({}, medusa, {}, None, owned=True)[1] == {"owned": True}
+    assert _bounded({}, gearment, {}, None, owned=True)[1] == {}
+    assert _bounded({}, medusa, {}, None)[1] == {}
+    payload = json.loads((FIXTURES / "medusa" / "usd_shipped_captured.payload.json").read_text())
+    with pytest.raises(ConfigurationError, match="owned must be True or False"):
+        cartnorm.normalize(payload, "medusa", owned="yes")
