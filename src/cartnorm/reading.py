@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 from ._frames import BOM, Frame, NotFinite, Spool, could_continue, frames, syntax_error
-from ._json import RepeatedKeys, duplicate_key_error, keep_repeated
+from ._json import RepeatedKeys, decimal_within, duplicate_key_error, keep_repeated
 from ._paths import ROOT, child
 from .errors import InputTypeError, LimitExceededError, PayloadError
 from .etl import Location, Record, Rejection
@@ -128,11 +128,12 @@ def _checked(value: Any, text: str, limits: Limits | None) -> Any:
 
     The fast pass answers for almost every record. A text no longer than the smallest size
     bound cannot hold a string, an array, an object or a count of values beyond it, so only
-    depth and numbers are walked (and the strings counted); a longer text is first walked by
-    `check_payload`'s fast pass for the sizes too. The text's unescaped quotes are two per
-    string, keys included, so fewer strings parsed than quoted means a key given twice (the
-    dict kept one). Anything unusual (escaped backslashes or surrogates, a value beyond a
-    bound, a marker for NaN) goes to the careful pass, which finds and names the place.
+    depth and numbers are checked, and the strings counted: by orjson when it can tell
+    (`_written_quotes`), else by a walk; a longer text is first walked by `check_payload`'s fast
+    pass for the sizes too. The text's unescaped quotes are two per string, keys included, so
+    fewer strings parsed than quoted means a key given twice (the dict kept one). Anything
+    unusual (escaped backslashes or surrogates, a value beyond a bound, a marker for NaN) goes
+    to the careful pass, which finds and names the place.
     """
     if limits is None:
         return _careful(text, limits)
@@ -211,12 +212,9 @@ def _written_quotes(value: Any, limits: Limits) -> int | None:
         if type(member) is not Decimal:
             raise _Declined
         text = str(member)  # plain notation shows every digit and the exponent's size (as_tuple is slower)
-        if len(text) <= max_digits and "E" not in text and member.is_finite():
+        if (len(text) <= max_digits and "E" not in text and member.is_finite()) or decimal_within(member, limits):
             return 0  # no quotes: the count stays the strings'
-        _, digits, exponent = member.as_tuple()
-        if len(digits) > max_digits or not isinstance(exponent, int) or abs(exponent) > max_digits:
-            raise _Declined
-        return 0  # no quotes: the count stays the strings'
+        raise _Declined
 
     try:
         written = _orjson.dumps(outermost if spare else value, default=number)
