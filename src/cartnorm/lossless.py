@@ -58,6 +58,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
+from ._json import decimal_within
 from ._paths import ROOT, child, join, split
 from .limits import LONE_SURROGATE, Limits, check_payload, max_int_bits
 
@@ -222,9 +223,20 @@ class _Declined(Exception):  # noqa: N818 - a signal inside owned_copy, never ra
 class _Owner:
     """The fast copy of `owned_copy`: plain JSON within limits, floats as exact Decimals."""
 
-    __slots__ = ("float_range", "floats", "max_bits", "max_chars", "max_depth", "max_digits", "max_items", "nodes")
+    __slots__ = (
+        "float_range",
+        "floats",
+        "limits",
+        "max_bits",
+        "max_chars",
+        "max_depth",
+        "max_digits",
+        "max_items",
+        "nodes",
+    )
 
     def __init__(self, limits: Limits) -> None:
+        self.limits = limits
         self.max_depth, self.max_items = limits.max_depth, limits.max_array_items
         self.max_chars, self.max_digits = limits.max_string_chars, limits.max_number_digits
         self.max_bits = max_int_bits(limits)
@@ -299,13 +311,7 @@ class _Owner:
 
     def decimal(self, value: Any, kind: type) -> None:
         """A Decimal within the limits; anything else declines."""
-        if kind is not Decimal:
-            raise _Declined
-        text = str(value)  # plain notation shows every digit and the exponent's size (as_tuple is slower)
-        if len(text) <= self.max_digits and "E" not in text and "e" not in text and value.is_finite():
-            return
-        _, digits, exponent = value.as_tuple()
-        if type(exponent) is not int or len(digits) > self.max_digits or abs(exponent) > self.max_digits:
+        if kind is not Decimal or not decimal_within(value, self.limits):
             raise _Declined
 
 

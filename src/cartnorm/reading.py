@@ -189,7 +189,8 @@ def _written_quotes(value: Any, limits: Limits) -> int | None:
     The depth is orjson's: ``value`` is written inside as many arrays as leave it exactly
     ``limits.max_depth`` levels of orjson's nesting limit, so it refuses exactly the records
     nested deeper. Integers: orjson writes those of 64 bits and refuses the rest. Decimals pass
-    through ``_number``, which applies the walk's test and declines the rest.
+    through orjson's ``default``, which applies the limits' test (`decimal_within`) and
+    declines the rest.
     """
     spare = _NESTING - limits.max_depth
     if spare < 0 or max_int_bits(limits) < 64:
@@ -206,13 +207,9 @@ def _written_quotes(value: Any, limits: Limits) -> int | None:
         chain = chains[spare] = (outermost, innermost)
     outermost, innermost = chain
     innermost[0] = value if spare else None
-    max_digits = limits.max_number_digits
 
     def number(member: Any) -> int:
-        if type(member) is not Decimal:
-            raise _Declined
-        text = str(member)  # plain notation shows every digit and the exponent's size (as_tuple is slower)
-        if (len(text) <= max_digits and "E" not in text and member.is_finite()) or decimal_within(member, limits):
+        if type(member) is Decimal and decimal_within(member, limits):
             return 0  # no quotes: the count stays the strings'
         raise _Declined
 
