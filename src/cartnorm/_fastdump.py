@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from ._datetime import quoted_rfc3339
-from ._json import encode_json, orjson_default
+from ._json import encode_json, orjson_default, raise_interruption
 from ._json import quote as _quote
 from ._json import quote_ascii_text as _quote_utf8
 
@@ -232,6 +232,6 @@ def dump_order(order: CartOrder) -> str:
     if _lay_out_order is not None:
         try:
             return _orjson.dumps(_lay_out_order(order), default=orjson_default).decode()
-        except TypeError:  # orjson.JSONEncodeError is a TypeError
-            pass
+        except TypeError as error:  # orjson.JSONEncodeError is a TypeError
+            raise_interruption(error)
     return dump_order_python(order)

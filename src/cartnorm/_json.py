@@ -35,6 +35,7 @@ __all__ = [
     "parse_json",
     "quote",
     "quote_ascii_text",
+    "raise_interruption",
 ]
 
 try:  # the C accelerators, present on CPython
@@ -71,11 +72,30 @@ def quote(text: str) -> str:
     return _quote_utf8(text)
 
 
+class _UnwritableError(TypeError):
+    """`orjson_default`'s refusal: a value orjson cannot write (the Python writer is asked instead)."""
+
+
 def orjson_default(value: Any) -> Any:
     """orjson's ``default``: a finite Decimal is written as its exact text; anything else orjson refuses."""
     if type(value) is Decimal and value.is_finite():
         return _orjson.Fragment(str(value))
-    raise TypeError(type(value).__name__)
+    raise _UnwritableError(type(value).__name__)
+
+
+def raise_interruption(error: TypeError, *refusals: type[Exception]) -> None:
+    """
+    Raise again whatever interrupted a ``default`` hook of ``orjson.dumps``; return for a refusal.
+
+    orjson wraps anything its ``default`` raises in its ``JSONEncodeError`` (the original as
+    ``__cause__``): KeyboardInterrupt and the command line's SIGTERM too, when the signal lands
+    while the hook runs. A writer that answers ``JSONEncodeError`` with its fallback would swallow
+    them and carry on, so it calls this first: only orjson's own refusals (no cause),
+    `orjson_default`'s and the caller's ``refusals`` mean "write it another way".
+    """
+    cause = error.__cause__
+    if cause is not None and not isinstance(cause, (_UnwritableError, *refusals)):
+        raise cause
 
 
 #: The bounds on free JSON (parsed text, and what adapters carry unread): the default `Limits`,
@@ -275,8 +295,8 @@ def encode_json(value: Any, *, indent: int | None = None) -> str:
     if indent is None and _orjson is not None:
         try:
             return _orjson.dumps(value, default=orjson_default).decode()
-        except TypeError:  # orjson.JSONEncodeError is a TypeError
-            pass
+        except TypeError as error:  # orjson.JSONEncodeError is a TypeError
+            raise_interruption(error)
     return encode_json_python(value, indent=indent)
 
 
@@ -290,8 +310,8 @@ def encode_json_utf8(value: Any) -> bytes:
     if _orjson is not None:
         try:
             return _orjson.dumps(value, default=orjson_default)
-        except TypeError:  # orjson.JSONEncodeError is a TypeError
-            pass
+        except TypeError as error:  # orjson.JSONEncodeError is a TypeError
+            raise_interruption(error)
     return encode_json_python(value).encode("utf-8")
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 from ._frames import BOM, Frame, NotFinite, Spool, could_continue, frames, syntax_error
-from ._json import RepeatedKeys, decimal_within, duplicate_key_error, keep_repeated
+from ._json import RepeatedKeys, decimal_within, duplicate_key_error, keep_repeated, raise_interruption
 from ._paths import ROOT, child
 from .errors import InputTypeError, LimitExceededError, PayloadError
 from .etl import Location, Record, Rejection
@@ -215,7 +215,8 @@ def _written_quotes(value: Any, limits: Limits) -> int | None:
 
     try:
         written = _orjson.dumps(outermost if spare else value, default=number)
-    except (_orjson.JSONEncodeError, _Declined):
+    except _orjson.JSONEncodeError as error:
+        raise_interruption(error, _Declined)  # Ctrl-C or SIGTERM in the hook stops the run, as anywhere
         return None
     finally:
         innermost[0] = None  # the record is not kept alive by the wrapper
