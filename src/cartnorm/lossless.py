@@ -564,7 +564,7 @@ class Reading:
     payload itself, `floats` once `patch` ran.
     """
 
-    __slots__ = ("_keys", "_met", "_omitted", "_owned", "_parent", "_parts", "_path", "_taken", "_written", "value")
+    __slots__ = ("_base", "_keys", "_met", "_omitted", "_owned", "_parts", "_path", "_taken", "_written", "value")
 
     def __init__(self, value: dict[str, Any], *, owned: bool = False, path: str = ROOT) -> None:
         self.value = value
@@ -572,7 +572,7 @@ class Reading:
         self._met = _Met()
         self._written: Mapping[str, Any] | None = None
         self._path: str | None = path
-        self._parent: Reading | None = None
+        self._base = path  # a part's path is its keys from here (no link to its parent: no cycle to collect)
         self._keys: tuple[str | int, ...] = ()
         self._taken: list[str] = []
         self._omitted: list[str] = []
@@ -591,8 +591,7 @@ class Reading:
     def path(self) -> str:
         """The object's JSON path in the payload (built on first use)."""
         if self._path is None:
-            assert self._parent is not None
-            self._path = join(self._parent.path, self._keys)
+            self._path = join(self._base, self._keys)
         return self._path
 
     def at(self, key: str | int) -> str:
@@ -603,7 +602,8 @@ class Reading:
         reading = Reading.__new__(Reading)  # the slots set here, without __init__'s defaults: one per part
         reading.value, reading._owned, reading._path, reading._met = value, self._owned, None, self._met
         reading._written = None
-        reading._parent, reading._keys, reading._taken, reading._omitted, reading._parts = self, keys, [], [], []
+        reading._base, reading._keys = self._base, self._keys + keys
+        reading._taken, reading._omitted, reading._parts = [], [], []
         return reading
 
     def take(self, key: str) -> Any:
@@ -759,13 +759,13 @@ class Reading:
         if type(value) is not list:
             return None
         readings = []
-        owned = self._owned
+        owned, base, keys = self._owned, self._base, self._keys
         for index, item in enumerate(value):  # the usual list: a few items, each a part (no call per item)
             if type(item) is not dict:
                 return None
             reading = Reading.__new__(Reading)
-            reading.value, reading._owned, reading._path, reading._parent = item, owned, None, self
-            reading._keys, reading._taken, reading._omitted, reading._parts = (key, index), [], [], []
+            reading.value, reading._owned, reading._path, reading._base = item, owned, None, base
+            reading._keys, reading._taken, reading._omitted, reading._parts = (*keys, key, index), [], [], []
             reading._met, reading._written = self._met, None
             readings.append(reading)
         self._parts.append((key, readings, keep))
