@@ -566,6 +566,52 @@ def test_sigint_and_sigterm_leave_no_partial_output_and_say_how_far(tmp_path, ma
     assert set(snapshot(tmp_path)) == {"many.jsonl"}
 
 
+# The signal sent from inside the command line, where the run has read everything: while the
+# outputs are synced (before they are put in place), and while the last line is printed (after).
+_SIGNAL_AT = """
+import os, signal, sys
+from cartnorm import _outputs, cli
+where, number = sys.argv[1], int(sys.argv[2])
+owner, name = (_outputs.AtomicFile, "finish") if where == "sync" else (cli._Run, "_summary_line")
+original, sent = getattr(owner, name), []
+def interrupted(self, *args):
+    if not sent:  # once (noted first: the handler raises as soon as the signal is sent)
+        sent.append(number)
+        os.kill(os.getpid(), number)
+    return original(self, *args)
+setattr(owner, name, interrupted)
+sys.exit(cli.main(sys.argv[3:]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("sent", "code", "name"),
+    [(signal.SIGINT, 130, "interrupted (SIGINT)"), (signal.SIGTERM, 143, "terminated (SIGTERM)")],
+)
+def test_a_signal_at_the_end_of_the_run_is_said_as_what_it_did(tmp_path, sent, code, name):
+    """Before the outputs are in place: nothing is put there, as mid-run. After: all of it is, and the line says so."""
+    source, out, summary = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "summary.json"
+    source.write_bytes(b"".join(line + b"\n" for line in GOOD))
+    command = [str(source), "-o", str(out), "--summary", str(summary)]
+    run = [sys.executable, "-c", _SIGNAL_AT]
+    before = subprocess.run([*run, "sync", str(int(sent)), "normalize", *command], capture_output=True, check=False)
+    assert before.returncode == code, before.stderr
+    (line,) = before.stderr.decode().splitlines()
+    assert line.startswith(f"cartnorm: error: {name}; stopped after {len(GOOD)} records")
+    assert line.endswith(f"no output file was written or replaced (but the summary, {summary})")
+    assert set(snapshot(tmp_path)) == {"in.jsonl", "summary.json"}
+    assert json.loads(summary.read_text())["completed"] is False
+
+    summary.unlink()
+    after = subprocess.run([*run, "summary", str(int(sent)), "normalize", *command], capture_output=True, check=False)
+    assert after.returncode == code, after.stderr
+    (line,) = after.stderr.decode().splitlines()
+    assert line.startswith(f"cartnorm: error: {name} as the run ended; {len(GOOD)} records → {len(GOOD)} orders")
+    assert line.endswith("every output already in place")
+    assert len(out.read_bytes().splitlines()) == len(GOOD)
+    assert json.loads(summary.read_text())["completed"] is True
+
+
 # Rule 6 — bounded and linear.
 
 

@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from ._datetime import parse_rfc3339
-from ._frames import Frame, Spool, frames
+from ._frames import READ_BUFFER, Frame, Spool, frames
 from ._json import DOCUMENT_LIMITS, encode_json
 from ._outputs import OutputError, PathError, Sink, blocked_signals, check_paths, open_sink
 from ._parallel import default_jobs, ordered_map
@@ -65,7 +65,8 @@ exit status:
   {EXIT_SIGTERM}  terminated (SIGTERM); no output file was replaced
 
 Output files are written beside their target and renamed over it when the run completes: a
-run that fails, is interrupted or killed leaves existing files as they were.
+run that fails, is interrupted or killed leaves existing files as they were (a signal in the
+instant after they are in place exits 130 or 143 and says so).
 """
 
 
@@ -111,7 +112,7 @@ def _streams(files: Sequence[str]) -> Iterator[tuple[str, IO[bytes]]]:
             yield "<stdin>", getattr(sys.stdin, "buffer", None) or binary(sys.stdin)
             continue
         try:
-            stream = open(name, "rb")  # noqa: SIM115 - closed right after streaming
+            stream = open(name, "rb", buffering=READ_BUFFER)  # noqa: SIM115 - closed right after streaming
         except OSError as error:
             raise _InputError(f"cannot read {name}: {error.strerror}") from None
         with stream:
@@ -193,6 +194,8 @@ class _Run:
                 raise _UsageError(str(error)) from None
             raise
         self.tally = Tally(command)
+        self.committed = False  # the outputs are in place: a stop now says so, and drops nothing
+        self.summarized = False  # the summary file is in place
         self.progress = _Progress(False if args.quiet else args.progress)
 
     def records(self) -> Iterator[Frame]:
@@ -247,6 +250,7 @@ class _Run:
             with blocked_signals():
                 for sink in kept:
                     sink.commit()
+                self.committed = True  # before a held signal is delivered
         except OutputError as error:
             return self.stop(EXIT_OUTPUT, str(error))
         if not self.args.quiet:
@@ -277,8 +281,13 @@ class _Run:
     def stop(self, code: int, problem: str) -> int:
         """The run ended early: drop the outputs, say (on one line) what and how far it got, give ``code``."""
         self.progress.clear()
-        self._abort(keep_summary=True)
         tally = self.tally
+        if self.committed:  # Ctrl-C while the last line was printed: the run is whole
+            sys.stderr.write(
+                f"cartnorm: error: {problem} as the run ended; {tally.counts()}, every output already in place\n"
+            )
+            return code if self.summarized else self._write_summary(code, completed=True, error=problem)
+        self._abort(keep_summary=True)
         where = f" (the last at {tally.last[0]}:{tally.last[1]})" if tally.last else ""
         streamed = "orders" in self.sinks and self.sinks["orders"].name == "standard output" and tally.orders
         written = (
@@ -309,6 +318,7 @@ class _Run:
             sink.finish()
             with blocked_signals():
                 sink.commit()
+                self.summarized = True
         except OutputError as failure:
             sink.abort()
             sys.stderr.write(f"cartnorm: error: {failure}\n")
@@ -370,6 +380,7 @@ def _stream(
     try:
         for frame, result in results:
             run.take(frame, result)
+        return run.finish()  # an interruption while the outputs are synced stops the run like one before
     except ReadError as error:
         return run.stop(EXIT_INPUT, str(error))
     except _InputError as error:
@@ -385,7 +396,6 @@ def _stream(
         raise
     finally:
         results.close()  # type: ignore[attr-defined]
-    return run.finish()
 
 
 def _declared_flags() -> dict[str, list[tuple[Adapter, Option]]]:

@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Final
 
-from ._frames import BOM, Frame, NotFinite, Spool, could_continue, frames, syntax_error
+from ._frames import BOM, READ_BUFFER, Frame, NotFinite, Spool, could_continue, frames, syntax_error
 from ._json import RepeatedKeys, decimal_within, duplicate_key_error, keep_repeated, raise_interruption
 from ._paths import ROOT, child
 from .errors import InputTypeError, LimitExceededError, PayloadError
@@ -387,7 +387,7 @@ def _open(source: object, name: str | None) -> tuple[IO[bytes], str, bool]:
         if isinstance(source, str) and source.lstrip()[:1] in ("{", "[") and not path.exists():
             msg = "read_records() takes a path, bytes or a stream; for JSON text in a str, pass text.encode()"
             raise InputTypeError(msg)
-        return path.open("rb"), name or str(source), True
+        return path.open("rb", buffering=READ_BUFFER), name or str(source), True
     read = getattr(source, "read", None)
     if read is None:
         msg = f"read_records() takes a path, bytes or a stream, got {type(source).__name__}"
