@@ -220,6 +220,8 @@ def _written_quotes(value: Any, limits: Limits) -> int | None:
         return None
     finally:
         innermost[0] = None  # the record is not kept alive by the wrapper
+    if b"\\" not in written:  # the usual record (one memchr; the two-byte searches below are ~50 times slower)
+        return written.count(b'"')
     if b"\\\\" in written:  # a backslash in a string: one before a closing quote looks like an escape
         return None
     return written.count(b'"') - written.count(b'\\"')
