@@ -567,49 +567,88 @@ def test_sigint_and_sigterm_leave_no_partial_output_and_say_how_far(tmp_path, ma
 
 
 # The signal sent from inside the command line, where the run has read everything: while the
-# outputs are synced (before they are put in place), and while the last line is printed (after).
+# outputs are synced (before they are put in place), once the tables are committed (before the
+# files are), while the last line is printed (after), and while the summary is synced (after).
 _SIGNAL_AT = """
 import os, signal, sys
 from cartnorm import _outputs, cli
+from cartnorm.tables import sinks
 where, number = sys.argv[1], int(sys.argv[2])
-owner, name = (_outputs.AtomicFile, "finish") if where == "sync" else (cli._Run, "_summary_line")
+owner, name, after, only = {
+    "sync": (_outputs.AtomicFile, "finish", False, "out.jsonl"),
+    "tables": (sinks.TableSink, "commit", True, None),
+    "last line": (cli._Run, "_summary_line", False, None),
+    "summary sync": (_outputs.AtomicFile, "finish", False, "summary.json"),
+}[where]
 original, sent = getattr(owner, name), []
-def interrupted(self, *args):
+def send():
     if not sent:  # once (noted first: the handler raises as soon as the signal is sent)
         sent.append(number)
         os.kill(os.getpid(), number)
+def interrupted(self, *args):
+    if only is None or getattr(self, "target", "").endswith(only):
+        if not after:
+            send()
+        result = original(self, *args)
+        send()
+        return result
     return original(self, *args)
 setattr(owner, name, interrupted)
 sys.exit(cli.main(sys.argv[3:]))
 """
 
 
-@pytest.mark.parametrize(
+def _signalled(tmp_path: Path, where: str, sent: signal.Signals, *extra: str) -> tuple[int, str]:
+    """Exit status and the last line of stderr of a run on GOOD, the signal sent at ``where``."""
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(line + b"\n" for line in GOOD))
+    command = [sys.executable, "-c", _SIGNAL_AT, where, str(int(sent)), "normalize", str(source)]
+    command += ["-o", str(tmp_path / "out.jsonl"), "--summary", str(tmp_path / "summary.json"), *extra]
+    run = subprocess.run(command, capture_output=True, check=False)
+    *before, line = run.stderr.decode().splitlines()
+    # one line, whatever the moment; after the usual line when the signal came after it was printed
+    assert len(before) == (where == "summary sync") and all(" records → " in first for first in before), before
+    return run.returncode, line
+
+
+SIGNALS = pytest.mark.parametrize(
     ("sent", "code", "name"),
     [(signal.SIGINT, 130, "interrupted (SIGINT)"), (signal.SIGTERM, 143, "terminated (SIGTERM)")],
 )
+
+
+@SIGNALS
 def test_a_signal_at_the_end_of_the_run_is_said_as_what_it_did(tmp_path, sent, code, name):
     """Before the outputs are in place: nothing is put there, as mid-run. After: all of it is, and the line says so."""
-    source, out, summary = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "summary.json"
-    source.write_bytes(b"".join(line + b"\n" for line in GOOD))
-    command = [str(source), "-o", str(out), "--summary", str(summary)]
-    run = [sys.executable, "-c", _SIGNAL_AT]
-    before = subprocess.run([*run, "sync", str(int(sent)), "normalize", *command], capture_output=True, check=False)
-    assert before.returncode == code, before.stderr
-    (line,) = before.stderr.decode().splitlines()
+    out, summary = tmp_path / "out.jsonl", tmp_path / "summary.json"
+    status, line = _signalled(tmp_path, "sync", sent)
+    assert status == code
     assert line.startswith(f"cartnorm: error: {name}; stopped after {len(GOOD)} records")
     assert line.endswith(f"no output file was written or replaced (but the summary, {summary})")
     assert set(snapshot(tmp_path)) == {"in.jsonl", "summary.json"}
     assert json.loads(summary.read_text())["completed"] is False
 
-    summary.unlink()
-    after = subprocess.run([*run, "summary", str(int(sent)), "normalize", *command], capture_output=True, check=False)
-    assert after.returncode == code, after.stderr
-    (line,) = after.stderr.decode().splitlines()
-    assert line.startswith(f"cartnorm: error: {name} as the run ended; {len(GOOD)} records → {len(GOOD)} orders")
-    assert line.endswith("every output already in place")
-    assert len(out.read_bytes().splitlines()) == len(GOOD)
-    assert json.loads(summary.read_text())["completed"] is True
+    for where in ("last line", "summary sync"):
+        summary.unlink(missing_ok=True)
+        status, line = _signalled(tmp_path, where, sent)
+        assert status == code
+        assert line.startswith(f"cartnorm: error: {name} as the run ended; {len(GOOD)} records → {len(GOOD)} orders")
+        assert line.endswith("the outputs already in place")
+        assert len(out.read_bytes().splitlines()) == len(GOOD)
+        if where == "last line":
+            assert json.loads(summary.read_text())["completed"] is True
+        else:  # interrupted while it was written: not written at all, never two documents in one file
+            assert not summary.exists()
+
+
+@SIGNALS
+def test_a_signal_once_the_tables_are_committed_says_they_were_written(tmp_path, sent, code, name):
+    pytest.importorskip("duckdb")
+    status, line = _signalled(tmp_path, "tables", sent, "--to", f"duckdb:{tmp_path / 'orders.duckdb'}")
+    assert status == code
+    assert line.startswith(f"cartnorm: error: {name}; stopped after {len(GOOD)} records")
+    assert f"the tables (duckdb:{tmp_path / 'orders.duckdb'}) were already written; no output file was written" in line
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 # Rule 6 — bounded and linear.

@@ -194,8 +194,9 @@ class _Run:
                 raise _UsageError(str(error)) from None
             raise
         self.tally = Tally(command)
-        self.committed = False  # the outputs are in place: a stop now says so, and drops nothing
-        self.summarized = False  # the summary file is in place
+        self.committed = False  # the output files are in place: a stop now says so, and drops nothing
+        self.summary_started = False  # the summary is written once (a stop while it is written keeps it as it is)
+        self.stopped: int | None = None  # the status of the first stop (a second, while stopping, changes nothing)
         self.progress = _Progress(False if args.quiet else args.progress)
 
     def records(self) -> Iterator[Frame]:
@@ -280,13 +281,17 @@ class _Run:
 
     def stop(self, code: int, problem: str) -> int:
         """The run ended early: drop the outputs, say (on one line) what and how far it got, give ``code``."""
+        if self.stopped is not None:  # interrupted while stopping: the first stop's line and status stand
+            return self.stopped
+        self.stopped = code
         self.progress.clear()
         tally = self.tally
         if self.committed:  # Ctrl-C while the last line was printed: the run is whole
             sys.stderr.write(
-                f"cartnorm: error: {problem} as the run ended; {tally.counts()}, every output already in place\n"
+                f"cartnorm: error: {problem} as the run ended; {tally.counts()}, the outputs already in place\n"
             )
-            return code if self.summarized else self._write_summary(code, completed=True, error=problem)
+            return self._write_summary(code, completed=True, error=problem)
+        tables_written = self.tables is not None and self.tables.committed
         self._abort(keep_summary=True)
         where = f" (the last at {tally.last[0]}:{tally.last[1]})" if tally.last else ""
         streamed = "orders" in self.sinks and self.sinks["orders"].name == "standard output" and tally.orders
@@ -295,6 +300,8 @@ class _Run:
             if streamed
             else "no output file was written or replaced"
         )
+        if tables_written:  # a signal as the tables were committed, before the files were
+            written = f"the tables ({self.args.to}) were already written; {written}"
         if self.args.summary is not None:
             written += f" (but the summary, {self.args.summary})"
         sys.stderr.write(f"cartnorm: error: {problem}; stopped after {tally.counts()}{where}; {written}\n")
@@ -309,8 +316,9 @@ class _Run:
 
     def _write_summary(self, code: int, *, completed: bool, error: str | None) -> int:
         sink = self.sinks.get("summary")
-        if sink is None:
+        if sink is None or self.summary_started:
             return code
+        self.summary_started = True
         outputs = {label: getattr(self.args, name, None) for label, name in _OUTPUT_OPTIONS}
         outputs["orders"] = outputs["orders"] or "-"
         try:
@@ -318,7 +326,6 @@ class _Run:
             sink.finish()
             with blocked_signals():
                 sink.commit()
-                self.summarized = True
         except OutputError as failure:
             sink.abort()
             sys.stderr.write(f"cartnorm: error: {failure}\n")

@@ -82,6 +82,12 @@ class TableSink(abc.ABC):
         self._size = 0  # rows_size of the batch's orders
         self._rows_size = rows_size
         self._closed = False
+        self._committed = False
+
+    @property
+    def committed(self) -> bool:
+        """True once `commit` has made the run's writes visible (an interruption right after cannot undo them)."""
+        return self._committed
 
     def write(
         self,
@@ -158,6 +164,7 @@ class TableSink(abc.ABC):
         try:
             self._flush()
             self._commit()
+            self._committed = True  # no call in between: a signal cannot land before it is noted
         except BaseException:
             self.abort()
             raise
