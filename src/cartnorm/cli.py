@@ -282,6 +282,7 @@ class _Run:
     def stop(self, code: int, problem: str) -> int:
         """The run ended early: drop the outputs, say (on one line) what and how far it got, give ``code``."""
         if self.stopped is not None:  # interrupted while stopping: the first stop's line and status stand
+            self._abort()  # and what it left unfinished is dropped (what is in place stays)
             return self.stopped
         self.stopped = code
         self.progress.clear()
@@ -316,7 +317,10 @@ class _Run:
 
     def _write_summary(self, code: int, *, completed: bool, error: str | None) -> int:
         sink = self.sinks.get("summary")
-        if sink is None or self.summary_started:
+        if sink is None:
+            return code
+        if self.summary_started:  # once: one interrupted while it was written is dropped, never written twice
+            sink.abort()
             return code
         self.summary_started = True
         outputs = {label: getattr(self.args, name, None) for label, name in _OUTPUT_OPTIONS}
