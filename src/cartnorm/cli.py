@@ -195,7 +195,7 @@ class _Run:
             raise
         self.tally = Tally(command)
         self.committed = False  # the output files are in place: a stop now says so, and drops nothing
-        self.summary_started = False  # the summary is written once (a stop while it is written keeps it as it is)
+        self.summary_started = False  # the summary is written once (interrupted while written: dropped, not redone)
         self.stopped: int | None = None  # the status of the first stop (a second, while stopping, changes nothing)
         self.progress = _Progress(False if args.quiet else args.progress)
 
