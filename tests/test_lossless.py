@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import copy
+import enum
+from collections import OrderedDict
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from cartnorm import _json, lossless
 from cartnorm._json import encode_json
+from cartnorm.errors import LimitExceededError
+from cartnorm.limits import DEFAULT_LIMITS, Limits, check_payload
 from cartnorm.lossless import (
     ESCAPED,
     OMITTED,
@@ -26,6 +33,7 @@ from cartnorm.lossless import (
     same,
 )
 from strategies.canonical import json_values
+from strategies.mutations import arbitrary_json
 
 #: Keys that collide with the marker now and then.
 keys = st.sampled_from(["a", "b", "c", "_omitted", "_escaped", "__omitted", "omitted"]) | st.text(max_size=4)
@@ -297,3 +305,75 @@ def test_floats_noted_copied_exactly_and_given_back_as_the_same_floats(value):
     back = as_floats(copied)
     assert back == value
     assert _text(back) == _text(value)  # 1.0 stays the float 1.0, never the int 1
+
+
+class _Text(str):
+    """A str subclass: not plain JSON, whatever it holds."""
+
+
+class _Colour(enum.Enum):
+    RED = "red"
+
+
+def _cyclic() -> list[Any]:
+    loop: list[Any] = []
+    loop.append(loop)
+    return loop
+
+
+#: Values that are not plain JSON (some of which orjson writes natively), for owned_copy to refuse to vouch for.
+unusual = st.sampled_from(
+    [(1, "x"), _Text("t"), _Colour.RED, datetime(2026, 1, 1, tzinfo=timezone.utc), {1: "x"}, OrderedDict(a=1),
+     Decimal("NaN"), float("nan"), float("-inf"), -0.0, 5e-324, 1e300, 1.5e16, 2**64 - 1, 2**64, 2**131, 2**133]
+)  # fmt: skip
+#: Limits orjson can answer for and limits it cannot (too few digits for 64 bits, deeper than it nests).
+owned_limits = st.sampled_from(
+    [DEFAULT_LIMITS, Limits(max_depth=3), Limits(max_number_digits=20), Limits(max_number_digits=19),
+     Limits(max_array_items=3, max_nodes=12), Limits(max_string_chars=8), Limits(max_depth=254),
+     Limits(max_depth=255), Limits(max_number_digits=16)]
+)  # fmt: skip
+
+
+@given(st.recursive(arbitrary_json | unusual, lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=8), owned_limits)  # fmt: skip
+@example([_cyclic()], DEFAULT_LIMITS)
+@example({"a": "x" * 9}, Limits(max_string_chars=8))
+@example({"a": [1, 2, 3, 4]}, Limits(max_array_items=3, max_nodes=12))
+@example([[1, 2, 3], [1, 2, 3], [1, 2, 3]], Limits(max_array_items=3, max_nodes=12))
+@example({"a": [[["deep"]]]}, Limits(max_depth=3))
+@example({"a": 2**64}, Limits(max_number_digits=19))
+@example({"a": [{"b": 0.1}, -0.0, 0.0, 0.1]}, DEFAULT_LIMITS)
+def test_owned_copy_bounds_as_check_payload_and_copies_as_note_floats(payload, limits):
+    """Within the limits: note_floats' copy (types, texts, key order) and answer; beyond: check_payload's error."""
+    try:
+        check_payload(payload, limits)
+    except LimitExceededError as error:
+        expected: Any = (error.path, error.value, error.expected)
+    else:
+        expected = None
+    try:
+        copied, floats = owned_copy(payload, limits)
+    except LimitExceededError as error:
+        assert (error.path, error.value, error.expected) == expected
+    else:
+        assert expected is None
+        reference, reference_floats = note_floats(payload)
+        assert floats == reference_floats
+        assert _tokens(copied) == _tokens(reference)
+
+
+def test_owned_copy_vouches_for_a_plain_payload_in_one_walk(monkeypatch):
+    """A json.loads payload within the limits is bounded by orjson and copied once: the careful walks never run."""
+    if _json.within_written({}, DEFAULT_LIMITS) is None:
+        pytest.skip("orjson is not installed: the Python walk bounds every value")
+    monkeypatch.setattr(lossless, "check_payload", _never)
+    monkeypatch.setattr(lossless._Owner, "dict_", _never)
+    payload = {"id": "o_1", "rate": 8.875, "tax": -0.0, "lines": [{"n": 2**63, "note": "é"}, [None, True]]}
+    copied, floats = owned_copy(payload, DEFAULT_LIMITS)
+    assert floats and copied == {"id": "o_1", "rate": Decimal("8.875"), "tax": Decimal("-0.0"),
+                                 "lines": [{"n": 2**63, "note": "é"}, [None, True]]}  # fmt: skip
+    assert str(copied["tax"]) == "-0.0" and copied["lines"] is not payload["lines"]
+
+
+def _never(*_args: Any) -> None:
+    raise AssertionError("the careful walk ran")

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
 from ._paths import ROOT, child
 from .errors import LimitExceededError, PayloadError
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, max_int_bits
 
 __all__ = [
     "DOCUMENT_LIMITS",
@@ -36,6 +37,7 @@ __all__ = [
     "quote",
     "quote_ascii_text",
     "raise_interruption",
+    "within_written",
 ]
 
 try:  # the C accelerators, present on CPython
@@ -96,6 +98,82 @@ def raise_interruption(error: TypeError, *refusals: type[Exception]) -> None:
     cause = error.__cause__
     if cause is not None and not isinstance(cause, (_UnwritableError, *refusals)):
         raise cause
+
+
+class _Declined(Exception):  # noqa: N818 - a signal inside within_written's hook, never raised out of it
+    """A value `within_written` leaves to a walk (a number beyond the limits, a value that is not plain JSON)."""
+
+
+def _orjson_nesting() -> int:
+    """How many levels of arrays within arrays the installed orjson writes (it refuses deeper)."""
+    assert _orjson is not None
+    low, high = 1, 1 << 12  # it writes ``low`` levels; it refuses ``high`` (or ``high`` is beyond any use)
+    while high - low > 1:
+        middle = (low + high) // 2
+        nested: list[Any] = []
+        for _ in range(middle - 1):
+            nested = [nested]
+        try:
+            _orjson.dumps(nested)
+        except _orjson.JSONEncodeError:
+            high = middle
+        else:
+            low = middle
+    return low
+
+
+_NESTING: Final = _orjson_nesting() if _orjson is not None else 0
+_WRAPPERS = threading.local()  # per thread: {levels: (outermost, innermost)}, the arrays a value is put in
+
+
+def within_written(value: Any, limits: Limits) -> bytes | None:
+    """
+    What orjson, in C, vouches for in ``value``, and the text that says so: None when it cannot tell.
+
+    The text is orjson's for ``value`` written inside as many arrays as leave it exactly
+    ``limits.max_depth`` levels of orjson's nesting limit, so that orjson refuses exactly the
+    values nested deeper than ``limits``. When the text is given, ``value`` is also within
+    ``limits`` in these ways: every integer has at most 64 bits (orjson refuses the rest, and
+    this answers only for limits that allow 64 bits), every string (keys too) is valid Unicode,
+    every key is a string, and every Decimal is within the limits (`decimal_within`; it is
+    written as ``0``). Every string, array, object and count of values in ``value`` is no
+    longer than the text. Subclasses of the JSON types, and other objects orjson has no
+    native writer for, give None.
+
+    What it does not vouch for is left to the caller, who walks ``value`` anyway: floats
+    (orjson writes NaN and the infinities as ``null``), and objects orjson writes natively
+    although they are not JSON (tuples, dates, enums …).
+    """
+    spare = _NESTING - limits.max_depth
+    if spare < 0 or max_int_bits(limits) < 64:
+        return None
+    chains = getattr(_WRAPPERS, "chains", None)
+    if chains is None:
+        chains = _WRAPPERS.chains = {}
+    chain = chains.get(spare)
+    if chain is None:
+        innermost: list[Any] = [None]
+        outermost = innermost
+        for _ in range(spare - 1):
+            outermost = [outermost]
+        chain = chains[spare] = (outermost, innermost)
+    outermost, innermost = chain
+    innermost[0] = value if spare else None
+
+    def number(member: Any) -> int:
+        if type(member) is Decimal and decimal_within(member, limits):
+            return 0  # no quotes, one byte at least: the text still bounds the counts
+        raise _Declined
+
+    try:
+        return _orjson.dumps(
+            outermost if spare else value, default=number, option=_orjson.OPT_PASSTHROUGH_SUBCLASS
+        )
+    except _orjson.JSONEncodeError as error:
+        raise_interruption(error, _Declined)  # Ctrl-C or SIGTERM in the hook stops the run, as anywhere
+        return None
+    finally:
+        innermost[0] = None  # the value is not kept alive by the wrapper
 
 
 #: The bounds on free JSON (parsed text, and what adapters carry unread): the default `Limits`,

@@ -58,7 +58,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
-from ._json import decimal_within
+from ._json import decimal_within, within_written
 from ._paths import ROOT, child, join, split
 from .limits import LONE_SURROGATE, Limits, check_payload, max_int_bits
 
@@ -136,9 +136,17 @@ def copy_json(value: Any) -> Any:
     if kind in _LEAVES:
         return value
     if kind is dict:  # parsed JSON first: exact types are cheaper than the Mapping ABC
-        return {key: item if type(item) in _LEAVES else copy_json(item) for key, item in value.items()}
+        out = value.copy()  # in C; then only the containers and floats are replaced (most values are leaves)
+        for key, item in value.items():
+            if type(item) not in _LEAVES:
+                out[key] = copy_json(item)
+        return out
     if kind is list:
-        return [item if type(item) in _LEAVES else copy_json(item) for item in value]
+        copied = value.copy()
+        for index, item in enumerate(value):
+            if type(item) not in _LEAVES:
+                copied[index] = copy_json(item)
+        return copied
     if kind is float:
         return Decimal(repr(value)) if math.isfinite(value) else value
     if isinstance(value, Mapping):
@@ -161,9 +169,17 @@ def _copy(value: Any, met: _Met) -> Any:
     """`copy_json` that notes in ``met`` when it turns a float into a Decimal."""
     kind = type(value)
     if kind is dict:
-        return {key: item if type(item) in _LEAVES else _copy(item, met) for key, item in value.items()}
+        out = value.copy()
+        for key, item in value.items():
+            if type(item) not in _LEAVES:
+                out[key] = _copy(item, met)
+        return out
     if kind is list:
-        return [item if type(item) in _LEAVES else _copy(item, met) for item in value]
+        copied = value.copy()
+        for index, item in enumerate(value):
+            if type(item) not in _LEAVES:
+                copied[index] = _copy(item, met)
+        return copied
     if kind is float:
         met.floats = True
         return Decimal(repr(value)) if math.isfinite(value) else value
@@ -224,6 +240,7 @@ class _Owner:
     """The fast copy of `owned_copy`: plain JSON within limits, floats as exact Decimals."""
 
     __slots__ = (
+        "exact",
         "float_range",
         "floats",
         "limits",
@@ -246,6 +263,7 @@ class _Owner:
         self.float_range = (10.0**-spare, 10.0**spare) if spare > 0 else (1.0, 1.0)
         self.nodes = 1  # the root, as check_payload counts it
         self.floats = False
+        self.exact: dict[float, Decimal] = {}
 
     def dict_(self, value: dict[Any, Any], depth: int) -> dict[Any, Any]:
         if depth >= self.max_depth or len(value) > self.max_items:
@@ -300,13 +318,82 @@ class _Owner:
                 self.decimal(item, kind)
         return out
 
+    def copy(self, payload: Any) -> Any:
+        """The checked copy of ``payload`` (any JSON value, the root)."""
+        kind = type(payload)
+        if kind is dict:
+            return self.dict_(payload, 0)
+        if kind is list:
+            return self.list_(payload, 0)
+        self.nodes = 0  # a scalar, or a container of another type: inside a wrapper, as check_payload walks it
+        return self.list_([payload], -1)[0]
+
+    # The copy for a payload orjson has vouched for (`within_written`): its depth, integers,
+    # strings, keys and Decimals are within the limits, and every string is shorter than its
+    # text. What is left is counted or looked at here: sizes, floats, and whatever is not plain
+    # JSON (a tuple, a date … which orjson writes, and this declines). Only containers and
+    # floats are replaced in the copies of the containers: a leaf costs one type test.
+
+    def vouched_dict(self, value: dict[Any, Any]) -> dict[Any, Any]:
+        if len(value) > self.max_items:
+            raise _Declined
+        self.nodes += len(value)
+        out = value.copy()
+        for key, item in value.items():
+            kind = type(item)
+            if kind in _LEAVES:
+                continue
+            if kind is dict:
+                out[key] = self.vouched_dict(item)
+            elif kind is list:
+                out[key] = self.vouched_list(item)
+            elif kind is float:
+                out[key] = self.float_(item)
+            else:
+                raise _Declined
+        return out
+
+    def vouched_list(self, value: list[Any]) -> list[Any]:
+        if len(value) > self.max_items:
+            raise _Declined
+        self.nodes += len(value)
+        out = value.copy()
+        for index, item in enumerate(value):
+            kind = type(item)
+            if kind in _LEAVES:
+                continue
+            if kind is dict:
+                out[index] = self.vouched_dict(item)
+            elif kind is list:
+                out[index] = self.vouched_list(item)
+            elif kind is float:
+                out[index] = self.float_(item)
+            else:
+                raise _Declined
+        return out
+
+    def vouched(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is dict:
+            return self.vouched_dict(value)
+        if kind is list:
+            return self.vouched_list(value)
+        if kind is float:
+            return self.float_(value)
+        raise _Declined
+
     def float_(self, value: float) -> Decimal:
         """A float as the exact Decimal of its shortest text, within the limits."""
         self.floats = True
-        exact = Decimal(repr(value))
-        low, high = self.float_range
-        if not (low < abs(value) < high or value == 0):
-            self.decimal(exact, Decimal)
+        exact = self.exact.get(value)  # an order repeats its amounts (a price in several fields, on every line)
+        if exact is None:
+            exact = Decimal(repr(value))
+            low, high = self.float_range
+            if not low < abs(value) < high:
+                if value == 0:  # 0.0 and -0.0: equal as floats, not as texts (never cached)
+                    return exact
+                self.decimal(exact, Decimal)
+            self.exact[value] = exact
         return exact
 
     def decimal(self, value: Any, kind: type) -> None:
@@ -328,19 +415,20 @@ def owned_copy(payload: Any, limits: Limits | None = None) -> tuple[Any, bool]:
     >>> owned_copy({"total": 0.1, "items": [{"qty": 2}]})
     ({'total': Decimal('0.1'), 'items': [{'qty': 2}]}, True)
     """
-    if limits is None:  # nothing to bound: the plain copy, in comprehensions
+    if limits is None:  # nothing to bound: the plain copy
         met = _Met()
         return _copy(payload, met), met.floats
     owner = _Owner(limits)
     try:
-        kind = type(payload)
-        if kind is dict:
-            copied: Any = owner.dict_(payload, 0)
-        elif kind is list:
-            copied = owner.list_(payload, 0)
-        else:  # a scalar, or a container of another type: inside a wrapper, as check_payload walks it
-            owner.nodes = 0
-            copied = owner.list_([payload], -1)[0]
+        written = within_written(payload, limits)  # orjson, in C, bounds most of it
+        if written is not None and len(written) <= limits.max_string_chars:
+            if type(payload) is dict or type(payload) is list:
+                copied: Any = owner.vouched(payload)
+            else:  # a scalar, or a container of another type: inside a wrapper, as check_payload walks it
+                owner.nodes = 0
+                copied = owner.vouched_list([payload])[0]
+        else:  # no orjson, or limits it cannot answer for: the walk checks every value
+            copied = owner.copy(payload)
         if owner.nodes <= limits.max_nodes:
             return copied, owner.floats
     except (_Declined, RecursionError):

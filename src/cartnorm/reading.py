@@ -21,23 +21,18 @@ import io
 import json
 import os
 import sys
-import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Final
 
 from ._frames import BOM, READ_BUFFER, Frame, NotFinite, Spool, could_continue, frames, syntax_error
-from ._json import RepeatedKeys, decimal_within, duplicate_key_error, keep_repeated, raise_interruption
+from ._json import RepeatedKeys, duplicate_key_error, keep_repeated, within_written
 from ._paths import ROOT, child
 from .errors import InputTypeError, LimitExceededError, PayloadError
 from .etl import Location, Record, Rejection
 from .limits import DEFAULT_LIMITS, LONE_SURROGATE, Limits, check_payload, is_within, max_int_bits
 
-try:
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - exercised by tests/test_without_orjson.py, in a subprocess
-    _orjson = None  # type: ignore[assignment]
 
 __all__ = ["DEFAULT_MAX_RECORD_BYTES", "Spool", "read_records"]
 
@@ -153,73 +148,17 @@ def _checked(value: Any, text: str, limits: Limits | None) -> Any:
     return _careful(text, limits)
 
 
-class _Declined(Exception):  # noqa: N818 - a signal inside _written_quotes, never raised out of it
-    """A number the fast pass leaves to the walk (beyond the limits, not finite, or too long to read)."""
-
-
-def _orjson_nesting() -> int:
-    """How many levels of arrays within arrays the installed orjson writes (it refuses deeper)."""
-    assert _orjson is not None
-    low, high = 1, 1 << 12  # it writes ``low`` levels; it refuses ``high`` (or ``high`` is beyond any use)
-    while high - low > 1:
-        middle = (low + high) // 2
-        nested: list[Any] = []
-        for _ in range(middle - 1):
-            nested = [nested]
-        try:
-            _orjson.dumps(nested)
-        except _orjson.JSONEncodeError:
-            high = middle
-        else:
-            low = middle
-    return low
-
-
-_NESTING: Final = _orjson_nesting() if _orjson is not None else 0
-_WRAPPERS = threading.local()  # per thread: {levels: (outermost, innermost)}, the arrays a record is put in
-
-
 def _written_quotes(value: Any, limits: Limits) -> int | None:
     """
     ``_strings_within``'s answer in C, as quotes: the unescaped quotes orjson writes for
-    ``value`` (two per string, keys included) when its depth and numbers are within ``limits``;
-    None when orjson cannot tell (not installed, limits beyond what it checks, or a value it
-    leaves to the walk: an integer beyond 64 bits, a number the walk must look at, a backslash).
-
-    The depth is orjson's: ``value`` is written inside as many arrays as leave it exactly
-    ``limits.max_depth`` levels of orjson's nesting limit, so it refuses exactly the records
-    nested deeper. Integers: orjson writes those of 64 bits and refuses the rest. Decimals pass
-    through orjson's ``default``, which applies the limits' test (`decimal_within`) and
-    declines the rest.
+    ``value`` (two per string, keys included) when its depth and numbers are within ``limits``
+    (`cartnorm._json.within_written`); None when orjson cannot tell (not installed, limits
+    beyond what it checks, or a value it leaves to the walk: an integer beyond 64 bits, a
+    number the walk must look at, a backslash).
     """
-    spare = _NESTING - limits.max_depth
-    if spare < 0 or max_int_bits(limits) < 64:
+    written = within_written(value, limits)
+    if written is None:
         return None
-    chains = getattr(_WRAPPERS, "chains", None)
-    if chains is None:
-        chains = _WRAPPERS.chains = {}
-    chain = chains.get(spare)
-    if chain is None:
-        innermost: list[Any] = [None]
-        outermost = innermost
-        for _ in range(spare - 1):
-            outermost = [outermost]
-        chain = chains[spare] = (outermost, innermost)
-    outermost, innermost = chain
-    innermost[0] = value if spare else None
-
-    def number(member: Any) -> int:
-        if type(member) is Decimal and decimal_within(member, limits):
-            return 0  # no quotes: the count stays the strings'
-        raise _Declined
-
-    try:
-        written = _orjson.dumps(outermost if spare else value, default=number)
-    except _orjson.JSONEncodeError as error:
-        raise_interruption(error, _Declined)  # Ctrl-C or SIGTERM in the hook stops the run, as anywhere
-        return None
-    finally:
-        innermost[0] = None  # the record is not kept alive by the wrapper
     if b"\\" not in written:  # the usual record (one memchr; the two-byte searches below are ~50 times slower)
         return written.count(b'"')
     if b"\\\\" in written:  # a backslash in a string: one before a closing quote looks like an escape
