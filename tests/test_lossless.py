@@ -24,6 +24,7 @@ from cartnorm.lossless import (
     Reading,
     apply,
     as_floats,
+    check_within,
     copy_json,
     note_floats,
     owned_copy,
@@ -342,9 +343,13 @@ owned_limits = st.sampled_from(
 @example([[1, 2, 3], [1, 2, 3], [1, 2, 3]], Limits(max_array_items=3, max_nodes=12))
 @example({"a": [[["deep"]]]}, Limits(max_depth=3))
 @example({"a": 2**64}, Limits(max_number_digits=19))
+@example({"a": (1.5, float("nan"))}, DEFAULT_LIMITS)  # orjson writes a tuple, and NaN as null: the walk looks
 @example({"a": [{"b": 0.1}, -0.0, 0.0, 0.1]}, DEFAULT_LIMITS)
 def test_owned_copy_bounds_as_check_payload_and_copies_as_note_floats(payload, limits):
-    """Within the limits: note_floats' copy (types, texts, key order) and answer; beyond: check_payload's error."""
+    """
+    Within the limits: note_floats' copy (types, texts, key order) and answer; beyond: check_payload's
+    error. check_within, the same bound without the copy, gives the same verdicts.
+    """
     try:
         check_payload(payload, limits)
     except LimitExceededError as error:
@@ -360,6 +365,12 @@ def test_owned_copy_bounds_as_check_payload_and_copies_as_note_floats(payload, l
         reference, reference_floats = note_floats(payload)
         assert floats == reference_floats
         assert _tokens(copied) == _tokens(reference)
+    try:
+        check_within(payload, limits)
+    except LimitExceededError as error:
+        assert (error.path, error.value, error.expected) == expected
+    else:
+        assert expected is None
 
 
 def test_owned_copy_vouches_for_a_plain_payload_in_one_walk(monkeypatch):
@@ -368,11 +379,13 @@ def test_owned_copy_vouches_for_a_plain_payload_in_one_walk(monkeypatch):
         pytest.skip("orjson is not installed: the Python walk bounds every value")
     monkeypatch.setattr(lossless, "check_payload", _never)
     monkeypatch.setattr(lossless._Owner, "dict_", _never)
+    monkeypatch.setattr(lossless._Owner, "list_", _never)
     payload = {"id": "o_1", "rate": 8.875, "tax": -0.0, "lines": [{"n": 2**63, "note": "é"}, [None, True]]}
     copied, floats = owned_copy(payload, DEFAULT_LIMITS)
     assert floats and copied == {"id": "o_1", "rate": Decimal("8.875"), "tax": Decimal("-0.0"),
                                  "lines": [{"n": 2**63, "note": "é"}, [None, True]]}  # fmt: skip
     assert str(copied["tax"]) == "-0.0" and copied["lines"] is not payload["lines"]
+    check_within(payload, DEFAULT_LIMITS)  # the same, without the copy
 
 
 def _never(*_args: Any) -> None:

@@ -166,9 +166,7 @@ def within_written(value: Any, limits: Limits) -> bytes | None:
         raise _Declined
 
     try:
-        return _orjson.dumps(
-            outermost if spare else value, default=number, option=_orjson.OPT_PASSTHROUGH_SUBCLASS
-        )
+        return _orjson.dumps(outermost if spare else value, default=number, option=_orjson.OPT_PASSTHROUGH_SUBCLASS)
     except _orjson.JSONEncodeError as error:
         raise_interruption(error, _Declined)  # Ctrl-C or SIGTERM in the hook stops the run, as anywhere
         return None

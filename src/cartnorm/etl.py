@@ -28,7 +28,8 @@ from .errors import (
     PayloadError,
     UnrecognizedPayloadError,
 )
-from .limits import DEFAULT_LIMITS, Limits, check_payload
+from .limits import DEFAULT_LIMITS, Limits
+from .lossless import check_within
 from .model import CartOrder
 from .registry import available_adapters, detect_adapter, get_adapter
 
@@ -143,13 +144,13 @@ def _bounded(
             chosen = detect_adapter(payload)
         except UnrecognizedPayloadError:
             if limits is not None:
-                check_payload(payload, limits)
+                check_within(payload, limits)
             raise
         adapter_options = _options_for(chosen, adapter_options)
     else:
         chosen = adapter
     if limits is not None and not chosen.checks_limits:
-        check_payload(payload, limits)
+        check_within(payload, limits)
         limits = None
     if limits is not None:
         adapter_options = {**adapter_options, "limits": limits}

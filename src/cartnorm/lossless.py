@@ -69,6 +69,7 @@ __all__ = [
     "Reading",
     "apply",
     "as_floats",
+    "check_within",
     "copy_json",
     "note_floats",
     "owned_copy",
@@ -382,6 +383,30 @@ class _Owner:
             return self.float_(value)
         raise _Declined
 
+    def vouch(self, payload: Any) -> None:
+        """`vouched` without the copy: counts the sizes and looks at the floats (raises `_Declined`)."""
+        max_items = self.max_items
+        low, high = self.float_range
+        containers = [payload] if type(payload) is dict or type(payload) is list else [[payload]]
+        if type(payload) is not dict and type(payload) is not list:
+            self.nodes = 0  # a scalar, or a container of another type: inside a wrapper, as check_payload walks it
+        pop, push = containers.pop, containers.append
+        while containers:
+            value = pop()
+            if len(value) > max_items:
+                raise _Declined
+            self.nodes += len(value)
+            for member in value.values() if type(value) is dict else value:
+                kind = type(member)
+                if kind in _LEAVES:
+                    continue
+                if kind is dict or kind is list:
+                    push(member)
+                elif kind is not float:
+                    raise _Declined
+                elif not (low < abs(member) < high or member == 0):
+                    self.decimal(Decimal(repr(member)), Decimal)
+
     def float_(self, value: float) -> Decimal:
         """A float as the exact Decimal of its shortest text, within the limits."""
         self.floats = True
@@ -436,6 +461,25 @@ def owned_copy(payload: Any, limits: Limits | None = None) -> tuple[Any, bool]:
     check_payload(payload, limits)  # raises where the payload is over them
     met = _Met()
     return _copy(payload, met), met.floats
+
+
+def check_within(payload: Any, limits: Limits) -> None:
+    """
+    `cartnorm.limits.check_payload`: the same verdicts and errors, with orjson (in C) answering
+    for most of the payload (`cartnorm._json.within_written`) and a walk left only to count
+    sizes and look at floats and at what is not plain JSON; anything else goes to
+    `check_payload` itself, which also names the place of an error.
+    """
+    owner = _Owner(limits)
+    try:
+        written = within_written(payload, limits)
+        if written is not None and len(written) <= limits.max_string_chars:
+            owner.vouch(payload)
+            if owner.nodes <= limits.max_nodes:
+                return
+    except (_Declined, RecursionError):
+        pass
+    check_payload(payload, limits)
 
 
 def _escape(remainder: dict[str, Any]) -> dict[str, Any]:

@@ -33,7 +33,6 @@ from .errors import InputTypeError, LimitExceededError, PayloadError
 from .etl import Location, Record, Rejection
 from .limits import DEFAULT_LIMITS, LONE_SURROGATE, Limits, check_payload, is_within, max_int_bits
 
-
 __all__ = ["DEFAULT_MAX_RECORD_BYTES", "Spool", "read_records"]
 
 #: A record longer than this many bytes is refused (``max_record_bytes=``, ``--max-record-bytes``).
