@@ -390,3 +390,34 @@ def test_owned_copy_vouches_for_a_plain_payload_in_one_walk(monkeypatch):
 
 def _never(*_args: Any) -> None:
     raise AssertionError("the careful walk ran")
+
+
+def test_wrote_is_the_one_call_on_its_reading():
+    """A reading told piecemeal (take, part …) or told twice refuses wrote: the patch would drop what it was told."""
+    for owned in (False, True):
+        told = Reading({"a": 1, "b": {"c": 2}}, owned=owned)
+        told.take("a")
+        with pytest.raises(ValueError, match="one call"):
+            told.wrote({"a": 1})
+        twice = Reading({"a": 1}, owned=owned)
+        twice.wrote({"a": 1})
+        with pytest.raises(ValueError, match="one call"):
+            twice.wrote({"a": 1})
+
+
+@given(sent_and_written_nested(), st.booleans())
+def test_a_part_told_with_wrote_is_patched_under_its_key(pair, owned):
+    """part(key).wrote(written) beside a take: the part's patch_of under its key, its absent paths below it."""
+    sent, written = pair
+    payload = {"id": "o_1", "part": sent}
+    before = copy.deepcopy(payload)
+    reading = Reading(owned_copy(payload)[0] if owned else payload, owned=owned)
+    reading.take("id")
+    part = reading.part("part")
+    assert part is not None
+    part.wrote(written)
+    absent: list[str] = []
+    patch = reading.patch(absent)
+    expected, expected_absent = patch_of(before["part"], written)
+    assert _tokens(patch) == _tokens({"part": expected} if expected else {})
+    assert absent == [path.replace("$", "$.part", 1) for path in expected_absent]

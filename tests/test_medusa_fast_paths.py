@@ -93,8 +93,8 @@ def records(draw: st.DrawFn) -> Any:
     payload = draw(mutated([parse_json(draw(st.sampled_from(_PAYLOAD_TEXTS)).read_bytes())]))
     try:
         return parse_text(encode_json(payload), None)
-    except (ValueError, Unreadable):  # not JSON text (NaN), or no record the reader gives
-        assume(False)
+    except (ValueError, Unreadable, RecursionError):  # not JSON text (NaN), no record the reader gives, or
+        assume(False)  # nesting the writer cannot reach from this stack (it depends on the depth: not data)
 
 
 @settings(max_examples=60)

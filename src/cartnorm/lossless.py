@@ -628,6 +628,95 @@ def _patch_into(
     return patch
 
 
+def _patch_in_place(
+    sent: dict[str, Any], written: Mapping[str, Any], keys: tuple[str | int, ...], found: list[tuple[str | int, ...]]
+) -> None:
+    """
+    `Reading.wrote` and then `Reading.patch` of an owned object, in one pass and without a
+    `Reading` per part: ``sent`` (the adapter's own copy) becomes its patch in place (`patch_of`),
+    and the keys of the absent paths, from this object's (``keys``), are appended to ``found``
+    in `patch_of`'s order: each part's, in ``sent``'s key order, then this object's own.
+    """
+    dropped: list[str] = []  # given back (or a part whose patch is empty): removed at the end
+    omitted: list[str] = []
+    segments: list[tuple[str, list[tuple[str | int, ...]]]] = []
+    for key, wanted in written.items():
+        value = sent.get(key, _ABSENT)
+        if value is _ABSENT:
+            omitted.append(key)
+            continue
+        kind = type(value)
+        if kind is type(wanted):  # the usual cases by exact type, before the slower general ones
+            if kind in _PLAIN:
+                if value == wanted:
+                    dropped.append(key)
+                continue
+            if kind is Decimal:  # the same text (str is cheaper than as_tuple)
+                if str(value) == str(wanted):
+                    dropped.append(key)
+                continue
+            if kind is dict:
+                whole = len(value) == len(wanted) and same(value, wanted)  # a small object given back whole
+                if whole or _part_in_place(value, wanted, (*keys, key), segments, key):
+                    dropped.append(key)
+                continue
+            if (  # a list of as many objects on both sides, as parsed (exact types: no Mapping ABC per item)
+                kind is list
+                and value
+                and len(value) == len(wanted)
+                and all(type(item) is dict for item in value)
+                and all(type(item) is dict for item in wanted)
+            ):
+                if _parts_in_place(value, wanted, (*keys, key), segments, key):
+                    dropped.append(key)
+                continue
+        if isinstance(value, dict) and isinstance(wanted, Mapping):  # an owned copy holds dicts
+            if _part_in_place(value, wanted, (*keys, key), segments, key):
+                dropped.append(key)
+        elif kind is list and type(wanted) is list and not value and not wanted:
+            dropped.append(key)
+        elif _objects(value) and _objects(wanted) and len(value) == len(wanted) and value:
+            if _parts_in_place(value, wanted, (*keys, key), segments, key):
+                dropped.append(key)
+        elif same(value, wanted):
+            dropped.append(key)
+    if segments:
+        if len(segments) > 1:  # the payload's key order (the parts are met in the order written)
+            position = {name: index for index, name in enumerate(sent)}
+            segments.sort(key=lambda segment: position[segment[0]])
+        for _, entries in segments:
+            found.extend(entries)
+    if omitted:
+        found.extend((*keys, key) for key in omitted)
+    for key in dropped:
+        del sent[key]
+
+
+def _part_in_place(
+    value: dict[str, Any], wanted: Mapping[str, Any], keys: tuple[str | int, ...],
+    segments: list[tuple[str, list[tuple[str | int, ...]]]], key: str,
+) -> bool:  # fmt: skip
+    """A part patched in place (`_patch_in_place`); True when nothing of it is kept."""
+    entries: list[tuple[str | int, ...]] = []
+    _patch_in_place(value, wanted, keys, entries)
+    if entries:
+        segments.append((key, entries))
+    return not value
+
+
+def _parts_in_place(
+    values: list[Any], wanted: Sequence[Mapping[str, Any]], keys: tuple[str | int, ...],
+    segments: list[tuple[str, list[tuple[str | int, ...]]]], key: str,
+) -> bool:  # fmt: skip
+    """A list of parts patched in place, item by item; True when no item keeps anything."""
+    entries: list[tuple[str | int, ...]] = []
+    for index, (item, again) in enumerate(zip(values, wanted, strict=True)):
+        _patch_in_place(item, again, (*keys, index), entries)
+    if entries:
+        segments.append((key, entries))
+    return not any(values)
+
+
 def apply(written: dict[str, Any], patch: Mapping[str, Any], absent: Sequence[str]) -> dict[str, Any]:
     """
     ``written`` (a dict of the caller's, changed in place and returned) with the keys at the
@@ -696,13 +785,16 @@ class Reading:
     payload itself, `floats` once `patch` ran.
     """
 
-    __slots__ = ("_base", "_keys", "_met", "_omitted", "_owned", "_parts", "_path", "_taken", "_written", "value")
+    __slots__ = (
+        "_base", "_found", "_keys", "_met", "_omitted", "_owned", "_parts", "_path", "_taken", "_written", "value",
+    )  # fmt: skip
 
     def __init__(self, value: dict[str, Any], *, owned: bool = False, path: str = ROOT) -> None:
         self.value = value
         self._owned = owned
         self._met = _Met()
         self._written: Mapping[str, Any] | None = None
+        self._found: list[tuple[str | int, ...]] | None = None  # an owned object's absent keys, once patched in place
         self._path: str | None = path
         self._base = path  # a part's path is its keys from here (no link to its parent: no cycle to collect)
         self._keys: tuple[str | int, ...] = ()
@@ -733,7 +825,7 @@ class Reading:
     def _child(self, value: dict[str, Any], *keys: str | int) -> Reading:
         reading = Reading.__new__(Reading)  # the slots set here, without __init__'s defaults: one per part
         reading.value, reading._owned, reading._path, reading._met = value, self._owned, None, self._met
-        reading._written = None
+        reading._written = reading._found = None
         reading._base, reading._keys = self._base, self._keys + keys
         reading._taken, reading._omitted, reading._parts = [], [], []
         return reading
@@ -792,64 +884,20 @@ class Reading:
         object was sent is read key by key as a part, in turn, and so is a list of objects
         written where a list of as many objects was sent, item by item; any other value is
         consumed when it is the `same` as the one sent. A mapping that tells the reading what
-        the reverse writes this way uses `patch`, not `remainder`. On the payload itself (not
-        ``owned``) the comparison waits for `patch`, which makes it in the same pass as the copy
-        of what is kept; call ``wrote`` once there.
+        the reverse writes this way uses `patch`, not `remainder`, and makes ``wrote`` the one
+        call on this reading (its parts' readings may be told in turn: `part`, then ``wrote`` on
+        the part). The adapter's own copy (``owned``) becomes its patch at once, in place; on the
+        payload itself the comparison waits for `patch`, which makes it in the same pass as the
+        copy of what is kept.
         """
+        if self._taken or self._parts or self._omitted or self._written is not None or self._found is not None:
+            msg = "Reading.wrote is the one call on its reading: this one was told what the reverse writes already"
+            raise ValueError(msg)
         if not self._owned:
             self._written = written
             return
-        value = self.value
-        taken, omitted = self._taken, self._omitted
-        for key, wanted in written.items():
-            sent = value.get(key, _ABSENT)
-            if sent is _ABSENT:
-                omitted.append(key)
-                continue
-            kind = type(sent)
-            if kind is type(wanted):  # the usual cases by exact type, before the slower general ones
-                if kind in _PLAIN:
-                    if sent == wanted:
-                        taken.append(key)
-                    continue
-                if kind is Decimal:  # the same text (str is cheaper than as_tuple)
-                    if str(sent) == str(wanted):
-                        taken.append(key)
-                    continue
-                if kind is dict:
-                    if len(sent) == len(wanted) and same(sent, wanted):  # a small object given back whole
-                        taken.append(key)
-                    else:
-                        self._wrote_part(key, sent, wanted)
-                    continue
-                if (  # a list of as many objects on both sides, as parsed (exact types: no Mapping ABC per item)
-                    kind is list
-                    and sent
-                    and len(sent) == len(wanted)
-                    and all(type(item) is dict for item in sent)
-                    and all(type(item) is dict for item in wanted)
-                ):
-                    self._wrote_parts(key, sent, wanted)
-                    continue
-            if isinstance(sent, Mapping) and isinstance(wanted, Mapping):
-                self._wrote_part(key, sent, wanted)
-            elif kind is list and type(wanted) is list and not sent and not wanted:
-                taken.append(key)
-            elif _objects(sent) and _objects(wanted) and len(sent) == len(wanted) and sent:
-                self._wrote_parts(key, sent, wanted)
-            elif same(sent, wanted):
-                taken.append(key)
-
-    def _wrote_part(self, key: str, sent: Any, wanted: Mapping[str, Any]) -> None:
-        part = self._child(sent, key)
-        self._parts.append((key, part, False))
-        part.wrote(wanted)
-
-    def _wrote_parts(self, key: str, sent: Sequence[Any], wanted: Sequence[Mapping[str, Any]]) -> None:
-        readings = [self._child(item, key, index) for index, item in enumerate(sent)]
-        self._parts.append((key, readings, False))
-        for reading, item in zip(readings, wanted, strict=True):
-            reading.wrote(item)
+        self._found = []
+        _patch_in_place(self.value, written, (), self._found)
 
     def rewrites(self, key: str, verdict: bool) -> None:
         """
@@ -898,7 +946,7 @@ class Reading:
             reading = Reading.__new__(Reading)
             reading.value, reading._owned, reading._path, reading._base = item, owned, None, base
             reading._keys, reading._taken, reading._omitted, reading._parts = (*keys, key, index), [], [], []
-            reading._met, reading._written = self._met, None
+            reading._met, reading._written, reading._found = self._met, None, None
             readings.append(reading)
         self._parts.append((key, readings, keep))
         return readings
@@ -952,6 +1000,9 @@ class Reading:
         """
         if self._written is not None:  # the payload itself, told with wrote: one pass
             return _patch_into(self.value, self._written, path, absent, self._met)
+        if self._found is not None:  # an owned object told with wrote: patched in place already
+            absent.extend(join(path, keys) for keys in self._found)
+            return self.value
         patches: list[tuple[str, Any]] = []
         segments: list[tuple[str, list[str]]] = []
         for key, read, _ in self._parts:
