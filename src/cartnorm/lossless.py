@@ -333,7 +333,8 @@ class _Owner:
     # strings, keys and Decimals are within the limits, and every string is shorter than its
     # text. What is left is counted or looked at here: sizes, floats, and whatever is not plain
     # JSON (a tuple, a date … which orjson writes, and this declines). Only containers and
-    # floats are replaced in the copies of the containers: a leaf costs one type test.
+    # floats are replaced in the copies of the containers: a leaf costs one type test. The
+    # object's loop and the array's are written out apart: one loop over either costs 7% more.
 
     def vouched_dict(self, value: dict[Any, Any]) -> dict[Any, Any]:
         if len(value) > self.max_items:
