@@ -374,23 +374,24 @@ class _Owner:
                 raise _Declined
         return out
 
-    def vouched(self, value: Any) -> Any:
-        kind = type(value)
+    def vouched(self, payload: Any) -> Any:
+        """The copy of ``payload`` (any JSON value, the root), when orjson has vouched for it."""
+        kind = type(payload)
         if kind is dict:
-            return self.vouched_dict(value)
+            return self.vouched_dict(payload)
         if kind is list:
-            return self.vouched_list(value)
-        if kind is float:
-            return self.float_(value)
-        raise _Declined
+            return self.vouched_list(payload)
+        self.nodes = 0  # a scalar, or a container of another type: inside a wrapper, as check_payload walks it
+        return self.vouched_list([payload])[0]
 
     def vouch(self, payload: Any) -> None:
         """`vouched` without the copy: counts the sizes and looks at the floats (raises `_Declined`)."""
         max_items = self.max_items
         low, high = self.float_range
-        containers = [payload] if type(payload) is dict or type(payload) is list else [[payload]]
+        containers: list[Any] = [payload]
         if type(payload) is not dict and type(payload) is not list:
             self.nodes = 0  # a scalar, or a container of another type: inside a wrapper, as check_payload walks it
+            containers = [[payload]]
         pop, push = containers.pop, containers.append
         while containers:
             value = pop()
@@ -448,11 +449,7 @@ def owned_copy(payload: Any, limits: Limits | None = None) -> tuple[Any, bool]:
     try:
         written = within_written(payload, limits)  # orjson, in C, bounds most of it
         if written is not None and len(written) <= limits.max_string_chars:
-            if type(payload) is dict or type(payload) is list:
-                copied: Any = owner.vouched(payload)
-            else:  # a scalar, or a container of another type: inside a wrapper, as check_payload walks it
-                owner.nodes = 0
-                copied = owner.vouched_list([payload])[0]
+            copied = owner.vouched(payload)
         else:  # no orjson, or limits it cannot answer for: the walk checks every value
             copied = owner.copy(payload)
         if owner.nodes <= limits.max_nodes:
