@@ -67,6 +67,11 @@ def test_odd_values_take_the_general_path():
     assert _direct_to_minor(Decimal("0.001"), 2) is None  # not whole in cents: cartnorm.money raises
     assert _direct_exact_split(Decimal("10.00"), 3, 2) is None  # a remainder: cartnorm.money rounds
     assert _direct_to_minor(Decimal("1"), None) is None  # an exponent cartnorm.money refused
+    assert _direct_to_minor(Decimal("1E+18"), 2) is None  # beyond the direct bound: cartnorm.money decides
+    assert _direct_to_minor(Decimal("1E-19"), 2) is None  # not whole in cents
+    assert _direct_to_minor(Decimal("0E-30"), 2) == 0
+    assert _direct_to_minor(Decimal("-25.990"), 2) == -2599
+    assert _direct_to_minor(Decimal("2599E-2"), 0) is None  # not whole in units
 
 
 @given(

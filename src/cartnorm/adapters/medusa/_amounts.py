@@ -30,7 +30,6 @@ from ..._json import exact_float
 from ..._paths import child
 from ...errors import CartnormError, MoneyError
 from ...money import (
-    _EXACT,
     ISO_4217_MINOR_UNITS,
     PerUnitSplit,
     _exact_split,
@@ -101,7 +100,6 @@ def v2_number(amount: Decimal) -> int | Decimal:
 #: every error. Well inside `cartnorm.money`'s own bound of 40.
 _DIRECT_DIGITS: Final = 18
 _DIRECT_LIMIT: Final = 10**_DIRECT_DIGITS
-_DIRECT_LIMIT_AMOUNT: Final = Decimal(_DIRECT_LIMIT)  # compared with Decimals without a conversion each time
 
 
 @functools.lru_cache(maxsize=64)
@@ -130,20 +128,17 @@ def _direct_to_minor(amount: object, exponent: int | None) -> int | None:
     """
     ``to_minor_units`` for an ordinary amount that is whole in minor units; else None.
 
-    One exact scaling in C (`cartnorm.money`'s trapping context: nothing is ever rounded)
-    instead of taking the digits apart; an amount below 10**18 in magnitude that is whole in
-    minor units then also lies well inside `cartnorm.money`'s bounds.
+    The amount's exact ratio of integers (one C call) scaled to minor units in integers, instead
+    of Decimal arithmetic: below 10**18 in magnitude, an amount that is whole in minor units lies
+    well inside `cartnorm.money`'s bounds; anything else goes there, which also raises every error.
     """
     if exponent is None or type(amount) is not Decimal or not amount.is_finite():
         return None
-    if not -_DIRECT_LIMIT_AMOUNT < amount < _DIRECT_LIMIT_AMOUNT:
-        return None
-    try:
-        scaled = _EXACT.scaleb(amount, exponent)
-    except decimal.DecimalException:
-        return None  # too many digits, or an exponent out of range: the general path decides
-    minor = int(scaled)
-    return minor if minor == scaled else None
+    if not -_DIRECT_DIGITS <= amount.adjusted() < _DIRECT_DIGITS:  # 10**-18 <= |amount| < 10**18, or zero
+        return None if amount else 0
+    numerator, denominator = amount.as_integer_ratio()
+    scale, rest = divmod(10**exponent, denominator)
+    return None if rest else numerator * scale
 
 
 def _direct_exact_split(line_amount: object, quantity: object, exponent: int | None) -> PerUnitSplit | None:
