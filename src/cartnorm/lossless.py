@@ -429,6 +429,15 @@ class _Owner:
             raise _Declined
 
 
+def _answered_in_c(payload: Any, limits: Limits) -> bool:
+    """
+    True when orjson, in C, has answered for most of ``payload`` (`cartnorm._json.within_written`)
+    and its text is short enough to bound every string: the walk then looks only at sizes and floats.
+    """
+    written = within_written(payload, limits)
+    return written is not None and len(written) <= limits.max_string_chars
+
+
 def owned_copy(payload: Any, limits: Limits | None = None) -> tuple[Any, bool]:
     """
     ``(a copy of payload for a Reading(owned=True), whether it held a float)``.
@@ -447,11 +456,8 @@ def owned_copy(payload: Any, limits: Limits | None = None) -> tuple[Any, bool]:
         return _copy(payload, met), met.floats
     owner = _Owner(limits)
     try:
-        written = within_written(payload, limits)  # orjson, in C, bounds most of it
-        if written is not None and len(written) <= limits.max_string_chars:
-            copied = owner.vouched(payload)
-        else:  # no orjson, or limits it cannot answer for: the walk checks every value
-            copied = owner.copy(payload)
+        # without orjson, or for limits it cannot answer for, the walk checks every value
+        copied = owner.vouched(payload) if _answered_in_c(payload, limits) else owner.copy(payload)
         if owner.nodes <= limits.max_nodes:
             return copied, owner.floats
     except (_Declined, RecursionError):
@@ -470,8 +476,7 @@ def check_within(payload: Any, limits: Limits) -> None:
     """
     owner = _Owner(limits)
     try:
-        written = within_written(payload, limits)
-        if written is not None and len(written) <= limits.max_string_chars:
+        if _answered_in_c(payload, limits):
             owner.vouch(payload)
             if owner.nodes <= limits.max_nodes:
                 return
