@@ -34,6 +34,8 @@ __all__ = ["default_jobs", "ordered_map"]
 T = TypeVar("T")
 R = TypeVar("R")
 _PR_SET_PDEATHSIG = 1
+#: Seconds a worker's feeding thread gets to end before its pipe is closed (it needs none: see `_Worker.close`).
+_SENDER_GRACE = 5.0
 
 
 def default_jobs() -> int:
@@ -181,7 +183,17 @@ class _Worker:
             self.process.join(5)
 
     def close(self) -> None:
-        """Close this process's ends of the worker's pipes."""
+        """
+        Close this process's ends of the worker's pipes, once the thread that feeds it is done.
+
+        The worker has finished or been killed by now: a send it was in the middle of fails
+        at once (the pipe is broken), and a thread waiting for a batch gets the end. Closing
+        the pipe under a thread still in its send would let that send fail in ways no
+        suppression names (its handle gone), printed as a traceback on the way out.
+        """
+        self._outbox.put(None)
+        if self._sender.is_alive():
+            self._sender.join(_SENDER_GRACE)
         for connection in (self._tasks, self._results):
             with contextlib.suppress(OSError):
                 connection.close()
