@@ -80,6 +80,12 @@ def test_an_option_no_adapter_declares_is_refused_before_any_record_is_read():
     [
         (["--source", "gearment", "--exponent", "KWD=2"], "--exponent is an option of medusa; --source gearment"),
         (["--exponent", "KWD"], "--exponent takes CODE=DIGITS"),
+        (["--exponent", "KWD=\u00b2"], "--exponent takes CODE=DIGITS"),  # a digit to isdigit(), not to int()
+        (["--exponent", "KWD=99"], "the exponent of KWD must be a whole number from 0 to 9, got 99"),
+        (["--exponent", "=2"], "'' is not a currency code"),
+        (["--exponent", "NOTACURRENCY=2"], "'NOTACURRENCY' is not a currency code"),
+        (["--exponent", "KWD=2", "--exponent", "kwd=3"], "--exponent gives KWD twice, as 2 and 3"),
+        (["--shopify-money-side", "bogus"], "money side must be"),
     ],
 )
 def test_flag_errors_come_before_reading(capsys, argv, message):
@@ -87,6 +93,27 @@ def test_flag_errors_come_before_reading(capsys, argv, message):
     code = main(["normalize", str(REPO / "no-such-file.jsonl"), *argv])
     err = capsys.readouterr().err
     assert code == 2 and message in err and "cannot read" not in err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"exponents": {"KWD": 99}}, "the exponent of KWD must be a whole number from 0 to 9"),
+        ({"exponents": {"KWD": True}}, "the exponent of KWD must be a whole number"),
+        ({"exponents": {"kwd": 2, "KWD": 3}}, "exponents gives KWD twice"),
+        ({"exponents": [("KWD", 2)]}, "exponents must be a mapping"),
+        ({"money_side": "bogus"}, "money side must be"),
+    ],
+)
+def test_a_bad_option_value_is_refused_before_any_record_is_read(options, message):
+    """Detected records: every adapter declaring the option checks its value at the call, not at its first record."""
+
+    def records():
+        raise AssertionError("a record was read")
+        yield  # pragma: no cover
+
+    with pytest.raises(ConfigurationError, match=message):
+        cartnorm.normalize_many(records(), **options)
 
 
 def test_the_help_lists_each_adapters_flags_under_its_name():

@@ -33,7 +33,7 @@ from .codec import dumps, from_trackstar
 from .conformance import discover_cases, run_case
 from .docgen import regenerate
 from .errors import CartnormError, ConfigurationError, MissingDependencyError, PayloadError, ReadError
-from .etl import Accepted, Rejection, process_record, reason_code
+from .etl import Accepted, Rejection, check_options, process_record, reason_code
 from .limits import DEFAULT_LIMITS, Limits
 from .reading import DEFAULT_MAX_RECORD_BYTES, Unreadable, binary, exact_record, parse_frame, read_records
 from .registry import available_adapters, get_adapter
@@ -540,6 +540,7 @@ def _cmd_normalize(args: argparse.Namespace) -> int:
     if args.source:
         get_adapter(args.source)  # fail fast, before reading anything
     options = _adapter_options(args)
+    check_options(get_adapter(args.source) if args.source else None, options)  # values too, before reading
     observed_at = _observed_at(args) or datetime.now(timezone.utc)  # one stamp for the whole run
     jobs = default_jobs() if args.jobs is None else args.jobs
     if jobs < 1:

@@ -59,19 +59,25 @@ def _adapter_for(payload: Any, source: str | Adapter | None) -> Adapter:
 def check_options(adapter: Adapter | None, options: dict[str, Any]) -> None:
     """
     Refuse, before any record is read, an option that cannot apply: one ``adapter`` does not
-    declare, or (records detected one by one) one no available adapter declares.
+    declare, or (records detected one by one) one no available adapter declares; and a value
+    the option's declaration refuses (`Option.check`), of every adapter that declares it.
     """
     if not options:
         return
     if adapter is not None:
         read_options(adapter.name, adapter.options, options)
         return
-    declared = {option.name for candidate in available_adapters().values() for option in candidate.options}
+    adapters = available_adapters().values()
+    declared = {option.name for candidate in adapters for option in candidate.options}
     unknown = [name for name in options if name not in declared]
     if unknown:
         known = ", ".join(sorted(declared)) or "none"
         msg = f"no adapter takes the option {', '.join(map(repr, unknown))} (options adapters declare: {known})"
         raise ConfigurationError(msg)
+    for candidate in adapters:
+        given = {name: value for name, value in options.items() if candidate.option(name) is not None}
+        if given:
+            read_options(candidate.name, candidate.options, given)
 
 
 def _options_for(adapter: Adapter, options: dict[str, Any]) -> dict[str, Any]:

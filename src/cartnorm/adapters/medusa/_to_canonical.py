@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -106,16 +107,50 @@ def _currency(log: WarningLog, order: Mapping[str, Any], path: str, exponents: o
     return code, exponent_of(code, exponents=relevant, path=where)
 
 
+_CODE: Final = re.compile(r"[A-Z]{3}\Z")
+
+
+def _check_exponents(value: object) -> dict[str, int] | None:
+    """
+    The ``exponents`` option as given from Python: None, or ``{currency code: digits}`` with
+    three-letter codes (any case) and whole exponents from 0 to 9 (`cartnorm.money`'s bounds);
+    returned with upper-case codes. Anything else is a `ConfigurationError`, before any record.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        msg = f"exponents must be a mapping such as {{'KWD': 2}}, got {type(value).__name__}"
+        raise ConfigurationError(msg)
+    return _checked_exponents(value.items(), "exponents")
+
+
 def _parse_exponents(texts: Sequence[str]) -> dict[str, int]:
-    """``--exponent KWD=2`` (repeatable) → ``{"KWD": 2}``."""
-    exponents = {}
+    """``--exponent KWD=2`` (repeatable) → ``{"KWD": 2}``, checked as `_check_exponents` checks."""
+    pairs = []
     for item in texts:
         code, _, digits = item.partition("=")
-        if not digits.isdigit():
+        if not (digits.isascii() and digits.isdigit()):
             msg = f"--exponent takes CODE=DIGITS (e.g. KWD=2), got {item!r}"
             raise ConfigurationError(msg)
-        exponents[code.upper()] = int(digits)
-    return exponents
+        pairs.append((code, int(digits)))
+    return _checked_exponents(pairs, "--exponent")
+
+
+def _checked_exponents(pairs: Iterable[tuple[object, object]], name: str) -> dict[str, int]:
+    checked: dict[str, int] = {}
+    for code, digits in pairs:
+        upper = code.strip().upper() if isinstance(code, str) else None
+        if upper is None or not _CODE.match(upper):
+            msg = f"{name}: {code!r} is not a currency code (three letters, such as 'KWD')"
+            raise ConfigurationError(msg)
+        if type(digits) is not int or not 0 <= digits <= 9:
+            msg = f"{name}: the exponent of {upper} must be a whole number from 0 to 9, got {digits!r}"
+            raise ConfigurationError(msg)
+        if checked.get(upper, digits) != digits:
+            msg = f"{name} gives {upper} twice, as {checked[upper]} and {digits}"
+            raise ConfigurationError(msg)
+        checked[upper] = digits
+    return checked
 
 
 #: The options `convert` takes (`cartnorm.Adapter.options`).
@@ -128,6 +163,7 @@ OPTIONS: Final = (
         metavar="CODE=DIGITS",
         repeat=True,
         parse=_parse_exponents,
+        check=_check_exponents,
     ),
     LIMITS_OPTION,
     OWNED_OPTION,
