@@ -158,3 +158,31 @@ def test_the_round_trip_checks_that_data_options_come_back(tinyshop, tmp_path):
     assert run_case(found, lambda _name: faithful).passed
     result = run_case(found, lambda _name: forgetful)
     assert not result.passed and "memo is not given back as it was passed" in result.report()
+
+
+@pytest.mark.parametrize(
+    ("flag", "expected"),
+    [
+        ("--strict", "declares the flag '--strict', which cartnorm normalize cannot take"),
+        ("--jobs", "declares the flag '--jobs', which cartnorm normalize cannot take"),
+        ("--exponent", "its flag --exponent is the medusa adapter's 'exponents'"),
+        ("-u", "its flag '-u' is not a long flag"),
+    ],
+)
+def test_a_flag_the_command_line_cannot_take_is_a_contract_problem_and_a_clear_usage_error(
+    tinyshop, monkeypatch, capsys, flag, expected
+):
+    """A plugin's flag that is cartnorm's own or another's: the contract says so; cartnorm exits 2, no traceback."""
+    good = tinyshop.ADAPTER
+    options = tuple(attrs.evolve(option, flag=flag) if option.flag else option for option in good.options)
+    clashing = _broken(good, options=options)
+    problems = contract_problems(clashing, FIXTURES)
+    assert any(expected in problem for problem in problems), problems
+    assert contract_problems(good, FIXTURES) == []
+    monkeypatch.setattr(tinyshop, "ADAPTER", clashing)  # installed as the entry point names it
+    registry.available_adapters.cache_clear()
+    if flag == "-u":
+        return  # argparse takes a short flag: only the contract minds
+    assert main(["--version"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("cartnorm: error: ") and "Traceback" not in err and flag in err

@@ -42,7 +42,7 @@ from .schema import validate_trackstar
 if TYPE_CHECKING:
     from .tables.sinks import SinkReport, TableSink
 
-__all__ = ["main"]
+__all__ = ["flag_problems", "main"]
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE, EXIT_INPUT, EXIT_OUTPUT = 0, 1, 2, 3, 4
 EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM
@@ -626,51 +626,38 @@ def _byte_count(text: str) -> int:
     return value
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="cartnorm",
-        description="Vendor order payloads to Trackstar cart orders, and back.",
-        epilog=_EXIT_STATUSES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+def _inputs(command: argparse.ArgumentParser) -> None:
+    command.add_argument("files", nargs="*", metavar="FILE", help="JSON Lines, JSON array or JSON; - for stdin")
+    command.add_argument(
+        "--max-record-bytes",
+        type=_byte_count,
+        default=DEFAULT_MAX_RECORD_BYTES,
+        metavar="N",
+        help=f"refuse a record longer than N bytes (default: {DEFAULT_MAX_RECORD_BYTES:,})",
     )
-    parser.add_argument("--version", action="version", version=f"cartnorm {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    names = ", ".join(available_adapters())
 
-    def inputs(command: argparse.ArgumentParser) -> None:
-        command.add_argument("files", nargs="*", metavar="FILE", help="JSON Lines, JSON array or JSON; - for stdin")
-        command.add_argument(
-            "--max-record-bytes",
-            type=_byte_count,
-            default=DEFAULT_MAX_RECORD_BYTES,
-            metavar="N",
-            help=f"refuse a record longer than N bytes (default: {DEFAULT_MAX_RECORD_BYTES:,})",
-        )
 
-    def streaming(command: argparse.ArgumentParser) -> None:
-        command.add_argument("-o", "--output", metavar="OUT", help="where to write JSON Lines (default: stdout)")
-        command.add_argument(
-            "--rejects", metavar="REJECTS.jsonl", help="keep rejected records here, whole, with where and why"
-        )
-        command.add_argument("--allow-rejects", action="store_true", help="exit 0 even when records were rejected")
-        command.add_argument("--summary", metavar="FILE", help="write a JSON summary of the run (counts, time) here")
-        command.add_argument(
-            "-q", "--quiet", action="store_true", help="print nothing on stderr but errors (no summary line)"
-        )
-        command.add_argument(
-            "--progress",
-            action=argparse.BooleanOptionalAction,
-            default=None,
-            help="progress on stderr (default: on a tty)",
-        )
+def _streaming(command: argparse.ArgumentParser) -> None:
+    command.add_argument("-o", "--output", metavar="OUT", help="where to write JSON Lines (default: stdout)")
+    command.add_argument(
+        "--rejects", metavar="REJECTS.jsonl", help="keep rejected records here, whole, with where and why"
+    )
+    command.add_argument("--allow-rejects", action="store_true", help="exit 0 even when records were rejected")
+    command.add_argument("--summary", metavar="FILE", help="write a JSON summary of the run (counts, time) here")
+    command.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing on stderr but errors (no summary line)"
+    )
+    command.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress on stderr (default: on a tty)",
+    )
 
-    def subcommand(name: str, help_text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(
-            name, help=help_text, epilog=_EXIT_STATUSES, formatter_class=argparse.RawDescriptionHelpFormatter
-        )
 
-    normalize = subcommand("normalize", "vendor payloads → Trackstar JSON Lines")
-    inputs(normalize)
+def _normalize_arguments(normalize: argparse.ArgumentParser, names: str) -> None:
+    """The arguments of ``cartnorm normalize`` that are cartnorm's own (the adapters' flags come after)."""
+    _inputs(normalize)
     normalize.add_argument("--source", metavar="NAME", help=f"the vendor ({names}); default: detect per record")
     normalize.add_argument(
         "--observed-at", metavar="DATETIME", help="RFC 3339 time for trackstar_*_date (default: now)"
@@ -686,18 +673,38 @@ def _parser() -> argparse.ArgumentParser:
     normalize.add_argument("--decimal", metavar="P,S", help="money column type DECIMAL(P,S) for --to (default: 38,20)")
     normalize.add_argument("--warnings", metavar="FILE", help="write every warning here (JSON Lines)")
     normalize.add_argument("--strict", action="store_true", help="reject a record that gives any warning")
-    streaming(normalize)
+    _streaming(normalize)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cartnorm",
+        description="Vendor order payloads to Trackstar cart orders, and back.",
+        epilog=_EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"cartnorm {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    names = ", ".join(available_adapters())
+
+    def subcommand(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, help=help_text, epilog=_EXIT_STATUSES, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+
+    normalize = subcommand("normalize", "vendor payloads → Trackstar JSON Lines")
+    _normalize_arguments(normalize, names)
     _adapter_flags(normalize)
     normalize.set_defaults(run=_cmd_normalize)
 
     denormalize = subcommand("denormalize", "Trackstar JSON → vendor payloads (JSON Lines)")
-    inputs(denormalize)
+    _inputs(denormalize)
     denormalize.add_argument("--target", required=True, metavar="NAME", help=f"the vendor ({names})")
-    streaming(denormalize)
+    _streaming(denormalize)
     denormalize.set_defaults(run=_cmd_denormalize)
 
     validate = subcommand("validate", "check Trackstar JSON against Trackstar's schema")
-    inputs(validate)
+    _inputs(validate)
     validate.set_defaults(run=_cmd_validate)
 
     conformance = subcommand("conformance", "run <case>.payload.json → .expected.json fixture pairs")
@@ -730,18 +737,69 @@ def _adapter_flags(command: argparse.ArgumentParser) -> None:
         group = groups.get(names)
         if group is None:
             group = groups[names] = command.add_argument_group(f"{names} options (applied to {names} records only)")
-        group.add_argument(
+        _add_flag(group, flag, option, [owner.name for owner, _ in declared])
+
+
+def _add_flag(command: Any, flag: str, option: Option, owners: list[str]) -> None:
+    """Add ``option``'s flag to ``command``; a flag cartnorm's own command line uses is a `ConfigurationError`."""
+    try:
+        command.add_argument(
             flag,
             dest=_flag_dest(flag),
             action="append" if option.repeat else "store",
             metavar=option.metavar,
             help=f"{option.help} ({option.type}{'; repeatable' if option.repeat else ''})",
         )
+    except (argparse.ArgumentError, ValueError) as error:
+        msg = (
+            f"the {', '.join(owners)} adapter's option {option.name!r} declares the flag {flag!r}, which cartnorm "
+            f"normalize cannot take ({error}): an adapter's flag is a long flag of its own, such as '--{owners[0]}-…'"
+        )
+        raise ConfigurationError(msg) from None
+
+
+def flag_problems(adapter: Adapter) -> list[str]:
+    """
+    Why the command line could not make ``adapter``'s flags (`Option.flag`), one line each: a
+    flag of cartnorm's own (``--jobs``, ``--strict`` …), one that is not a long flag, or one
+    another available adapter declares for another option. Empty when it can.
+    """
+    problems = []
+    normalize = argparse.ArgumentParser(add_help=True)
+    _normalize_arguments(normalize, "")
+    others = {
+        option.flag: (other.name, option.name)
+        for other in available_adapters().values()
+        if other.name != adapter.name
+        for option in other.options
+        if option.flag is not None
+    }
+    for option in adapter.options:
+        flag = option.flag
+        if flag is None:
+            continue
+        if not (isinstance(flag, str) and flag.startswith("--") and len(flag) > 2):
+            example = f"--{adapter.name}-…"
+            problems.append(f"option {option.name!r}: its flag {flag!r} is not a long flag, such as {example!r}")
+            continue
+        owner = others.get(flag)
+        if owner is not None and owner[1] != option.name:
+            problems.append(f"option {option.name!r}: its flag {flag} is the {owner[0]} adapter's {owner[1]!r}")
+            continue
+        try:
+            _add_flag(normalize, flag, option, [adapter.name])
+        except ConfigurationError as error:
+            problems.append(str(error))
+    return problems
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (see ``cartnorm --help``)."""
-    parser = _parser()
+    try:
+        parser = _parser()
+    except ConfigurationError as error:  # a plugin that cannot be loaded, or whose flags clash
+        sys.stderr.write(f"cartnorm: error: {error}\n")
+        return EXIT_USAGE
     args = parser.parse_args(argv)
     handling = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if handling else None

@@ -43,6 +43,7 @@ import attrs
 
 from ._json import parse_json
 from .adapter import DECIDES, Adapter, Normalized, Option, StatusTable
+from .cli import flag_problems
 from .codec import dumps, loads, to_trackstar
 from .conformance import Case, CaseSettings, case_settings, discover_cases, inputs_given_back
 from .errors import CartnormError, PayloadError
@@ -130,8 +131,8 @@ def _shape(adapter: Adapter, _fixtures: list[FixturePayload]) -> list[str]:
     for option in declared:
         if not isinstance(option, Option) or not option.name.isidentifier() or not option.help.strip():
             problems.append(f"option {option!r} is not a cartnorm.Option with a keyword name and a meaning")
-        elif option.flag is not None and not option.flag.startswith("--"):
-            problems.append(f"option {option.name!r}: its flag {option.flag!r} must start with --")
+    if all(isinstance(option, Option) for option in declared):
+        problems += flag_problems(adapter)  # the command line makes the flags: it says what it cannot take
     if not adapter.status_tables or not all(isinstance(table, StatusTable) for table in adapter.status_tables):
         problems.append("status_tables must hold at least one cartnorm.StatusTable")
     return problems
