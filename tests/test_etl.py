@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 import cartnorm
 from cartnorm.errors import ConfigurationError, PayloadError
+from conftest import FIXTURES
 from strategies.canonical import cart_orders
 
 bad_records = st.one_of(
@@ -76,3 +78,12 @@ def test_single_record_round_trip(sample_order):
     assert cartnorm.denormalize(order, "trackstar") == cartnorm.to_trackstar(order)
     result = cartnorm.convert(sample_order, "trackstar")
     assert result.order == order and result.warnings == ()
+
+
+def test_denormalize_refuses_an_option_from_canonical_does_not_take():
+    """Options go to convert; one given to denormalize that from_canonical cannot take is a ConfigurationError."""
+    payload = json.loads((FIXTURES / "medusa" / "usd_shipped_captured.payload.json").read_text())
+    order = cartnorm.normalize(payload, "medusa")
+    with pytest.raises(ConfigurationError, match="medusa adapter's from_canonical takes no option 'exponents'"):
+        cartnorm.denormalize(order, "medusa", exponents={"KWD": 2})
+    assert cartnorm.denormalize(order, "medusa") == payload

@@ -11,6 +11,7 @@ record was (`Location`).
 from __future__ import annotations
 
 import base64
+import inspect
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
@@ -182,8 +183,20 @@ def normalize(
 
 
 def denormalize(order: CartOrder, target: str | Adapter, **adapter_options: Any) -> dict[str, Any]:
-    """Turn a `CartOrder` back into ``target``'s payload."""
+    """
+    Turn a `CartOrder` back into ``target``'s payload; ``adapter_options`` go to its
+    ``from_canonical``, and one it does not take is a `ConfigurationError` (the built-in adapters take none).
+    """
     adapter = target if isinstance(target, Adapter) else get_adapter(target)
+    if adapter_options:
+        try:
+            inspect.signature(adapter.from_canonical).bind(order, **adapter_options)
+        except TypeError:
+            names = ", ".join(map(repr, adapter_options))
+            msg = f"the {adapter.name} adapter's from_canonical takes no option {names} (only convert takes options)"
+            raise ConfigurationError(msg) from None
+        except ValueError:  # no signature to read (a builtin): let the call say
+            pass
     return adapter.from_canonical(order, **adapter_options)
 
 
