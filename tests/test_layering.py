@@ -28,7 +28,12 @@ def _imports(path: Path) -> Iterator[str]:
     """Every cartnorm module ``path`` imports, relative imports resolved (``from . import x`` gives both)."""
     name = _module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    return _imports_of(path.read_text(encoding="utf-8"), package)
+
+
+def _imports_of(source: str, package: str) -> Iterator[str]:
+    """The cartnorm modules ``source`` (a module of ``package``) imports: statements, and by a literal name."""
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names if alias.name.startswith("cartnorm"))
         elif isinstance(node, ast.ImportFrom):
@@ -39,6 +44,16 @@ def _imports(path: Path) -> Iterator[str]:
             if base.startswith("cartnorm"):
                 yield base
                 yield from (f"{base}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Call) and _dynamic_import(node.func) and node.args:
+            first = node.args[0]  # importlib.import_module("cartnorm.cli"), __import__("cartnorm.cli")
+            if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.startswith("cartnorm"):
+                yield first.value
+
+
+def _dynamic_import(func: ast.expr) -> bool:
+    """``import_module`` (bare or as ``importlib.import_module``) or ``__import__``."""
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in ("import_module", "__import__")
 
 
 def layer(module: str) -> str:
@@ -103,3 +118,13 @@ def test_relative_imports_are_resolved():
     """``from ...model import X`` in a vendor package is cartnorm.model; ``from . import _layout`` its sibling."""
     imports = set(_imports(PACKAGE / "adapters" / "gearment" / "_from_canonical.py"))
     assert {"cartnorm.model", "cartnorm.lossless", "cartnorm.adapters.gearment._layout"} <= imports
+
+
+def test_a_dynamic_import_by_name_counts():
+    """``importlib.import_module("cartnorm.cli")`` or ``__import__`` with a literal name is an import like any."""
+    source = (
+        "import importlib\nfrom importlib import import_module\n"
+        "def f(name):\n    importlib.import_module('cartnorm.cli')\n    import_module('cartnorm.testing')\n"
+        "    __import__('cartnorm.adapters.medusa')\n    importlib.import_module(name)\n"
+    )
+    assert set(_imports_of(source, "cartnorm")) == {"cartnorm.cli", "cartnorm.testing", "cartnorm.adapters.medusa"}
