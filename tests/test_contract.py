@@ -158,3 +158,35 @@ def test_the_round_trip_checks_that_data_options_come_back(tinyshop, tmp_path):
     assert run_case(found, lambda _name: faithful).passed
     result = run_case(found, lambda _name: forgetful)
     assert not result.passed and "memo is not given back as it was passed" in result.report()
+
+
+def test_the_contract_breaks_list_items_too(tinyshop, monkeypatch):
+    """A line reader that lets a ValueError escape on a null qty breaks the contract (it kills a whole run)."""
+    line = tinyshop._line
+
+    def careless_line(reading, order_id, index):
+        if reading.value.get("qty") is None:
+            raise ValueError("qty is missing")
+        return line(reading, order_id, index)
+
+    assert contract_problems(tinyshop.ADAPTER, FIXTURES) == []
+    monkeypatch.setattr(tinyshop, "_line", careless_line)
+    problems = contract_problems(tinyshop.ADAPTER, FIXTURES)
+    assert "conversion: pending_minimal with lines[0].qty null: ValueError escaped: qty is missing" in problems
+    with pytest.raises(ContractError, match=re.escape("lines[0].qty dropped: ValueError escaped")):
+        check_adapter(tinyshop.ADAPTER, FIXTURES)
+
+
+def test_fixtures_are_broken_inside_lists_within_the_budget():
+    """An envelope's order, its line items and the payload's own lists are broken, named by their paths."""
+    from cartnorm.testing import _BROKEN_BUDGET, _broken, _broken_fixtures
+
+    payload = {"id": 1, "lines": [{"qty": 1}], "order": {"id": 2, "items": [{"sku": "a"}, {"sku": "b"}], "tags": ["x"]}}
+    labels = [label for label, _ in _broken(payload)]
+    assert {"id dropped", "lines[0].qty null", "order.id text", "order.items[0].sku number"} <= set(labels)
+    assert not any("items[1]" in label or "tags[0]" in label for label in labels)
+    (broken,) = [broken for label, broken in _broken(payload) if label == "order.items[0].sku null"]
+    assert broken["order"]["items"] == [{"sku": None}, {"sku": "b"}] and payload["order"]["items"][0] == {"sku": "a"}
+    fixture = FixturePayload("big", payload, error=False, own_encoding=True,
+                             observed_at=FIXTURE_OBSERVED_AT, options={})  # fmt: skip
+    assert len(list(_broken_fixtures([fixture] * 100))) == _BROKEN_BUDGET

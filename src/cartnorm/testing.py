@@ -21,7 +21,9 @@ runs one test per check (`CHECKS`), and one per conformance case. The checks:
 * ``conversion``: a fixture payload becomes an order that passes Trackstar's schema and
   survives `cartnorm.dumps` / `cartnorm.loads`, or a `PayloadError` with a JSON path, as its
   case says; so does a payload made by breaking a fixture in one place (a key dropped, or
-  its value made null, a text or a huge negative number; a few hundred per adapter).
+  its value made null, a text or a huge negative number; at the top, in its first nested
+  object, and in the first item of their lists of objects, such as ``lines[0].qty``; a few
+  hundred per adapter).
 * ``round_trip``: ``from_canonical(convert(p).order)`` gives ``p`` back, the same JSON text
   (`cartnorm.lossless.same`); for a case whose ``options.json`` says ``"own_encoding": false``
   (a spelling the adapter reads but does not write), what it gives back converts to itself.
@@ -209,40 +211,94 @@ class _HostileMapping(Mapping[str, Any]):
 
 #: How a fixture is broken in one place: a key dropped, or its value replaced by one of these.
 _REPLACEMENTS: Final[tuple[tuple[str, Any], ...]] = (("null", None), ("text", "x"), ("number", -(10**12)))
-#: Keys broken per object, spread over the object; objects broken per payload: itself and its first object value.
+#: Keys broken per object, spread over the object. The objects broken in a payload: itself, its
+#: first object value (an envelope's order), and the first object of each list of objects in
+#: either (a line item, a parcel).
 _KEYS_PER_OBJECT: Final = 6
 #: Broken payloads converted per adapter (round-robin over the fixtures), so the check stays quick.
 _BROKEN_BUDGET: Final = 240
 
+_Step = str | int
 
-def _broken(payload: Any) -> Iterator[tuple[str, Any]]:
-    """``payload`` broken in one place: a key dropped, or its value replaced by an odd one."""
-    if not isinstance(payload, dict):
-        return
-    targets: list[tuple[tuple[str, ...], dict[str, Any]]] = [((), payload)]
+
+def _label(where: tuple[_Step, ...]) -> str:
+    """``where`` written as the path of the JSON it points into: ``order.items[0].quantity``."""
+    text = ""
+    for step in where:
+        text += f"[{step}]" if isinstance(step, int) else f".{step}" if text else step
+    return text
+
+
+def _targets(payload: dict[str, Any]) -> list[tuple[tuple[_Step, ...], dict[str, Any]]]:
+    """The objects of ``payload`` that `_broken` breaks, each with where it is."""
+    objects: list[tuple[tuple[_Step, ...], dict[str, Any]]] = [((), payload)]
     inner = next(((key, value) for key, value in payload.items() if isinstance(value, dict)), None)
     if inner is not None:  # an envelope's order, an order's first object
-        targets.append(((inner[0],), inner[1]))
-    for where, target in targets:
+        objects.append(((inner[0],), inner[1]))
+    targets = list(objects)
+    for where, target in objects:  # the first object of each of their lists: a line item, a parcel
+        targets += [
+            ((*where, key, 0), value[0])
+            for key, value in target.items()
+            if isinstance(value, list) and value and isinstance(value[0], dict)
+        ]
+    return targets
+
+
+def _broken_at(
+    payload: dict[str, Any], where: tuple[_Step, ...], keys: list[str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``payload`` broken at each of ``keys`` of the object at ``where``, each way in turn."""
+    for key in keys:
+        for label, replacement in (("dropped", None), *_REPLACEMENTS):
+            broken = copy.deepcopy(payload)
+            place: Any = broken
+            for step in where:
+                place = place[step]
+            if label == "dropped":
+                del place[key]
+            else:
+                place[key] = replacement
+            yield f"{_label((*where, key))} {label}", broken
+
+
+def _broken(payload: Any, turn: int = 0) -> Iterator[tuple[str, Any]]:
+    """
+    ``payload`` broken in one place: a key dropped, or its value replaced by an odd one.
+
+    The objects broken (`_targets`) take turns, so that a payload cut short by the budget is
+    still broken in each of them; ``turn`` (the fixture's place) rotates which object, and which
+    of its keys, comes first, so that fixtures of the same shape are broken in different places.
+    """
+    if not isinstance(payload, dict):
+        return
+    targets = _targets(payload)
+    makers = []
+    for index in range(len(targets)):
+        where, target = targets[(index + turn) % len(targets)]
         keys = list(target)
         step = max(1, len(keys) // _KEYS_PER_OBJECT)
-        for key in keys[::step][:_KEYS_PER_OBJECT]:
-            for label, replacement in (("dropped", None), *_REPLACEMENTS):
-                broken = copy.deepcopy(payload)
-                place = broken[where[0]] if where else broken
-                if label == "dropped":
-                    del place[key]
-                else:
-                    place[key] = replacement
-                yield f"{'.'.join((*where, key))} {label}", broken
+        chosen = keys[::step][:_KEYS_PER_OBJECT]
+        shift = turn % len(chosen) if chosen else 0
+        makers.append(_broken_at(payload, where, chosen[shift:] + chosen[:shift]))
+    while makers:
+        for maker in list(makers):
+            found = next(maker, None)
+            if found is None:
+                makers.remove(maker)
+            else:
+                yield found
 
 
 def _broken_fixtures(fixtures: list[FixturePayload]) -> Iterator[tuple[FixturePayload, str, Any]]:
     """Broken copies of the converting fixtures, taken in turn from each, at most `_BROKEN_BUDGET`."""
-    makers = [(fixture, _broken(fixture.payload)) for fixture in fixtures if not fixture.error]
+    converting = [fixture for fixture in fixtures if not fixture.error]
+    makers = [(fixture, _broken(fixture.payload, turn)) for turn, fixture in enumerate(converting)]
     made = 0
     while makers and made < _BROKEN_BUDGET:
         for fixture, maker in list(makers):
+            if made >= _BROKEN_BUDGET:
+                return
             found = next(maker, None)
             if found is None:
                 makers.remove((fixture, maker))
