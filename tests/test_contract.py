@@ -190,3 +190,19 @@ def test_fixtures_are_broken_inside_lists_within_the_budget():
     fixture = FixturePayload("big", payload, error=False, own_encoding=True,
                              observed_at=FIXTURE_OBSERVED_AT, options={})  # fmt: skip
     assert len(list(_broken_fixtures([fixture] * 100))) == _BROKEN_BUDGET
+
+
+@pytest.mark.parametrize("key", ["placed_at", "updated_at"])
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:30:00-01:00"])
+def test_the_guides_plugin_refuses_a_time_without_a_utc_time(tinyshop, key, moment):
+    """A date-time whose UTC time is out of range is a PayloadError (not an OverflowError), as built-ins say."""
+    payload = parse_json((FIXTURES / "shipped_two_parcels.payload.json").read_bytes())
+    payload[key] = moment
+    with pytest.raises(cartnorm.PayloadError) as error:
+        cartnorm.normalize(payload, tinyshop.ADAPTER)
+    assert error.value.path == f"$.{key}"
+    builtin = parse_json((REPO / "fixtures" / "trackstar" / "full_order.payload.json").read_bytes())
+    builtin["created_date"] = moment  # a built-in adapter says the same of the same text
+    with pytest.raises(cartnorm.PayloadError) as error:
+        cartnorm.normalize(builtin, "trackstar")
+    assert error.value.path == "$.created_date"
