@@ -206,3 +206,48 @@ def test_the_guides_plugin_refuses_a_time_without_a_utc_time(tinyshop, key, mome
     with pytest.raises(cartnorm.PayloadError) as error:
         cartnorm.normalize(builtin, "trackstar")
     assert error.value.path == "$.created_date"
+
+
+def test_the_contract_fails_when_it_has_no_case_to_check(tinyshop, tmp_path):
+    """A mistyped path is an error; no case of the adapter's (or none that converts) is a problem: no round trip."""
+    with pytest.raises(cartnorm.ConfigurationError, match=re.escape(f"{tmp_path / 'typo'} is not a directory")):
+        check_adapter(tinyshop.ADAPTER, tmp_path / "typo")
+    with pytest.raises(ValueError, match="is not a directory"):
+        contract_problems(tinyshop.ADAPTER, [FIXTURES, tmp_path / "typo"])
+    others = tmp_path / "medusa"  # a directory of another adapter's cases
+    others.mkdir()
+    for suffix in (".payload.json", ".expected.json"):
+        name = "jpy_zero_decimal" + suffix
+        (others / name).write_bytes((REPO / "fixtures" / "medusa" / name).read_bytes())
+    errors_only = tmp_path / "errors_only"
+    errors_only.mkdir()
+    for suffix in (".payload.json", ".error.json"):
+        name = "error_negative_price" + suffix
+        (errors_only / name).write_bytes((FIXTURES / name).read_bytes())
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    unchecked = {
+        empty: f"no fixture case for tinyshop under {empty}",
+        others: f"no fixture case for tinyshop under {others}",
+        errors_only: f"every fixture case for tinyshop under {errors_only} expects a PayloadError",
+        None: "no fixtures given for tinyshop (fixtures=DIR; pytest --cartnorm-fixtures=DIR)",
+    }
+    for fixtures, given in unchecked.items():
+        problem = f"round_trip: {given}: the round trip was not checked"
+        assert contract_problems(tinyshop.ADAPTER, fixtures) == [problem]
+        with pytest.raises(ContractError, match=re.escape(problem[len("round_trip: ") :])):
+            check_adapter(tinyshop.ADAPTER, fixtures)
+    assert contract_problems(tinyshop.ADAPTER, checks={"shape", "status_tables"}) == []  # what needs no fixtures
+    assert contract_problems(tinyshop.ADAPTER, [empty, FIXTURES, others]) == []  # a case in any directory will do
+
+
+def test_pytest_says_the_round_trip_was_not_checked_without_fixtures(tinyshop, pytester):
+    """--cartnorm-contract without --cartnorm-fixtures fails the round trip's test, saying why."""
+    result = pytester.runpytest_inprocess("--cartnorm-contract=tinyshop", "-q")
+    result.assert_outcomes(passed=4, failed=1)
+    result.stdout.fnmatch_lines(["*no fixtures given for tinyshop*the round trip was not checked*"])
+    medusa = REPO / "fixtures" / "medusa"
+    result = pytester.runpytest_inprocess(
+        "--cartnorm-contract=tinyshop", f"--cartnorm-fixtures={medusa}", f"--cartnorm-fixtures={FIXTURES}", "-q"
+    )  # each adapter's cases in a directory of their own: no false alarm for the one without
+    result.assert_outcomes(passed=5 + len(list(discover_cases(medusa))) + 5)

@@ -29,14 +29,17 @@ runs one test per check (`CHECKS`), and one per conformance case. The checks:
   (a spelling the adapter reads but does not write), what it gives back converts to itself.
 
 The fixtures are `cartnorm.conformance` cases: ``<case>.payload.json`` with its
-``.expected.json`` or ``.error.json``. Checking Trackstar's schema needs ``cartnorm[validate]``.
+``.expected.json`` or ``.error.json``, in a directory (or several) that must exist. They are
+not optional: without a case of the adapter's that converts, the round trip was not checked,
+and ``round_trip`` says so as a problem (``checks={"shape", "status_tables"}`` checks what
+needs no fixtures). Checking Trackstar's schema needs ``cartnorm[validate]``.
 """
 
 from __future__ import annotations
 
 import copy
 import inspect
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -47,7 +50,7 @@ from ._json import parse_json
 from .adapter import DECIDES, Adapter, Normalized, Option, StatusTable
 from .codec import dumps, loads, to_trackstar
 from .conformance import Case, CaseSettings, case_settings, discover_cases, inputs_given_back
-from .errors import CartnormError, PayloadError
+from .errors import CartnormError, ConfigurationError, PayloadError
 from .lossless import same
 from .model import CartOrder, OrderStatus
 from .registry import available_adapters, get_adapter
@@ -83,22 +86,40 @@ class FixturePayload:
     options: Mapping[str, Any]
 
 
-def fixture_payloads(adapter: Adapter, fixtures: Path | str | None) -> list[FixturePayload]:
-    """
-    The cases under ``fixtures`` that are ``adapter``'s: whose ``source`` option names it, or,
-    without one, whose directory does, or any case when ``fixtures`` is named after no adapter.
-    """
+#: A fixture directory, or several (``None``: none given).
+Fixtures = Path | str | Sequence[Path | str] | None
+
+
+def _directories(fixtures: Fixtures) -> list[Path]:
+    """``fixtures`` as directories, each of which must exist: a mistyped path would check nothing."""
     if fixtures is None:
         return []
+    given = [fixtures] if isinstance(fixtures, (str, Path)) else list(fixtures)
+    directories = [Path(directory) for directory in given]
+    for directory in directories:
+        if not directory.is_dir():
+            msg = f"fixtures: {directory} is not a directory (of cartnorm.conformance cases)"
+            raise ConfigurationError(msg)
+    return directories
+
+
+def fixture_payloads(adapter: Adapter, fixtures: Fixtures) -> list[FixturePayload]:
+    """
+    The cases under ``fixtures`` (a directory, or several) that are ``adapter``'s: whose
+    ``source`` option names it, or, without one, whose directory does, or any case when
+    ``fixtures`` is named after no adapter. A path that is not a directory is a
+    `ConfigurationError`.
+    """
     names = available_adapters()
     found = []
-    for case in discover_cases(Path(fixtures)):
-        settings = case_settings(case)
-        source = settings.source
-        if source is None and case.directory.name in names:
-            source = case.directory.name
-        if source is None or source == adapter.name:
-            found.append(_fixture(case, settings))
+    for directory in _directories(fixtures):
+        for case in discover_cases(directory):
+            settings = case_settings(case)
+            source = settings.source
+            if source is None and case.directory.name in names:
+                source = case.directory.name
+            if source is None or source == adapter.name:
+                found.append(_fixture(case, settings))
     return found
 
 
@@ -416,18 +437,40 @@ CHECKS: Final[Mapping[str, Check]] = {
 }
 
 
-def contract_problems(adapter: Adapter | str, fixtures: Path | str | None = None, *, checks: Any = None) -> list[str]:
-    """Every way ``adapter`` (or the adapter of that name) breaks the contract, as text; [] when none."""
+def _unchecked(adapter: Adapter, payloads: list[FixturePayload], fixtures: Fixtures) -> list[str]:
+    """The round trip's problem when no case of ``adapter``'s converts: then it was not checked at all."""
+    if any(not payload.error for payload in payloads):
+        return []
+    if fixtures is None:
+        given = f"no fixtures given for {adapter.name} (fixtures=DIR; pytest --cartnorm-fixtures=DIR)"
+    else:
+        where = ", ".join(str(directory) for directory in _directories(fixtures))
+        given = f"no fixture case for {adapter.name} under {where}"
+        if payloads:
+            given = f"every fixture case for {adapter.name} under {where} expects a PayloadError"
+    return [f"{given}: the round trip was not checked"]
+
+
+def contract_problems(adapter: Adapter | str, fixtures: Fixtures = None, *, checks: Any = None) -> list[str]:
+    """
+    Every way ``adapter`` (or the adapter of that name) breaks the contract, as text; [] when none.
+
+    ``fixtures`` is a directory of conformance cases, or several; ``checks`` the names of the
+    `CHECKS` to run (all by default). A path that is not a directory is a `ConfigurationError`;
+    no case of the adapter's that converts is a ``round_trip`` problem (it was not checked).
+    """
     chosen = get_adapter(adapter) if isinstance(adapter, str) else adapter
     payloads = fixture_payloads(chosen, fixtures)
     problems = []
     for name, check in CHECKS.items():
         if checks is None or name in checks:
             problems += [f"{name}: {problem}" for problem in check(chosen, payloads)]
+            if name == "round_trip":
+                problems += [f"{name}: {problem}" for problem in _unchecked(chosen, payloads, fixtures)]
     return problems
 
 
-def check_adapter(adapter: Adapter | str, fixtures: Path | str | None = None) -> None:
+def check_adapter(adapter: Adapter | str, fixtures: Fixtures = None) -> None:
     """Raise `ContractError` listing every way ``adapter`` breaks the contract (see the module's docstring)."""
     chosen = get_adapter(adapter) if isinstance(adapter, str) else adapter
     problems = contract_problems(chosen, fixtures)
