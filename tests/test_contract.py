@@ -186,3 +186,96 @@ def test_a_flag_the_command_line_cannot_take_is_a_contract_problem_and_a_clear_u
     assert main(["--version"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("cartnorm: error: ") and "Traceback" not in err and flag in err
+
+
+def test_the_contract_breaks_list_items_too(tinyshop, monkeypatch):
+    """A line reader that lets a ValueError escape on a null qty breaks the contract (it kills a whole run)."""
+    line = tinyshop._line
+
+    def careless_line(reading, order_id, index):
+        if reading.value.get("qty") is None:
+            raise ValueError("qty is missing")
+        return line(reading, order_id, index)
+
+    assert contract_problems(tinyshop.ADAPTER, FIXTURES) == []
+    monkeypatch.setattr(tinyshop, "_line", careless_line)
+    problems = contract_problems(tinyshop.ADAPTER, FIXTURES)
+    assert "conversion: pending_minimal with lines[0].qty null: ValueError escaped: qty is missing" in problems
+    with pytest.raises(ContractError, match=re.escape("lines[0].qty dropped: ValueError escaped")):
+        check_adapter(tinyshop.ADAPTER, FIXTURES)
+
+
+def test_fixtures_are_broken_inside_lists_within_the_budget():
+    """An envelope's order, its line items and the payload's own lists are broken, named by their paths."""
+    from cartnorm.testing import _BROKEN_BUDGET, _broken, _broken_fixtures
+
+    payload = {"id": 1, "lines": [{"qty": 1}], "order": {"id": 2, "items": [{"sku": "a"}, {"sku": "b"}], "tags": ["x"]}}
+    labels = [label for label, _ in _broken(payload)]
+    assert {"id dropped", "lines[0].qty null", "order.id text", "order.items[0].sku number"} <= set(labels)
+    assert not any("items[1]" in label or "tags[0]" in label for label in labels)
+    (broken,) = [broken for label, broken in _broken(payload) if label == "order.items[0].sku null"]
+    assert broken["order"]["items"] == [{"sku": None}, {"sku": "b"}] and payload["order"]["items"][0] == {"sku": "a"}
+    fixture = FixturePayload("big", payload, error=False, own_encoding=True,
+                             observed_at=FIXTURE_OBSERVED_AT, options={})  # fmt: skip
+    assert len(list(_broken_fixtures([fixture] * 100))) == _BROKEN_BUDGET
+
+
+@pytest.mark.parametrize("key", ["placed_at", "updated_at"])
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:30:00-01:00"])
+def test_the_guides_plugin_refuses_a_time_without_a_utc_time(tinyshop, key, moment):
+    """A date-time whose UTC time is out of range is a PayloadError (not an OverflowError), as built-ins say."""
+    payload = parse_json((FIXTURES / "shipped_two_parcels.payload.json").read_bytes())
+    payload[key] = moment
+    with pytest.raises(cartnorm.PayloadError) as error:
+        cartnorm.normalize(payload, tinyshop.ADAPTER)
+    assert error.value.path == f"$.{key}"
+    builtin = parse_json((REPO / "fixtures" / "trackstar" / "full_order.payload.json").read_bytes())
+    builtin["created_date"] = moment  # a built-in adapter says the same of the same text
+    with pytest.raises(cartnorm.PayloadError) as error:
+        cartnorm.normalize(builtin, "trackstar")
+    assert error.value.path == "$.created_date"
+
+
+def test_the_contract_fails_when_it_has_no_case_to_check(tinyshop, tmp_path):
+    """A mistyped path is an error; no case of the adapter's (or none that converts) is a problem: no round trip."""
+    with pytest.raises(cartnorm.ConfigurationError, match=re.escape(f"{tmp_path / 'typo'} is not a directory")):
+        check_adapter(tinyshop.ADAPTER, tmp_path / "typo")
+    with pytest.raises(ValueError, match="is not a directory"):
+        contract_problems(tinyshop.ADAPTER, [FIXTURES, tmp_path / "typo"])
+    others = tmp_path / "medusa"  # a directory of another adapter's cases
+    others.mkdir()
+    for suffix in (".payload.json", ".expected.json"):
+        name = "jpy_zero_decimal" + suffix
+        (others / name).write_bytes((REPO / "fixtures" / "medusa" / name).read_bytes())
+    errors_only = tmp_path / "errors_only"
+    errors_only.mkdir()
+    for suffix in (".payload.json", ".error.json"):
+        name = "error_negative_price" + suffix
+        (errors_only / name).write_bytes((FIXTURES / name).read_bytes())
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    unchecked = {
+        empty: f"no fixture case for tinyshop under {empty}",
+        others: f"no fixture case for tinyshop under {others}",
+        errors_only: f"every fixture case for tinyshop under {errors_only} expects a PayloadError",
+        None: "no fixtures given for tinyshop (fixtures=DIR; pytest --cartnorm-fixtures=DIR)",
+    }
+    for fixtures, given in unchecked.items():
+        problem = f"round_trip: {given}: the round trip was not checked"
+        assert contract_problems(tinyshop.ADAPTER, fixtures) == [problem]
+        with pytest.raises(ContractError, match=re.escape(problem[len("round_trip: ") :])):
+            check_adapter(tinyshop.ADAPTER, fixtures)
+    assert contract_problems(tinyshop.ADAPTER, checks={"shape", "status_tables"}) == []  # what needs no fixtures
+    assert contract_problems(tinyshop.ADAPTER, [empty, FIXTURES, others]) == []  # a case in any directory will do
+
+
+def test_pytest_says_the_round_trip_was_not_checked_without_fixtures(tinyshop, pytester):
+    """--cartnorm-contract without --cartnorm-fixtures fails the round trip's test, saying why."""
+    result = pytester.runpytest_inprocess("--cartnorm-contract=tinyshop", "-q")
+    result.assert_outcomes(passed=4, failed=1)
+    result.stdout.fnmatch_lines(["*no fixtures given for tinyshop*the round trip was not checked*"])
+    medusa = REPO / "fixtures" / "medusa"
+    result = pytester.runpytest_inprocess(
+        "--cartnorm-contract=tinyshop", f"--cartnorm-fixtures={medusa}", f"--cartnorm-fixtures={FIXTURES}", "-q"
+    )  # each adapter's cases in a directory of their own: no false alarm for the one without
+    result.assert_outcomes(passed=5 + len(list(discover_cases(medusa))) + 5)

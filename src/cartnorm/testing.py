@@ -21,20 +21,25 @@ runs one test per check (`CHECKS`), and one per conformance case. The checks:
 * ``conversion``: a fixture payload becomes an order that passes Trackstar's schema and
   survives `cartnorm.dumps` / `cartnorm.loads`, or a `PayloadError` with a JSON path, as its
   case says; so does a payload made by breaking a fixture in one place (a key dropped, or
-  its value made null, a text or a huge negative number; a few hundred per adapter).
+  its value made null, a text or a huge negative number; at the top, in its first nested
+  object, and in the first item of their lists of objects, such as ``lines[0].qty``; a few
+  hundred per adapter).
 * ``round_trip``: ``from_canonical(convert(p).order)`` gives ``p`` back, the same JSON text
   (`cartnorm.lossless.same`); for a case whose ``options.json`` says ``"own_encoding": false``
   (a spelling the adapter reads but does not write), what it gives back converts to itself.
 
 The fixtures are `cartnorm.conformance` cases: ``<case>.payload.json`` with its
-``.expected.json`` or ``.error.json``. Checking Trackstar's schema needs ``cartnorm[validate]``.
+``.expected.json`` or ``.error.json``, in a directory (or several) that must exist. They are
+not optional: without a case of the adapter's that converts, the round trip was not checked,
+and ``round_trip`` says so as a problem (``checks={"shape", "status_tables"}`` checks what
+needs no fixtures). Checking Trackstar's schema needs ``cartnorm[validate]``.
 """
 
 from __future__ import annotations
 
 import copy
 import inspect
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -46,7 +51,7 @@ from .adapter import DECIDES, Adapter, Normalized, Option, StatusTable
 from .cli import flag_problems
 from .codec import dumps, loads, to_trackstar
 from .conformance import Case, CaseSettings, case_settings, discover_cases, inputs_given_back
-from .errors import CartnormError, PayloadError
+from .errors import CartnormError, ConfigurationError, PayloadError
 from .lossless import same
 from .model import CartOrder, OrderStatus
 from .registry import available_adapters, get_adapter
@@ -82,22 +87,40 @@ class FixturePayload:
     options: Mapping[str, Any]
 
 
-def fixture_payloads(adapter: Adapter, fixtures: Path | str | None) -> list[FixturePayload]:
-    """
-    The cases under ``fixtures`` that are ``adapter``'s: whose ``source`` option names it, or,
-    without one, whose directory does, or any case when ``fixtures`` is named after no adapter.
-    """
+#: A fixture directory, or several (``None``: none given).
+Fixtures = Path | str | Sequence[Path | str] | None
+
+
+def _directories(fixtures: Fixtures) -> list[Path]:
+    """``fixtures`` as directories, each of which must exist: a mistyped path would check nothing."""
     if fixtures is None:
         return []
+    given = [fixtures] if isinstance(fixtures, (str, Path)) else list(fixtures)
+    directories = [Path(directory) for directory in given]
+    for directory in directories:
+        if not directory.is_dir():
+            msg = f"fixtures: {directory} is not a directory (of cartnorm.conformance cases)"
+            raise ConfigurationError(msg)
+    return directories
+
+
+def fixture_payloads(adapter: Adapter, fixtures: Fixtures) -> list[FixturePayload]:
+    """
+    The cases under ``fixtures`` (a directory, or several) that are ``adapter``'s: whose
+    ``source`` option names it, or, without one, whose directory does, or any case when
+    ``fixtures`` is named after no adapter. A path that is not a directory is a
+    `ConfigurationError`.
+    """
     names = available_adapters()
     found = []
-    for case in discover_cases(Path(fixtures)):
-        settings = case_settings(case)
-        source = settings.source
-        if source is None and case.directory.name in names:
-            source = case.directory.name
-        if source is None or source == adapter.name:
-            found.append(_fixture(case, settings))
+    for directory in _directories(fixtures):
+        for case in discover_cases(directory):
+            settings = case_settings(case)
+            source = settings.source
+            if source is None and case.directory.name in names:
+                source = case.directory.name
+            if source is None or source == adapter.name:
+                found.append(_fixture(case, settings))
     return found
 
 
@@ -210,40 +233,94 @@ class _HostileMapping(Mapping[str, Any]):
 
 #: How a fixture is broken in one place: a key dropped, or its value replaced by one of these.
 _REPLACEMENTS: Final[tuple[tuple[str, Any], ...]] = (("null", None), ("text", "x"), ("number", -(10**12)))
-#: Keys broken per object, spread over the object; objects broken per payload: itself and its first object value.
+#: Keys broken per object, spread over the object. The objects broken in a payload: itself, its
+#: first object value (an envelope's order), and the first object of each list of objects in
+#: either (a line item, a parcel).
 _KEYS_PER_OBJECT: Final = 6
 #: Broken payloads converted per adapter (round-robin over the fixtures), so the check stays quick.
 _BROKEN_BUDGET: Final = 240
 
+_Step = str | int
 
-def _broken(payload: Any) -> Iterator[tuple[str, Any]]:
-    """``payload`` broken in one place: a key dropped, or its value replaced by an odd one."""
-    if not isinstance(payload, dict):
-        return
-    targets: list[tuple[tuple[str, ...], dict[str, Any]]] = [((), payload)]
+
+def _label(where: tuple[_Step, ...]) -> str:
+    """``where`` written as the path of the JSON it points into: ``order.items[0].quantity``."""
+    text = ""
+    for step in where:
+        text += f"[{step}]" if isinstance(step, int) else f".{step}" if text else step
+    return text
+
+
+def _targets(payload: dict[str, Any]) -> list[tuple[tuple[_Step, ...], dict[str, Any]]]:
+    """The objects of ``payload`` that `_broken` breaks, each with where it is."""
+    objects: list[tuple[tuple[_Step, ...], dict[str, Any]]] = [((), payload)]
     inner = next(((key, value) for key, value in payload.items() if isinstance(value, dict)), None)
     if inner is not None:  # an envelope's order, an order's first object
-        targets.append(((inner[0],), inner[1]))
-    for where, target in targets:
+        objects.append(((inner[0],), inner[1]))
+    targets = list(objects)
+    for where, target in objects:  # the first object of each of their lists: a line item, a parcel
+        targets += [
+            ((*where, key, 0), value[0])
+            for key, value in target.items()
+            if isinstance(value, list) and value and isinstance(value[0], dict)
+        ]
+    return targets
+
+
+def _broken_at(
+    payload: dict[str, Any], where: tuple[_Step, ...], keys: list[str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``payload`` broken at each of ``keys`` of the object at ``where``, each way in turn."""
+    for key in keys:
+        for label, replacement in (("dropped", None), *_REPLACEMENTS):
+            broken = copy.deepcopy(payload)
+            place: Any = broken
+            for step in where:
+                place = place[step]
+            if label == "dropped":
+                del place[key]
+            else:
+                place[key] = replacement
+            yield f"{_label((*where, key))} {label}", broken
+
+
+def _broken(payload: Any, turn: int = 0) -> Iterator[tuple[str, Any]]:
+    """
+    ``payload`` broken in one place: a key dropped, or its value replaced by an odd one.
+
+    The objects broken (`_targets`) take turns, so that a payload cut short by the budget is
+    still broken in each of them; ``turn`` (the fixture's place) rotates which object, and which
+    of its keys, comes first, so that fixtures of the same shape are broken in different places.
+    """
+    if not isinstance(payload, dict):
+        return
+    targets = _targets(payload)
+    makers = []
+    for index in range(len(targets)):
+        where, target = targets[(index + turn) % len(targets)]
         keys = list(target)
         step = max(1, len(keys) // _KEYS_PER_OBJECT)
-        for key in keys[::step][:_KEYS_PER_OBJECT]:
-            for label, replacement in (("dropped", None), *_REPLACEMENTS):
-                broken = copy.deepcopy(payload)
-                place = broken[where[0]] if where else broken
-                if label == "dropped":
-                    del place[key]
-                else:
-                    place[key] = replacement
-                yield f"{'.'.join((*where, key))} {label}", broken
+        chosen = keys[::step][:_KEYS_PER_OBJECT]
+        shift = turn % len(chosen) if chosen else 0
+        makers.append(_broken_at(payload, where, chosen[shift:] + chosen[:shift]))
+    while makers:
+        for maker in list(makers):
+            found = next(maker, None)
+            if found is None:
+                makers.remove(maker)
+            else:
+                yield found
 
 
 def _broken_fixtures(fixtures: list[FixturePayload]) -> Iterator[tuple[FixturePayload, str, Any]]:
     """Broken copies of the converting fixtures, taken in turn from each, at most `_BROKEN_BUDGET`."""
-    makers = [(fixture, _broken(fixture.payload)) for fixture in fixtures if not fixture.error]
+    converting = [fixture for fixture in fixtures if not fixture.error]
+    makers = [(fixture, _broken(fixture.payload, turn)) for turn, fixture in enumerate(converting)]
     made = 0
     while makers and made < _BROKEN_BUDGET:
         for fixture, maker in list(makers):
+            if made >= _BROKEN_BUDGET:
+                return
             found = next(maker, None)
             if found is None:
                 makers.remove((fixture, maker))
@@ -361,18 +438,40 @@ CHECKS: Final[Mapping[str, Check]] = {
 }
 
 
-def contract_problems(adapter: Adapter | str, fixtures: Path | str | None = None, *, checks: Any = None) -> list[str]:
-    """Every way ``adapter`` (or the adapter of that name) breaks the contract, as text; [] when none."""
+def _unchecked(adapter: Adapter, payloads: list[FixturePayload], fixtures: Fixtures) -> list[str]:
+    """The round trip's problem when no case of ``adapter``'s converts: then it was not checked at all."""
+    if any(not payload.error for payload in payloads):
+        return []
+    if fixtures is None:
+        given = f"no fixtures given for {adapter.name} (fixtures=DIR; pytest --cartnorm-fixtures=DIR)"
+    else:
+        where = ", ".join(str(directory) for directory in _directories(fixtures))
+        given = f"no fixture case for {adapter.name} under {where}"
+        if payloads:
+            given = f"every fixture case for {adapter.name} under {where} expects a PayloadError"
+    return [f"{given}: the round trip was not checked"]
+
+
+def contract_problems(adapter: Adapter | str, fixtures: Fixtures = None, *, checks: Any = None) -> list[str]:
+    """
+    Every way ``adapter`` (or the adapter of that name) breaks the contract, as text; [] when none.
+
+    ``fixtures`` is a directory of conformance cases, or several; ``checks`` the names of the
+    `CHECKS` to run (all by default). A path that is not a directory is a `ConfigurationError`;
+    no case of the adapter's that converts is a ``round_trip`` problem (it was not checked).
+    """
     chosen = get_adapter(adapter) if isinstance(adapter, str) else adapter
     payloads = fixture_payloads(chosen, fixtures)
     problems = []
     for name, check in CHECKS.items():
         if checks is None or name in checks:
             problems += [f"{name}: {problem}" for problem in check(chosen, payloads)]
+            if name == "round_trip":
+                problems += [f"{name}: {problem}" for problem in _unchecked(chosen, payloads, fixtures)]
     return problems
 
 
-def check_adapter(adapter: Adapter | str, fixtures: Path | str | None = None) -> None:
+def check_adapter(adapter: Adapter | str, fixtures: Fixtures = None) -> None:
     """Raise `ContractError` listing every way ``adapter`` breaks the contract (see the module's docstring)."""
     chosen = get_adapter(adapter) if isinstance(adapter, str) else adapter
     problems = contract_problems(chosen, fixtures)

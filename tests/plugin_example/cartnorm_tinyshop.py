@@ -94,7 +94,9 @@ def _when(reading: Reading, key: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None
-    except ValueError:
+        if moment is not None and moment.tzinfo is not None:
+            moment.astimezone(timezone.utc)  # written back in UTC: 0001-01-01T00:00:00+01:00 has no UTC time
+    except (ValueError, OverflowError):
         moment = None
     if moment is None or moment.tzinfo is None:
         raise PayloadError(reading.at(key), value, "an RFC 3339 date-time with an offset")
