@@ -490,10 +490,17 @@ def _split_across(amount: int, weights: list[int]) -> list[int]:
         return [0] * len(weights)
     parts = [_share(amount, weight, whole) for weight in weights[:-1]]
     last = amount - sum(parts)
-    if last < 0 or last > weights[-1]:  # rounding pushed the last share out of range: floor instead
-        parts = [amount * weight // whole for weight in weights[:-1]]
-        last = amount - sum(parts)
-    return [*parts, last]
+    if 0 <= last <= weights[-1]:
+        return [*parts, last]
+    # rounding pushed the last share out of range: floor every share, then give what is left a minor
+    # unit at a time to the targets with room, from the last (never more than a target has left)
+    shares = [amount * weight // whole for weight in weights]
+    left = amount - sum(shares)
+    for index in reversed(range(len(weights))):
+        room = min(left, weights[index] - shares[index])
+        shares[index] += room
+        left -= room
+    return shares
 
 
 def _taxes(draw: st.DrawFn, money: Currencies, base: int, included: bool) -> list[tuple[str, float, Pair]]:
