@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
@@ -279,3 +280,18 @@ def test_pytest_says_the_round_trip_was_not_checked_without_fixtures(tinyshop, p
         "--cartnorm-contract=tinyshop", f"--cartnorm-fixtures={medusa}", f"--cartnorm-fixtures={FIXTURES}", "-q"
     )  # each adapter's cases in a directory of their own: no false alarm for the one without
     result.assert_outcomes(passed=5 + len(list(discover_cases(medusa))) + 5)
+
+
+def test_the_contract_tries_date_times_no_datetime_holds(tinyshop):
+    """An adapter that lets a date's overflow escape (TinyShop's own bug, once) is reported."""
+    good = tinyshop.ADAPTER
+
+    def overflowing(payload, **options):
+        placed = payload.get("placed_at") if isinstance(payload, dict) else None
+        if isinstance(placed, str):
+            datetime.fromisoformat(placed).astimezone(timezone.utc)  # OverflowError at the edges of time
+        return good.convert(payload, **options)
+
+    problems = contract_problems(_broken(good, convert=overflowing), FIXTURES)
+    assert any("placed_at at the first instant" in p and "OverflowError" in p for p in problems), problems
+    assert any("placed_at at the last instant" in p and "OverflowError" in p for p in problems), problems

@@ -21,7 +21,8 @@ runs one test per check (`CHECKS`), and one per conformance case. The checks:
 * ``conversion``: a fixture payload becomes an order that passes Trackstar's schema and
   survives `cartnorm.dumps` / `cartnorm.loads`, or a `PayloadError` with a JSON path, as its
   case says; so does a payload made by breaking a fixture in one place (a key dropped, or
-  its value made null, a text or a huge negative number; at the top, in its first nested
+  its value made null, a text or a huge negative number, a date-time made one whose instant no
+  `datetime` holds in UTC; at the top, in its first nested
   object, and in the first item of their lists of objects, such as ``lines[0].qty``; a few
   hundred per adapter).
 * ``round_trip``: ``from_canonical(convert(p).order)`` gives ``p`` back, the same JSON text
@@ -39,6 +40,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -233,6 +235,12 @@ class _HostileMapping(Mapping[str, Any]):
 
 #: How a fixture is broken in one place: a key dropped, or its value replaced by one of these.
 _REPLACEMENTS: Final[tuple[tuple[str, Any], ...]] = (("null", None), ("text", "x"), ("number", -(10**12)))
+#: What replaces a date-time besides: valid RFC 3339 texts whose instant in UTC no `datetime` holds.
+_DATED: Final[tuple[tuple[str, Any], ...]] = (
+    ("at the first instant", "0001-01-01T00:00:00+01:00"),
+    ("at the last instant", "9999-12-31T23:59:59-01:00"),
+)
+_DATE_TIME: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:")
 #: Keys broken per object, spread over the object. The objects broken in a payload: itself, its
 #: first object value (an envelope's order), and the first object of each list of objects in
 #: either (a line item, a parcel).
@@ -271,8 +279,13 @@ def _broken_at(
     payload: dict[str, Any], where: tuple[_Step, ...], keys: list[str]
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """``payload`` broken at each of ``keys`` of the object at ``where``, each way in turn."""
+    target: Any = payload
+    for step in where:
+        target = target[step]
     for key in keys:
-        for label, replacement in (("dropped", None), *_REPLACEMENTS):
+        value = target[key]
+        dated = _DATED if type(value) is str and _DATE_TIME.match(value) else ()
+        for label, replacement in (("dropped", None), *_REPLACEMENTS, *dated):
             broken = copy.deepcopy(payload)
             place: Any = broken
             for step in where:
