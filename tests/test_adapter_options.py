@@ -149,3 +149,14 @@ def test_owned_reaches_only_the_adapters_that_declare_it_and_takes_only_a_bool()
     payload = json.loads((FIXTURES / "medusa" / "usd_shipped_captured.payload.json").read_text())
     with pytest.raises(ConfigurationError, match="owned must be True or False"):
         cartnorm.normalize(payload, "medusa", owned="yes")
+
+
+def test_a_store_currency_code_still_takes_an_exponent(tmp_path):
+    """A code outside ISO 4217 (a store's own, such as USDC) is declared with its exponent, from Python and the CLI."""
+    payload = json.loads((FIXTURES / "medusa" / "usd_shipped_captured.payload.json").read_text())
+    payload["order"]["currency_code"] = "usdc"
+    order = cartnorm.normalize(payload, "medusa", exponents={"usdc": 2}, observed_at=OBSERVED)
+    assert order.invoice_currency_code == "USDC"
+    source = tmp_path / "usdc.jsonl"
+    source.write_text(json.dumps(payload) + "\n")
+    assert main(["normalize", str(source), "--exponent", "USDC=2", "-o", str(tmp_path / "out.jsonl")]) == 0

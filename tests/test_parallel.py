@@ -26,14 +26,14 @@ def test_a_worker_is_closed_only_once_its_feeding_thread_is_done(monkeypatch):
     monkeypatch.setattr(threading, "excepthook", lambda args: failures.append(args.exc_value))
     worker = _parallel._Worker(multiprocessing.get_context("fork"), _echo, (0, -1, -1, None, ()))
     sending = threading.Event()
-    real_send = worker._tasks.send
+    write = worker._tasks._send_bytes  # Connection.send's write, after its own "is it closed?" check
 
-    def slow_send(batch: object) -> None:
+    def slow_write(data: object) -> None:
         sending.set()
-        time.sleep(0.3)  # still sending when the run stops
-        real_send(batch)
+        time.sleep(0.3)  # still in the send when the run stops
+        write(data)  # its pipe closed under it: its handle is gone (TypeError), not an OSError
 
-    monkeypatch.setattr(worker._tasks, "send", slow_send)
+    monkeypatch.setattr(worker._tasks, "_send_bytes", slow_write)
     worker.start_sending()
     worker.send([1, 2, 3])
     assert sending.wait(5)

@@ -76,3 +76,22 @@ def test_ambiguous_payloads_are_not_guessed(plugins):
     )
     with pytest.raises(UnrecognizedPayloadError, match="greedy, toy all do"):
         cartnorm.normalize({"kind": "toy"})
+
+
+def test_a_plugin_that_cannot_be_imported_is_one_clear_line(monkeypatch, capsys):
+    """An entry point whose module fails to import: every command exits 2 naming the plugin, no traceback."""
+    from importlib.metadata import EntryPoint
+
+    from cartnorm import registry
+    from cartnorm.cli import main
+
+    entry = EntryPoint("broken", "cartnorm_no_such_module:ADAPTER", registry.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(registry, "entry_points", lambda group: [entry] if group == entry.group else [])
+    registry.available_adapters.cache_clear()
+    try:
+        assert main(["--version"]) == 2
+        err = capsys.readouterr().err
+        assert "plugin broken = 'cartnorm_no_such_module:ADAPTER' cannot be loaded: ModuleNotFoundError" in err
+        assert "Traceback" not in err
+    finally:
+        registry.available_adapters.cache_clear()

@@ -421,6 +421,10 @@ def _declared_flags() -> dict[str, list[tuple[Adapter, Option]]]:
         for option in adapter.options:
             if option.flag is None:
                 continue
+            given: object = option.flag  # plugins may not be typed
+            if not isinstance(given, str):  # said in full by _add_flag; a dict key must be text first
+                msg = f"the {adapter.name} adapter's option {option.name!r} declares the flag {given!r}, not text"
+                raise ConfigurationError(msg)
             declared = flags.setdefault(option.flag, [])
             if declared and declared[0][1].name != option.name:
                 first = declared[0][0].name
@@ -741,7 +745,17 @@ def _adapter_flags(command: argparse.ArgumentParser) -> None:
 
 
 def _add_flag(command: Any, flag: str, option: Option, owners: list[str]) -> None:
-    """Add ``option``'s flag to ``command``; a flag cartnorm's own command line uses is a `ConfigurationError`."""
+    """
+    Add ``option``'s flag to ``command``; one that is not a long flag, or that cartnorm's own
+    command line uses, is a `ConfigurationError`.
+    """
+    if not (isinstance(flag, str) and flag.startswith("--") and len(flag) > 2):
+        example = f"--{owners[0]}-…"
+        msg = (
+            f"the {', '.join(owners)} adapter's option {option.name!r} declares the flag {flag!r}, "
+            f"which is not a long flag (such as {example!r})"
+        )
+        raise ConfigurationError(msg)
     try:
         command.add_argument(
             flag,
@@ -778,11 +792,7 @@ def flag_problems(adapter: Adapter) -> list[str]:
         flag = option.flag
         if flag is None:
             continue
-        if not (isinstance(flag, str) and flag.startswith("--") and len(flag) > 2):
-            example = f"--{adapter.name}-…"
-            problems.append(f"option {option.name!r}: its flag {flag!r} is not a long flag, such as {example!r}")
-            continue
-        owner = others.get(flag)
+        owner = others.get(flag) if isinstance(flag, str) else None
         if owner is not None and owner[1] != option.name:
             problems.append(f"option {option.name!r}: its flag {flag} is the {owner[0]} adapter's {owner[1]!r}")
             continue

@@ -365,8 +365,8 @@ def normalize_many(
     error becomes a `Rejection` carrying its position, JSON path, message and the original
     record; ``on_error="raise"`` re-raises the first one. Configuration errors (an unknown
     ``source`` name, an option no adapter that may convert the records declares, a bad option
-    value) always raise: they would reject every record; all but bad values at the call,
-    before any record is read. An option applies to the records of the adapter declaring it.
+    value) always raise, at the call, before any record is read: they would reject every
+    record. An option applies to the records of the adapter declaring it.
     """
     _refuse_single_record(records)
     if on_error not in ("reject", "raise"):

@@ -72,7 +72,11 @@ def available_adapters() -> Mapping[str, Adapter]:
         if entry.name in found:
             msg = f"plugin {entry.value!r} registers adapter {entry.name!r}, which already exists"
             raise ConfigurationError(msg)
-        adapter = entry.load()
+        try:
+            adapter = entry.load()
+        except Exception as error:  # a plugin that cannot be imported: loud, and said in one line
+            msg = f"plugin {entry.name} = {entry.value!r} cannot be loaded: {type(error).__name__}: {error}"
+            raise ConfigurationError(msg) from error
         if not isinstance(adapter, Adapter) or adapter.name != entry.name:
             msg = f"entry point {entry.name} = {entry.value!r} must name a cartnorm.Adapter called {entry.name!r}"
             raise ConfigurationError(msg)

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -90,14 +91,14 @@ class FixturePayload:
 
 
 #: A fixture directory, or several (``None``: none given).
-Fixtures = Path | str | Sequence[Path | str] | None
+Fixtures = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None
 
 
 def _directories(fixtures: Fixtures) -> list[Path]:
     """``fixtures`` as directories, each of which must exist: a mistyped path would check nothing."""
     if fixtures is None:
         return []
-    given = [fixtures] if isinstance(fixtures, (str, Path)) else list(fixtures)
+    given = [fixtures] if isinstance(fixtures, (str, os.PathLike)) else list(fixtures)
     directories = [Path(directory) for directory in given]
     for directory in directories:
         if not directory.is_dir():
@@ -455,10 +456,11 @@ def _unchecked(adapter: Adapter, payloads: list[FixturePayload], fixtures: Fixtu
     """The round trip's problem when no case of ``adapter``'s converts: then it was not checked at all."""
     if any(not payload.error for payload in payloads):
         return []
-    if fixtures is None:
+    directories = _directories(fixtures)
+    if not directories:
         given = f"no fixtures given for {adapter.name} (fixtures=DIR; pytest --cartnorm-fixtures=DIR)"
     else:
-        where = ", ".join(str(directory) for directory in _directories(fixtures))
+        where = ", ".join(str(directory) for directory in directories)
         given = f"no fixture case for {adapter.name} under {where}"
         if payloads:
             given = f"every fixture case for {adapter.name} under {where} expects a PayloadError"

@@ -107,13 +107,16 @@ def _currency(log: WarningLog, order: Mapping[str, Any], path: str, exponents: o
     return code, exponent_of(code, exponents=relevant, path=where)
 
 
-_CODE: Final = re.compile(r"[A-Z]{3}\Z")
+#: A currency code `exponents` may name: ISO 4217's three letters, or a store's own code
+#: (``USDC``), which `cartnorm.money` accepts once an exponent is given for it.
+_CODE: Final = re.compile(r"[A-Z0-9]{3,10}\Z")
 
 
 def _check_exponents(value: object) -> dict[str, int] | None:
     """
     The ``exponents`` option as given from Python: None, or ``{currency code: digits}`` with
-    three-letter codes (any case) and whole exponents from 0 to 9 (`cartnorm.money`'s bounds);
+    currency codes (any case: ISO 4217's, or a store's own such as ``USDC``, 3 to 10 letters
+    or digits) and whole exponents from 0 to 9 (`cartnorm.money`'s bounds);
     returned with upper-case codes. Anything else is a `ConfigurationError`, before any record.
     """
     if value is None:
@@ -141,7 +144,7 @@ def _checked_exponents(pairs: Iterable[tuple[object, object]], name: str) -> dic
     for code, digits in pairs:
         upper = code.strip().upper() if isinstance(code, str) else None
         if upper is None or not _CODE.match(upper):
-            msg = f"{name}: {code!r} is not a currency code (three letters, such as 'KWD')"
+            msg = f"{name}: {code!r} is not a currency code (3 to 10 letters or digits, such as 'KWD' or 'USDC')"
             raise ConfigurationError(msg)
         if type(digits) is not int or not 0 <= digits <= 9:
             msg = f"{name}: the exponent of {upper} must be a whole number from 0 to 9, got {digits!r}"
