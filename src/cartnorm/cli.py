@@ -541,10 +541,9 @@ def _denormalize_batch(batch: list[Frame]) -> list[tuple[Any, ...]]:
 
 
 def _cmd_normalize(args: argparse.Namespace) -> int:
-    if args.source:
-        get_adapter(args.source)  # fail fast, before reading anything
+    fixed = get_adapter(args.source) if args.source else None  # fail fast, before reading anything
     options = _adapter_options(args)
-    check_options(get_adapter(args.source) if args.source else None, options)  # values too, before reading
+    check_options(fixed, options)  # their values too
     observed_at = _observed_at(args) or datetime.now(timezone.utc)  # one stamp for the whole run
     jobs = default_jobs() if args.jobs is None else args.jobs
     if jobs < 1:

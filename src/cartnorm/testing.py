@@ -276,21 +276,25 @@ def _targets(payload: dict[str, Any]) -> list[tuple[tuple[_Step, ...], dict[str,
     return targets
 
 
+def _at(document: dict[str, Any], where: tuple[_Step, ...]) -> Any:
+    """The value at ``where`` in ``document``."""
+    found: Any = document
+    for step in where:
+        found = found[step]
+    return found
+
+
 def _broken_at(
     payload: dict[str, Any], where: tuple[_Step, ...], keys: list[str]
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """``payload`` broken at each of ``keys`` of the object at ``where``, each way in turn."""
-    target: Any = payload
-    for step in where:
-        target = target[step]
+    target = _at(payload, where)
     for key in keys:
         value = target[key]
         dated = _DATED if type(value) is str and _DATE_TIME.match(value) else ()
         for label, replacement in (("dropped", None), *_REPLACEMENTS, *dated):
             broken = copy.deepcopy(payload)
-            place: Any = broken
-            for step in where:
-                place = place[step]
+            place = _at(broken, where)
             if label == "dropped":
                 del place[key]
             else:
