@@ -10,13 +10,14 @@ small = 1 line; typical = 5 lines and 2 fulfilments/parcels; large = 100 lines. 
 fulfilments and labels expanded), as real servers send them.
 
 Both sides of every ratio are measured in the same run. A round measures every call in many
-short slices (`SLICE` seconds each), taking turns, and keeps each call's fastest slice; the
-ratio of a round is the ratio of those, and the median of the rounds is reported. On a shared
+short slices (`SLICE` seconds, or `SLICE_CALLS` calls of a slow one), taking turns, and keeps
+each call's fastest slice; the ratio of a round is the ratio of those, and the median of the
+rounds is reported. On a shared
 machine a neighbour's load lands on whichever call happens to run: a long measurement per call
 (the first versions of this script: one slice of ``seconds / 6`` each) let it land on one side
 of a ratio and moved typical ratios by up to a third from run to run (Medusa v1's user call read
 1.70×, 2.08× and 2.45× in three runs of the same code); the fastest of many short slices is the
-call's cost with the least load on it, and moves by a few percent.
+call's cost with the least load on it, and moved by about a tenth (2.18× to 2.44× in six runs).
 """
 
 from __future__ import annotations
@@ -143,8 +144,10 @@ VENDORS: dict[str, Callable[[int, int], dict[str, Any]]] = {
 }
 #: The adapter of each name that is not an adapter's own.
 SOURCES = {"medusa-v2": "medusa"}
-#: The length of one measurement slice, in seconds (see the module's docstring).
+#: The length of one measurement slice, in seconds (see the module's docstring) ...
 SLICE = 0.02
+#: ... or of this many calls, when that is longer (the large orders).
+SLICE_CALLS = 5
 
 
 def _rate(function: Callable[[], object], seconds: float) -> float:
@@ -159,23 +162,31 @@ def _rate(function: Callable[[], object], seconds: float) -> float:
             return count / (now - started)
 
 
-def _fastest(functions: dict[str, Callable[[], object]], seconds: float) -> dict[str, float]:
+def _fastest(
+    functions: dict[str, Callable[[], object]], per_call: dict[str, float], seconds: float
+) -> dict[str, float]:
     """
-    Each function's calls per second in its fastest slice, over about ``seconds`` in all: slices
-    of `SLICE` seconds, the functions taking turns (each turn starting one further along).
+    Each function's calls per second in its fastest slice, over about ``seconds`` in all (at
+    least one slice each): the functions take turns, each turn starting one further along. A
+    slice lasts `SLICE` seconds, or `SLICE_CALLS` calls of the function (``per_call`` seconds
+    each) when that is longer, so that a slow call's fastest slice is not one lucky call.
     """
     names = list(functions)
+    slices = {name: max(SLICE, SLICE_CALLS * per_call[name]) for name in names}
     best = dict.fromkeys(names, 0.0)
-    turns = max(1, round(seconds / len(names) / SLICE))
+    turns = max(1, round(seconds / sum(slices.values())))
     for turn in range(turns):
         start = turn % len(names)
         for name in names[start:] + names[:start]:
-            best[name] = max(best[name], _rate(functions[name], SLICE))
+            best[name] = max(best[name], _rate(functions[name], slices[name]))
     return best
 
 
 def measure(payload: dict[str, Any], source: str, seconds: float, rounds: int) -> dict[str, float]:
-    """Orders/s for the baselines and for cartnorm, and their ratios (medians of ``rounds``: see the module)."""
+    """
+    Orders/s for the baselines and for cartnorm (each call's rate in its fastest slice, not its
+    average), and their ratios (medians of ``rounds``: see the module's docstring).
+    """
     text = encode_json(payload)
     observed_at = FIXTURE_OBSERVED_AT
     parsed = parse_json(text)
@@ -213,11 +224,10 @@ def measure(payload: dict[str, Any], source: str, seconds: float, rounds: int) -
         "trusted": trusted,
         "full": end_to_end,
     }
-    for warm_up in functions.values():
-        _rate(warm_up, 0.05)
+    per_call = {name: 1 / _rate(warm_up, 0.05) for name, warm_up in functions.items()}
     runs: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(rounds):
-        for name, rate in _fastest(functions, seconds).items():
+        for name, rate in _fastest(functions, per_call, seconds).items():
             runs[name].append(rate)
 
     def ratio(name: str, base: str = "base") -> float:
@@ -255,7 +265,12 @@ def stream_peak_memory(count: int, jobs: int) -> tuple[float, float, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--seconds", type=float, default=1.5, help="time per round, shared by the calls measured")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=1.5,
+        help="time per round, shared by the calls measured (at least one slice each)",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--stream", type=int, default=0, metavar="N", help="also stream N orders through the CLI")
     parser.add_argument("--jobs", type=int, default=1, help="--jobs for the streaming run")

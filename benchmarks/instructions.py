@@ -11,7 +11,7 @@ run to run, stays out. Counts then repeat to about 0.1%; subtracting a run of 0 
 run of N instead leaves that start-up noise divided by N in every figure.
 
 Time and instructions are not the same thing: on this project's machine a ratio of time to
-``json.loads`` + ``json.dumps`` has been about 1.6 times the ratio of instructions, since
+``json.loads`` + ``json.dumps`` has been about 1.4 times the ratio of instructions, since
 interpreted Python does less per instruction than json's C code. Report time ratios from
 ``bench.py``; use this to tell whether a change helps.
 """
