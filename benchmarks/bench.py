@@ -12,12 +12,12 @@ fulfilments and labels expanded), as real servers send them.
 Both sides of every ratio are measured in the same run. A round measures every call in many
 short slices (`SLICE` seconds, or `SLICE_CALLS` calls of a slow one), taking turns, and keeps
 each call's fastest slice; the ratio of a round is the ratio of those, and the median of the
-rounds is reported. On a shared
-machine a neighbour's load lands on whichever call happens to run: a long measurement per call
-(the first versions of this script: one slice of ``seconds / 6`` each) let it land on one side
-of a ratio and moved typical ratios by up to a third from run to run (Medusa v1's user call read
-1.70×, 2.08× and 2.45× in three runs of the same code); the fastest of many short slices is the
-call's cost with the least load on it, and moved by about a tenth (2.18× to 2.44× in six runs).
+rounds is reported. On a shared machine a neighbour's load lands on whichever call happens to
+run: a long measurement per call (the first versions of this script: one slice of a sixth of
+``seconds`` each) let it land on one side of a ratio and moved typical ratios by up to a third
+from run to run (Medusa v1's user call read 1.70×, 2.08× and 2.45× in three runs of the same
+code); the fastest of many short slices is the call's cost with the least load on it, and moved
+by about a tenth (2.18× to 2.44× in six runs).
 """
 
 from __future__ import annotations
